@@ -1,0 +1,47 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Routing.Api.Auth;
+
+/// <summary>JWT bearer authentication (HS256, key from <c>Auth:SigningKey</c>) and the role policies.</summary>
+public static class JwtSetup
+{
+    public const string SigningKeySetting = "Auth:SigningKey";
+
+    public static SymmetricSecurityKey SigningKey(IConfiguration configuration)
+    {
+        var key = configuration[SigningKeySetting];
+        if (string.IsNullOrWhiteSpace(key))
+            throw new InvalidOperationException(
+                $"{SigningKeySetting} is not set. Set it in configuration or as the environment variable Auth__SigningKey (at least 32 characters).");
+        if (Encoding.UTF8.GetByteCount(key) < 32)
+            throw new InvalidOperationException($"{SigningKeySetting} must be at least 32 bytes long for HS256.");
+        return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
+    }
+
+    public static IServiceCollection AddRoutingAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var key = SigningKey(configuration);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = Roles.Issuer,
+                    ValidAudience = Roles.Audience,
+                    IssuerSigningKey = key,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    RoleClaimType = Roles.RoleClaim,
+                    NameClaimType = "sub",
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Ops, p => p.RequireRole(Roles.Ops))
+            .AddPolicy(Roles.Customer, p => p.RequireRole(Roles.Customer).RequireClaim(Roles.CustomerIdClaim))
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+}

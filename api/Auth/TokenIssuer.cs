@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Routing.Api.Auth;
+
+/// <summary>Mints tokens for users: the <c>token</c> CLI verb and the embedded default's start-up ops token.</summary>
+public static class TokenIssuer
+{
+    public static string Issue(IConfiguration configuration, string role, string? distributorId = null, string? customerId = null,
+        string? subject = null, TimeSpan? lifetime = null)
+    {
+        var claims = new List<Claim> { new("sub", subject ?? distributorId ?? customerId ?? role), new(Roles.RoleClaim, role) };
+        if (distributorId is not null) claims.Add(new(Roles.DistributorIdClaim, distributorId));
+        if (customerId is not null) claims.Add(new(Roles.CustomerIdClaim, customerId));
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Roles.Issuer,
+            Audience = Roles.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + (lifetime ?? TimeSpan.FromHours(12)),
+            SigningCredentials = new SigningCredentials(JwtSetup.SigningKey(configuration), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    /// <summary><c>token --role ops|distributor|customer [--distributor ID] [--customer ID] [--sub NAME] [--hours N]</c>;
+    /// prints the token. Returns the process exit code.</summary>
+    public static int RunCommand(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
+    {
+        string? Option(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+        var role = Option("--role");
+        var distributor = Option("--distributor");
+        var customer = Option("--customer");
+        const string usage = "usage: token --role ops|distributor|customer [--distributor ID] [--customer ID] [--sub NAME] [--hours N]";
+        if (role is not (Roles.Ops or Roles.Distributor or Roles.Customer))
+        {
+            error.WriteLine(usage);
+            return 2;
+        }
+        if (role == Roles.Distributor && distributor is null) { error.WriteLine("a distributor token needs --distributor ID"); return 2; }
+        if (role == Roles.Customer && customer is null) { error.WriteLine("a customer token needs --customer ID"); return 2; }
+        var hours = double.TryParse(Option("--hours"), out var h) && h > 0 ? h : 12;
+        output.WriteLine(Issue(configuration, role, distributor, customer, Option("--sub"), TimeSpan.FromHours(hours)));
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Routing.Api.Auth;
+using Routing.Api.Infrastructure;
+using Routing.Contracts;
+using Routing.Contracts.Customers;
+using Routing.Contracts.Distributors;
+using Routing.Contracts.Orders;
+
+namespace Routing.Api.Customers;
+
+/// <summary>Create or update a customer; the home distributor (归属) is optional.</summary>
+public sealed record CustomerRequest(
+    [property: Required, StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string Id,
+    [property: Required, StringLength(Limits.MaxNameLength, MinimumLength = 1)] string Name,
+    [property: Required, RegularExpression(Limits.RegionPattern)] string Region,
+    [property: Required] LocationDto Location,
+    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? HomeDistributorId,
+    [property: StringLength(32)] string? Kind);
+
+/// <summary>A customer as the API shows it.</summary>
+public sealed record CustomerResponse(string Id, string Name, string Region, LocationDto Location, string? HomeDistributorId, string Kind)
+{
+    public static CustomerResponse From(CustomerProfile p) => new(p.Id, p.Name, p.Region, LocationDto.From(p.Location), p.HomeDistributorId, p.Kind);
+}
+
+public static class CustomerEndpoints
+{
+    public static void MapCustomerEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/customers").WithTags("Customers");
+
+        group.MapPost("/", async Task<Results<Created<CustomerResponse>, Ok<CustomerResponse>, ProblemHttpResult>> (CustomerRequest body, IGrainFactory grains) =>
+        {
+            if (body.HomeDistributorId is { } home && await grains.GetGrain<IDistributorGrain>(home).GetProfileAsync() is null)
+                return Problems.Unprocessable("unknownDistributor", $"home distributor '{home}' does not exist");
+            var profile = new CustomerProfile(body.Id, body.Name, body.Region, body.Location.ToGeoPoint(), body.HomeDistributorId, body.Kind ?? "grower");
+            var result = await grains.GetGrain<ICustomerGrain>(body.Id).UpsertAsync(profile);
+            var response = CustomerResponse.From(profile);
+            return result == UpsertResult.Created ? TypedResults.Created($"/api/customers/{body.Id}", response) : TypedResults.Ok(response);
+        }).RequireAuthorization(Roles.Ops);
+
+        group.MapGet("/{id}", async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!http.Caller().CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
+            return await grains.GetGrain<ICustomerGrain>(id).GetAsync() is { } profile
+                ? TypedResults.Ok(CustomerResponse.From(profile))
+                : Problems.NotFound($"customer '{id}' does not exist");
+        });
+
+        group.MapGet("/{id}/orders", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!http.Caller().CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
+            var customer = grains.GetGrain<ICustomerGrain>(id);
+            if (await customer.GetAsync() is null) return Problems.NotFound($"customer '{id}' does not exist");
+            var ids = await customer.GetOrderIdsAsync();
+            var orders = await Task.WhenAll(ids.Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
+            return TypedResults.Ok(orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList());
+        });
+    }
+}

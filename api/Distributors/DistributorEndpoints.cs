@@ -1,0 +1,104 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Routing.Api.Auth;
+using Routing.Api.Infrastructure;
+using Routing.Contracts;
+using Routing.Contracts.Catalog;
+using Routing.Contracts.Distributors;
+
+namespace Routing.Api.Distributors;
+
+/// <summary>Create or update a distributor.</summary>
+public sealed record DistributorRequest(
+    [property: Required, StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string Id,
+    [property: Required, StringLength(Limits.MaxNameLength, MinimumLength = 1)] string Name,
+    [property: Required, MinLength(1), MaxLength(Limits.MaxRegions), EachItem(Limits.RegionPattern)] IReadOnlyList<string> Regions,
+    [property: Required] LocationDto Location,
+    [property: Range(1, Limits.MaxPriorityTier)] int Priority,
+    [property: Range(0, Limits.MaxCapacity)] int DailyCapacity,
+    bool Active = true);
+
+/// <summary>Set a SKU's stock at a distributor.</summary>
+public sealed record StockRequest(
+    [property: Range(0, Limits.MaxStockUnits)] int OnHand,
+    [property: Range(0, Limits.MaxStockUnits)] int Threshold);
+
+/// <summary>A distributor as the API shows it.</summary>
+public sealed record DistributorResponse(string Id, string Name, IReadOnlyList<string> Regions, LocationDto Location, int Priority, int DailyCapacity, bool Active)
+{
+    public static DistributorResponse From(DistributorProfile p) =>
+        new(p.Id, p.Name, p.Regions, LocationDto.From(p.Location), p.Priority, p.DailyCapacity, p.Active);
+}
+
+/// <summary>A SKU's stock at a distributor as the API shows it.</summary>
+public sealed record InventoryItemResponse(string Sku, int OnHand, int Reserved, int Available, int Threshold, bool BelowThreshold)
+{
+    public static InventoryItemResponse From(InventoryItem i) =>
+        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.Threshold > 0 && i.Available < i.Threshold);
+}
+
+public static class DistributorEndpoints
+{
+    public static void MapDistributorEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/distributors").WithTags("Distributors");
+
+        group.MapPost("/", async Task<Results<Created<DistributorResponse>, Ok<DistributorResponse>>> (DistributorRequest body, IGrainFactory grains) =>
+        {
+            var profile = new DistributorProfile(body.Id, body.Name, body.Regions.Distinct().ToList(), body.Location.ToGeoPoint(),
+                body.Priority, body.DailyCapacity, body.Active);
+            var result = await grains.GetGrain<IDistributorGrain>(body.Id).UpsertProfileAsync(profile);
+            var response = DistributorResponse.From(profile);
+            return result == UpsertResult.Created
+                ? TypedResults.Created($"/api/distributors/{body.Id}", response)
+                : TypedResults.Ok(response);
+        }).RequireAuthorization(Roles.Ops);
+
+        group.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
+        {
+            var caller = http.Caller();
+            var snapshots = await grains.GetGrain<IDistributorDirectoryGrain>(0).GetSnapshotsAsync();
+            var visible = snapshots.Where(s => caller.CanSeeDistributor(s.Id)).Select(s => s.Id).ToList();
+            var profiles = await Task.WhenAll(visible.Select(id => grains.GetGrain<IDistributorGrain>(id).GetProfileAsync()));
+            return TypedResults.Ok(profiles.OfType<DistributorProfile>().Select(DistributorResponse.From).ToList());
+        });
+
+        group.MapGet("/{id}", async Task<Results<Ok<DistributorResponse>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see itself");
+            var profile = await grains.GetGrain<IDistributorGrain>(id).GetProfileAsync();
+            return profile is null ? Problems.NotFound($"distributor '{id}' does not exist") : TypedResults.Ok(DistributorResponse.From(profile));
+        });
+
+        group.MapPut("/{id}/inventory/{sku}", async Task<Results<Ok<InventoryItemResponse>, ProblemHttpResult>> (
+            string id, string sku, StockRequest body, IGrainFactory grains) =>
+        {
+            if (await grains.GetGrain<IProductCatalogGrain>(0).GetAsync(sku) is null)
+                return Problems.NotFound($"product '{sku}' does not exist");
+            var result = await grains.GetGrain<IDistributorGrain>(id).SetStockAsync(sku, body.OnHand, body.Threshold);
+            return result.Outcome switch
+            {
+                StockUpdateOutcome.Updated => TypedResults.Ok(InventoryItemResponse.From(result.Item!)),
+                StockUpdateOutcome.DistributorNotFound => Problems.NotFound($"distributor '{id}' does not exist"),
+                _ => Problems.Conflict("belowReserved",
+                    $"on hand cannot be set to {body.OnHand}: {result.Item!.Reserved} units are reserved for open orders"),
+            };
+        }).RequireAuthorization(Roles.Ops);
+
+        group.MapGet("/{id}/inventory", async Task<Results<Ok<List<InventoryItemResponse>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see its own stock");
+            var grain = grains.GetGrain<IDistributorGrain>(id);
+            if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
+            return TypedResults.Ok((await grain.GetInventoryAsync()).Select(InventoryItemResponse.From).ToList());
+        });
+
+        group.MapGet("/{id}/reservations", async Task<Results<Ok<IReadOnlyList<Reservation>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see its own reservations");
+            var grain = grains.GetGrain<IDistributorGrain>(id);
+            if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
+            return TypedResults.Ok(await grain.GetReservationsAsync());
+        });
+    }
+}

@@ -1,0 +1,27 @@
+using System.Collections;
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+
+namespace Routing.Api.Infrastructure;
+
+/// <summary>Validates every string of a list: not empty, at most <see cref="MaxLength"/> characters, matching <see cref="Pattern"/>.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class EachItemAttribute(string pattern, int maxLength = Limits.MaxIdLength) : ValidationAttribute
+{
+    public string Pattern { get; } = pattern;
+    public int MaxLength { get; } = maxLength;
+
+    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    {
+        if (value is not IEnumerable items) return ValidationResult.Success;
+        var index = 0;
+        foreach (var item in items)
+        {
+            if (item is not string s || s.Length == 0 || s.Length > MaxLength || !Regex.IsMatch(s, Pattern))
+                return new ValidationResult($"{context.DisplayName}[{index}] must be 1–{MaxLength} characters matching {Pattern}.",
+                    context.MemberName is null ? null : [context.MemberName]);
+            index++;
+        }
+        return ValidationResult.Success;
+    }
+}

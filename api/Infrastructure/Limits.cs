@@ -1,0 +1,22 @@
+namespace Routing.Api.Infrastructure;
+
+/// <summary>Input limits of the public API, in one place; request validation attributes refer to these.</summary>
+public static class Limits
+{
+    /// <summary>Ids: letters, digits, '.', '_', '-'; starts with a letter or digit.</summary>
+    public const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+    public const int MaxIdLength = 64;
+    public const int MaxNameLength = 200;
+    /// <summary>Region codes are 2–12 digits (China's administrative division codes: 42, 4201, 420106…).</summary>
+    public const string RegionPattern = "^[0-9]{2,12}$";
+    public const int MaxRegions = 200;
+    public const int MaxListItems = 500;
+    public const int MaxOrderQuantity = 100_000;
+    public const int MaxOrderLines = 50;
+    public const int MaxStockUnits = 100_000_000;
+    public const int MaxCapacity = 100_000_000;
+    public const int MaxPriorityTier = 100;
+    public const double MaxPrice = 10_000_000;
+    public const int MaxIdempotencyKeyLength = 200;
+    public const int MaxSubstitutes = 20;
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Routing.Api.Auth;
+
+namespace Routing.Api.Infrastructure;
+
+/// <summary>Prints where the app listens and a ready ops token, so a newcomer can start at once.</summary>
+public sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            if (addresses.Count == 0) return; // the in-memory test server has no address to show
+            var url = addresses.First();
+            Console.WriteLine($"""
+
+                Routing is running at {url}
+                  ops console:  {url}/
+                  OpenAPI:      {url}/openapi/v1.json
+                  ops token (12 h):
+                {TokenIssuer.Issue(configuration, Roles.Ops, subject: "ops-console")}
+
+                  try:  curl -H "Authorization: Bearer <token>" {url}/api/campaigns
+                  more tokens:  dotnet run --project api -- token --role distributor --distributor d-01
+
+                """);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

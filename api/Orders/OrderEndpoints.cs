@@ -1,0 +1,122 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Routing.Api.Auth;
+using Routing.Api.Infrastructure;
+using Routing.Contracts.Customers;
+using Routing.Contracts.Orders;
+using Routing.Domain;
+
+namespace Routing.Api.Orders;
+
+/// <summary>Order units of a campaign. The SKU is the campaign's; the customer is the caller.</summary>
+public sealed record CampaignOrderRequest([property: Range(1, Limits.MaxOrderQuantity)] int Quantity);
+
+/// <summary>One line of a regular (non-campaign) order; lines with the same group stay together under ByLineGroup.</summary>
+public sealed record OrderLineDto(
+    [property: Required, StringLength(Limits.MaxIdLength)] string Sku,
+    [property: Range(1, Limits.MaxOrderQuantity)] int Quantity,
+    [property: StringLength(Limits.MaxIdLength)] string? Group);
+
+/// <summary>A regular order (订单下拉: a retailer or grower ordering outside a campaign), routed by the default policy.</summary>
+public sealed record OrderRequest(
+    [property: Required, MinLength(1), MaxLength(Limits.MaxOrderLines)] IReadOnlyList<OrderLineDto> Lines);
+
+/// <summary>Why an order is cancelled.</summary>
+public sealed record CancelRequest([property: StringLength(500)] string? Reason);
+
+public static class OrderEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static void MapOrderEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/campaigns/{campaignId}/orders", (string campaignId, CampaignOrderRequest body,
+                [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, IGrainFactory grains) =>
+                PlaceAsync(http, grains, idempotencyKey, customerId => new PlaceOrder(customerId, campaignId, [new OrderLine("", body.Quantity)], idempotencyKey!)))
+            .WithTags("Orders")
+            .RequireAuthorization(Roles.Customer);
+
+        var group = app.MapGroup("/api/orders").WithTags("Orders");
+
+        group.MapPost("/", (OrderRequest body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, IGrainFactory grains) =>
+                PlaceAsync(http, grains, idempotencyKey, customerId =>
+                    new PlaceOrder(customerId, null, body.Lines.Select(l => new OrderLine(l.Sku, l.Quantity, l.Group)).ToList(), idempotencyKey!)))
+            .RequireAuthorization(Roles.Customer);
+
+        group.MapGet("/{id}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+            await VisibleOrderAsync(id, http, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"order '{id}' does not exist"));
+
+        group.MapGet("/", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string? customerId, HttpContext http, IGrainFactory grains) =>
+        {
+            var caller = http.Caller();
+            var id = caller.Role == Roles.Customer ? caller.CustomerId : customerId;
+            if (id is null) return Problems.BadRequest("customerIdRequired", "give ?customerId= to list a customer's orders");
+            if (!caller.CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
+            var ids = await grains.GetGrain<ICustomerGrain>(id).GetOrderIdsAsync();
+            var orders = await Task.WhenAll(ids.Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
+            return TypedResults.Ok(orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList());
+        });
+
+        group.MapPost("/{id}/cancel", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, CancelRequest? body, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
+            var caller = http.Caller();
+            if (!caller.IsOps && !caller.CanSeeCustomer(order.CustomerId)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
+            if (!caller.IsOps && order.Status is OrderStatus.Confirmed) return Problems.Conflict("notAllowed", "a confirmed order can only be cancelled by operations");
+            return ToResult(await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
+        });
+
+        MapFulfilment(group, "confirm", g => g.ConfirmAsync());
+        MapFulfilment(group, "ship", g => g.ShipAsync());
+        MapFulfilment(group, "complete", g => g.CompleteAsync());
+    }
+
+    /// <summary>Fulfilment steps are taken by ops or by a distributor the order is allocated to.</summary>
+    private static void MapFulfilment(RouteGroupBuilder group, string step, Func<IOrderGrain, Task<TransitionResult>> action) =>
+        group.MapPost($"/{{id}}/{step}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
+            var caller = http.Caller();
+            if (!caller.IsOps && !order.Allocations.Any(a => caller.CanSeeDistributor(a.DistributorId)))
+                return Problems.Forbidden($"only ops or an allocated distributor may {step} an order");
+            return ToResult(await action(grains.GetGrain<IOrderGrain>(id)));
+        });
+
+    private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
+        HttpContext http, IGrainFactory grains, string? idempotencyKey, Func<string, PlaceOrder> command)
+    {
+        if (string.IsNullOrWhiteSpace(idempotencyKey))
+            return Problems.BadRequest("idempotencyKeyRequired", $"the {IdempotencyHeader} header is required");
+        if (idempotencyKey.Length > Limits.MaxIdempotencyKeyLength)
+            return Problems.BadRequest("idempotencyKeyTooLong", $"the {IdempotencyHeader} header is at most {Limits.MaxIdempotencyKeyLength} characters");
+
+        var customerId = http.Caller().CustomerId!;
+        var orderId = OrderIds.For(customerId, idempotencyKey);
+        var result = await grains.GetGrain<IOrderGrain>(orderId).PlaceAsync(command(customerId));
+        if (result.Outcome == PlaceOutcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        return result.Outcome switch
+        {
+            PlaceOutcome.Created or PlaceOutcome.Replayed => TypedResults.Created($"/api/orders/{orderId}", result.Order),
+            PlaceOutcome.IdempotencyConflict => Problems.Unprocessable("idempotencyKeyReused", result.Detail!),
+            PlaceOutcome.CustomerNotFound => Problems.NotFound(result.Detail!),
+            PlaceOutcome.CampaignNotFound => Problems.NotFound(result.Detail!),
+            PlaceOutcome.CampaignNotOpen => Problems.Conflict("campaignNotOpen", result.Detail!),
+            PlaceOutcome.SoldOut => Problems.Conflict("soldOut", result.Detail!),
+            PlaceOutcome.RegionNotEligible => Problems.Unprocessable("regionNotEligible", result.Detail!),
+            PlaceOutcome.LimitExceeded => Problems.Unprocessable("limitExceeded", result.Detail!),
+            _ => Problems.Unprocessable("unknownProduct", result.Detail!),
+        };
+    }
+
+    /// <summary>The order if it exists and the caller may see it; otherwise null, so its existence does not leak.</summary>
+    private static async Task<OrderView?> VisibleOrderAsync(string id, HttpContext http, IGrainFactory grains) =>
+        await grains.GetGrain<IOrderGrain>(id).GetAsync() is { } order && http.Caller().CanSeeOrder(order) ? order : null;
+
+    private static Results<Ok<OrderView>, ProblemHttpResult> ToResult(TransitionResult result) => result.Outcome switch
+    {
+        TransitionOutcome.Done => TypedResults.Ok(result.Order!),
+        TransitionOutcome.NotFound => Problems.NotFound("order does not exist"),
+        _ => Problems.Conflict("notAllowed", result.Detail!),
+    };
+}

@@ -1,0 +1,61 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Routing.Api.Auth;
+using Routing.Api.Infrastructure;
+using Routing.Contracts.Policies;
+using Routing.Domain;
+
+namespace Routing.Api.Policies;
+
+/// <summary>Ranking weights in a request; each in [0, 100].</summary>
+public sealed record WeightsDto(
+    [property: Range(0.0, 100.0)] double Priority,
+    [property: Range(0.0, 100.0)] double Distance,
+    [property: Range(0.0, 100.0)] double Stock,
+    [property: Range(0.0, 100.0)] double Load);
+
+/// <summary>A routing policy's settings; omitted fields take the defaults.</summary>
+public sealed record PolicyRequest(
+    bool? HomeFirst,
+    [property: Range(0.1, 20000.0)] double? MaxDistanceKm,
+    WeightsDto? Weights,
+    SplitPolicy? Split,
+    [property: Range(1, 20)] int? MaxSplits,
+    bool? SuggestSubstitutes,
+    bool? AutoSubstitute,
+    FallbackAction? Fallback);
+
+public static class PolicyEndpoints
+{
+    public static void MapPolicyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/policies").WithTags("Routing policies").RequireAuthorization(Roles.Ops);
+
+        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IRoutingPoliciesGrain>(0).ListAsync()));
+
+        group.MapGet("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
+            await grains.GetGrain<IRoutingPoliciesGrain>(0).GetAsync(id) is { } policy
+                ? TypedResults.Ok(policy)
+                : Problems.NotFound($"routing policy '{id}' does not exist"));
+
+        group.MapPut("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, PolicyRequest body, IGrainFactory grains) =>
+        {
+            if (id.Length > Limits.MaxIdLength || !System.Text.RegularExpressions.Regex.IsMatch(id, Limits.IdPattern))
+                return Problems.BadRequest("invalidId", $"a policy id is 1–{Limits.MaxIdLength} letters, digits, '.', '_' or '-'");
+            if (body.Weights is { } w && w.Priority + w.Distance + w.Stock + w.Load <= 0)
+                return Problems.Unprocessable("invalidWeights", "at least one ranking weight must be positive");
+            var d = RoutingPolicy.Default;
+            var policy = new RoutingPolicy(id,
+                body.HomeFirst ?? d.HomeFirst,
+                body.MaxDistanceKm,
+                body.Weights is { } weights ? new RankingWeights(weights.Priority, weights.Distance, weights.Stock, weights.Load) : d.Weights,
+                body.Split ?? d.Split,
+                body.MaxSplits ?? d.MaxSplits,
+                body.SuggestSubstitutes ?? d.SuggestSubstitutes,
+                body.AutoSubstitute ?? d.AutoSubstitute,
+                body.Fallback ?? d.Fallback);
+            await grains.GetGrain<IRoutingPoliciesGrain>(0).SetAsync(policy);
+            return TypedResults.Ok(policy);
+        });
+    }
+}

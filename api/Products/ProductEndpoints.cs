@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Routing.Api.Auth;
+using Routing.Api.Infrastructure;
+using Routing.Contracts;
+using Routing.Contracts.Catalog;
+
+namespace Routing.Api.Products;
+
+/// <summary>Create or update a product. Substitutes are ranked, best first; they may name products not registered yet.</summary>
+public sealed record ProductRequest(
+    [property: Required, StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string Sku,
+    [property: Required, StringLength(Limits.MaxNameLength, MinimumLength = 1)] string Name,
+    [property: StringLength(32)] string? Unit,
+    [property: StringLength(Limits.MaxNameLength)] string? Category,
+    [property: MaxLength(Limits.MaxSubstitutes), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Substitutes);
+
+public static class ProductEndpoints
+{
+    public static void MapProductEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/products").WithTags("Products");
+
+        group.MapPost("/", async Task<Results<Created<Product>, Ok<Product>, ProblemHttpResult>> (ProductRequest body, IGrainFactory grains) =>
+        {
+            var substitutes = body.Substitutes ?? [];
+            if (substitutes.Contains(body.Sku)) return Problems.Unprocessable("invalidSubstitute", "a product cannot substitute itself");
+            if (substitutes.Distinct().Count() != substitutes.Count) return Problems.Unprocessable("invalidSubstitute", "substitutes are listed twice");
+            var product = new Product(body.Sku, body.Name, body.Unit ?? "unit", body.Category, substitutes);
+            var result = await grains.GetGrain<IProductCatalogGrain>(0).UpsertAsync(product);
+            return result == UpsertResult.Created ? TypedResults.Created($"/api/products/{body.Sku}", product) : TypedResults.Ok(product);
+        }).RequireAuthorization(Roles.Ops);
+
+        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()));
+
+        group.MapGet("/{sku}", async Task<Results<Ok<Product>, ProblemHttpResult>> (string sku, IGrainFactory grains) =>
+            await grains.GetGrain<IProductCatalogGrain>(0).GetAsync(sku) is { } product
+                ? TypedResults.Ok(product)
+                : Problems.NotFound($"product '{sku}' does not exist"));
+    }
+}

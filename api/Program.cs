@@ -1,0 +1,58 @@
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.FileProviders;
+using Routing.Api.Alerts;
+using Routing.Api.Auth;
+using Routing.Api.Campaigns;
+using Routing.Api.Customers;
+using Routing.Api.Demo;
+using Routing.Api.Distributors;
+using Routing.Api.Infrastructure;
+using Routing.Api.Orders;
+using Routing.Api.Policies;
+using Routing.Api.Products;
+using Routing.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// `dotnet run --project api -- token --role ops` mints a token and exits.
+if (args.Length > 0 && args[0] == "token")
+    return TokenIssuer.RunCommand(args, builder.Configuration, Console.Out, Console.Error);
+
+builder.UseOrleans(silo => silo.AddRoutingSilo(builder.Configuration));
+builder.Services.AddRoutingAuth(builder.Configuration);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+builder.Services.AddValidation();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.Services.AddHostedService<DemoData>();
+builder.Services.AddHostedService<StartupBanner>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+var opsConsole = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "web-ops"));
+app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = opsConsole });
+app.UseStaticFiles(new StaticFileOptions { FileProvider = opsConsole });
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi().AllowAnonymous();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapDistributorEndpoints();
+app.MapProductEndpoints();
+app.MapCustomerEndpoints();
+app.MapCampaignEndpoints();
+app.MapOrderEndpoints();
+app.MapPolicyEndpoints();
+app.MapAlertEndpoints();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The API host; public so functional tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,19 @@
+namespace Routing.Contracts.Campaigns;
+
+/// <summary>A group-buy campaign: its definition, the cap it hands out in leases, and units sold.
+/// Orders never call it one by one: they take units from a per-silo <see cref="ICampaignQuotaGrain"/>.</summary>
+public interface ICampaignGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the campaign; the same definition again is Unchanged, a different one is Conflict.</summary>
+    Task<UpsertResult> CreateAsync(CampaignDefinition definition);
+
+    [ReadOnly] Task<CampaignView?> GetAsync();
+
+    /// <summary>Reports units sold since the last report (negative for returns) and asks for more units of the cap:
+    /// at least <paramref name="needed"/> if that many are left, up to <paramref name="wanted"/> while plenty are left.
+    /// Never grants past the cap, nor outside the campaign's open hours. Null when the campaign does not exist.</summary>
+    Task<QuotaLease?> LeaseAsync(int soldSinceLastReport, int needed, int wanted);
+
+    /// <summary>Reports units sold since the last report and hands back unused leased units.</summary>
+    Task ReportAsync(int soldSinceLastReport, int unusedReturned);
+}

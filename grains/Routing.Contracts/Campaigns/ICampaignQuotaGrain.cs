@@ -1,0 +1,29 @@
+namespace Routing.Contracts.Campaigns;
+
+/// <summary>Why units could not be taken from a campaign.</summary>
+public enum QuotaOutcome
+{
+    Taken,
+    CampaignNotFound,
+    NotOpen,
+    SoldOut,
+    RegionNotEligible,
+}
+
+/// <summary>The answer to taking units: the campaign as the holder knows it, and the unit price.</summary>
+[GenerateSerializer, Immutable]
+public sealed record QuotaTicket(
+    [property: Id(0)] QuotaOutcome Outcome,
+    [property: Id(1)] CampaignDefinition? Definition,
+    [property: Id(2)] decimal UnitPrice,
+    [property: Id(3)] CampaignStatus Status);
+
+/// <summary>A silo-local holder of a campaign's quota lease (one per silo per campaign). Orders take units
+/// from it without I/O; it renews its lease from the campaign grain in chunks and reports sales in batches.</summary>
+public interface ICampaignQuotaGrain : IGrainWithStringKey
+{
+    Task<QuotaTicket> TakeAsync(int quantity, string customerRegion);
+
+    /// <summary>Gives units back (an order rejected after taking them, or cancelled).</summary>
+    Task ReturnAsync(int quantity);
+}

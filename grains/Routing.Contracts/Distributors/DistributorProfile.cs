@@ -1,0 +1,53 @@
+using Routing.Domain;
+
+namespace Routing.Contracts.Distributors;
+
+/// <summary>Who a distributor is and where it serves.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DistributorProfile(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IReadOnlyList<string> Regions,
+    [property: Id(3)] GeoPoint Location,
+    [property: Id(4)] int Priority,
+    [property: Id(5)] int DailyCapacity,
+    [property: Id(6)] bool Active = true);
+
+/// <summary>Stock of one SKU at one distributor.</summary>
+[GenerateSerializer, Immutable]
+public sealed record InventoryItem(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] int OnHand,
+    [property: Id(2)] int Reserved,
+    [property: Id(3)] int Threshold)
+{
+    public int Available => OnHand - Reserved;
+}
+
+/// <summary>Units held for one order at one distributor.</summary>
+[GenerateSerializer, Immutable]
+public sealed record Reservation(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] IReadOnlyList<OrderLine> Lines,
+    [property: Id(2)] DateTimeOffset ReservedAt);
+
+/// <summary>The answer to a reservation; on failure, what is actually left so the router can re-plan.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReservationResult(
+    [property: Id(0)] bool Success,
+    [property: Id(1)] string? Reason,
+    [property: Id(2)] DistributorSnapshot Snapshot);
+
+/// <summary>Outcome of setting a SKU's stock.</summary>
+public enum StockUpdateOutcome
+{
+    Updated,
+    DistributorNotFound,
+    /// <summary>On hand would fall below the units already reserved (that would be an oversell).</summary>
+    BelowReserved,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record StockUpdateResult(
+    [property: Id(0)] StockUpdateOutcome Outcome,
+    [property: Id(1)] InventoryItem? Item);

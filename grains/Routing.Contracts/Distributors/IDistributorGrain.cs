@@ -1,0 +1,30 @@
+using Routing.Domain;
+
+namespace Routing.Contracts.Distributors;
+
+/// <summary>One distributor: profile, stock per SKU, reservations and today's load. The only place stock is decided.</summary>
+public interface IDistributorGrain : IGrainWithStringKey
+{
+    Task<UpsertResult> UpsertProfileAsync(DistributorProfile profile);
+
+    [ReadOnly] Task<DistributorProfile?> GetProfileAsync();
+
+    /// <summary>Sets on hand and threshold of a SKU (stock truth from the ERP, or a stocktake).</summary>
+    Task<StockUpdateResult> SetStockAsync(string sku, int onHand, int threshold);
+
+    [ReadOnly] Task<IReadOnlyList<InventoryItem>> GetInventoryAsync();
+
+    [ReadOnly] Task<IReadOnlyList<Reservation>> GetReservationsAsync();
+
+    /// <summary>Reserves every line or none. Idempotent by order id: a repeat returns success without reserving twice.</summary>
+    Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines);
+
+    /// <summary>Releases an order's reservation; idempotent (releasing nothing is fine).</summary>
+    Task ReleaseAsync(string orderId);
+
+    /// <summary>Turns an order's reservation into a shipment: on hand and reserved both drop. Idempotent.</summary>
+    Task<bool> ShipAsync(string orderId);
+
+    /// <summary>Pushes this distributor's snapshot to the directory (used when the directory reactivates).</summary>
+    [OneWay] Task PublishSnapshotAsync();
+}

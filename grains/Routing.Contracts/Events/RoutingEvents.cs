@@ -1,0 +1,84 @@
+using Routing.Contracts.Alerts;
+using Routing.Contracts.Campaigns;
+using Routing.Contracts.Orders;
+using Routing.Domain;
+
+namespace Routing.Contracts.Events;
+
+/// <summary>A domain event raised by a grain, for live views. <see cref="Name"/> is the SignalR event name.</summary>
+[GenerateSerializer, Immutable]
+public abstract record RoutingEvent([property: Id(0)] DateTimeOffset At)
+{
+    public abstract string Name { get; }
+
+    /// <summary>The distributor this event concerns, if any; a distributor only ever sees its own.</summary>
+    public virtual string? DistributorId => null;
+}
+
+/// <summary>An order was allocated to one or more distributors.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderAllocated(
+    DateTimeOffset At,
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string? CampaignId,
+    [property: Id(2)] IReadOnlyList<Allocation> Allocations) : RoutingEvent(At)
+{
+    public override string Name => EventNames.OrderAllocated;
+}
+
+/// <summary>An order could not be allocated (rejected, or sent to substitution, backorder or review).</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderRejected(
+    DateTimeOffset At,
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string? CampaignId,
+    [property: Id(2)] OrderStatus Status,
+    [property: Id(3)] string Reason) : RoutingEvent(At)
+{
+    public override string Name => EventNames.OrderRejected;
+}
+
+/// <summary>A distributor's stock of a SKU changed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record InventoryChanged(
+    DateTimeOffset At,
+    [property: Id(0)] string Distributor,
+    [property: Id(1)] string Sku,
+    [property: Id(2)] int OnHand,
+    [property: Id(3)] int Reserved,
+    [property: Id(4)] int Threshold) : RoutingEvent(At)
+{
+    public override string Name => EventNames.InventoryChanged;
+    public override string? DistributorId => Distributor;
+}
+
+/// <summary>An alert was raised.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AlertRaised(DateTimeOffset At, [property: Id(0)] Alert Alert) : RoutingEvent(At)
+{
+    public override string Name => EventNames.AlertRaised;
+    public override string? DistributorId => Alert.DistributorId;
+}
+
+/// <summary>A campaign's units sold changed.</summary>
+[GenerateSerializer, Immutable]
+public sealed record CampaignProgress(
+    DateTimeOffset At,
+    [property: Id(0)] string CampaignId,
+    [property: Id(1)] int Sold,
+    [property: Id(2)] int Cap,
+    [property: Id(3)] CampaignStatus Status,
+    [property: Id(4)] decimal CurrentPrice) : RoutingEvent(At)
+{
+    public override string Name => EventNames.CampaignProgress;
+}
+
+/// <summary>The live event names of the public surface, in one place.</summary>
+public static class EventNames
+{
+    public const string OrderAllocated = "orderAllocated";
+    public const string OrderRejected = "orderRejected";
+    public const string InventoryChanged = "inventoryChanged";
+    public const string AlertRaised = "alertRaised";
+    public const string CampaignProgress = "campaignProgress";
+}

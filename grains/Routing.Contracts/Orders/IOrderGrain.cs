@@ -1,0 +1,17 @@
+namespace Routing.Contracts.Orders;
+
+/// <summary>One order, keyed by an id derived from the customer and the idempotency key, so retries land on the same grain.</summary>
+public interface IOrderGrain : IGrainWithStringKey
+{
+    Task<PlaceResult> PlaceAsync(PlaceOrder command);
+
+    [ReadOnly] Task<OrderView?> GetAsync();
+
+    Task<TransitionResult> CancelAsync(string reason);
+
+    Task<TransitionResult> ConfirmAsync();
+
+    Task<TransitionResult> ShipAsync();
+
+    Task<TransitionResult> CompleteAsync();
+}

@@ -1,0 +1,224 @@
+using Routing.Contracts;
+using Routing.Contracts.Alerts;
+using Routing.Contracts.Distributors;
+using Routing.Contracts.Events;
+using Routing.Domain;
+using Routing.Grains.Events;
+using Routing.Grains.Infrastructure;
+
+namespace Routing.Grains.Distributors;
+
+/// <summary>One distributor's profile, stock and reservations: the only place stock is decided.
+/// Not reentrant on purpose: each reservation checks and changes stock in one turn, so reserved ≤ on hand always.</summary>
+public sealed class DistributorGrain(
+    [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
+    IRoutingEventPublisher events,
+    TimeProvider clock) : Grain, IDistributorGrain
+{
+    /// <summary>Reservations change stock many times a second in a flash sale; the directory hears of it at most this often.</summary>
+    private static readonly TimeSpan SnapshotPushDelay = TimeSpan.FromMilliseconds(50);
+
+    private IGrainTimer? _pushTimer;
+    private bool _pushPending;
+
+    private string Id => this.GetPrimaryKeyString();
+    private DistributorState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
+        S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
+
+    public async Task<UpsertResult> UpsertProfileAsync(DistributorProfile profile)
+    {
+        var old = S.Profile;
+        if (old is not null && old with { Regions = profile.Regions } == profile && old.Regions.SequenceEqual(profile.Regions))
+            return UpsertResult.Unchanged;
+        S.Profile = profile;
+        await state.SaveAsync(this);
+        await PushSnapshotAsync();
+        return old is null ? UpsertResult.Created : UpsertResult.Updated;
+    }
+
+    public Task<DistributorProfile?> GetProfileAsync() => Task.FromResult(S.Profile);
+
+    public async Task<StockUpdateResult> SetStockAsync(string sku, int onHand, int threshold)
+    {
+        if (S.Profile is null) return new(StockUpdateOutcome.DistributorNotFound, null);
+        var stock = S.Stock.GetValueOrDefault(sku) ?? new StockState();
+        if (onHand < stock.Reserved) return new(StockUpdateOutcome.BelowReserved, ToItem(sku, stock));
+
+        stock.OnHand = onHand;
+        stock.Threshold = threshold;
+        S.Stock[sku] = stock;
+        var alerts = CheckThresholds(sku, stock);
+        await state.SaveAsync(this);
+        await AfterStockChangedAsync(sku, stock, alerts);
+        await PushSnapshotAsync();
+        return new(StockUpdateOutcome.Updated, ToItem(sku, stock));
+    }
+
+    public Task<IReadOnlyList<InventoryItem>> GetInventoryAsync() =>
+        Task.FromResult<IReadOnlyList<InventoryItem>>(
+            S.Stock.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ToItem(kv.Key, kv.Value)).ToList());
+
+    public Task<IReadOnlyList<Reservation>> GetReservationsAsync() =>
+        Task.FromResult<IReadOnlyList<Reservation>>(S.Reservations.Values.OrderBy(r => r.ReservedAt).ToList());
+
+    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines)
+    {
+        if (S.Profile is null) return Fail("unknown distributor");
+        if (S.Reservations.ContainsKey(orderId)) return new(true, null, Snapshot());
+        if (!S.Profile.Active) return Fail("distributor is inactive");
+
+        RollLoadDate();
+        var total = lines.Sum(l => l.Quantity);
+        if (S.LoadToday + total > S.Profile.DailyCapacity)
+            return Fail($"daily capacity left is {Math.Max(0, S.Profile.DailyCapacity - S.LoadToday)}, order needs {total}");
+        foreach (var (sku, quantity) in PerSku(lines))
+        {
+            var available = S.Stock.GetValueOrDefault(sku)?.Available ?? 0;
+            if (available < quantity) return Fail($"{sku}: {available} available, order needs {quantity}");
+        }
+
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        foreach (var (sku, quantity) in PerSku(lines))
+        {
+            var stock = S.Stock[sku];
+            stock.Reserved += quantity;
+            changed.Add((sku, stock, CheckThresholds(sku, stock)));
+        }
+        S.LoadToday += total;
+        S.Reservations[orderId] = new Reservation(orderId, lines, clock.GetUtcNow());
+        await state.SaveAsync(this);
+
+        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        SchedulePush();
+        return new(true, null, Snapshot());
+    }
+
+    public async Task ReleaseAsync(string orderId)
+    {
+        if (!S.Reservations.Remove(orderId, out var reservation)) return;
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        foreach (var (sku, quantity) in PerSku(reservation.Lines))
+        {
+            var stock = S.Stock[sku];
+            stock.Reserved -= quantity;
+            changed.Add((sku, stock, CheckThresholds(sku, stock)));
+        }
+        if (DateOnly.FromDateTime(reservation.ReservedAt.UtcDateTime) == S.LoadDate)
+            S.LoadToday = Math.Max(0, S.LoadToday - reservation.Lines.Sum(l => l.Quantity));
+        await state.SaveAsync(this);
+
+        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        SchedulePush();
+    }
+
+    public async Task<bool> ShipAsync(string orderId)
+    {
+        if (!S.Reservations.Remove(orderId, out var reservation)) return false;
+        foreach (var (sku, quantity) in PerSku(reservation.Lines))
+        {
+            var stock = S.Stock[sku];
+            stock.Reserved -= quantity;
+            stock.OnHand -= quantity;
+        }
+        await state.SaveAsync(this);
+        foreach (var (sku, _) in PerSku(reservation.Lines)) PublishInventory(sku, S.Stock[sku]);
+        SchedulePush();
+        return true;
+    }
+
+    public Task PublishSnapshotAsync() => S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
+
+    private ReservationResult Fail(string reason) =>
+        new(false, $"{Id}: {reason}", S.Profile is null ? EmptySnapshot() : Snapshot());
+
+    /// <summary>Marks low-stock and out-of-stock crossings on the stock (persisted with it) and returns the alerts
+    /// to raise once the change is durable. An alert fires when available crosses below, not on every order.</summary>
+    private List<AlertChange> CheckThresholds(string sku, StockState stock)
+    {
+        var alerts = new List<AlertChange>();
+        var low = stock.Threshold > 0 && stock.Available < stock.Threshold;
+        if (low != stock.LowStockRaised)
+        {
+            stock.LowStockRaised = low;
+            alerts.Add(new AlertChange(LowStockKey(sku), low
+                ? new AlertDraft(AlertKind.LowStock, LowStockKey(sku),
+                    $"{Id} {sku}: {stock.Available} available, below the threshold of {stock.Threshold}; restock",
+                    DistributorId: Id, Sku: sku)
+                : null));
+        }
+        var @out = stock.Available <= 0;
+        if (@out != stock.OutOfStockRaised)
+        {
+            stock.OutOfStockRaised = @out;
+            alerts.Add(new AlertChange(OutOfStockKey(sku), @out
+                ? new AlertDraft(AlertKind.OutOfStock, OutOfStockKey(sku),
+                    $"{Id} {sku}: out of stock ({stock.OnHand} on hand, {stock.Reserved} reserved)",
+                    DistributorId: Id, Sku: sku)
+                : null));
+        }
+        return alerts;
+    }
+
+    private async Task AfterStockChangedAsync(string sku, StockState stock, List<AlertChange> alerts)
+    {
+        PublishInventory(sku, stock);
+        if (alerts.Count == 0) return;
+        var log = GrainFactory.GetGrain<IAlertLogGrain>(0);
+        foreach (var change in alerts)
+        {
+            if (change.Raise is null) await log.ClearAsync(change.Key);
+            else await log.RaiseAsync(change.Raise);
+        }
+    }
+
+    /// <summary>An alert to raise, or (when <see cref="Raise"/> is null) the open alert with this key to clear.</summary>
+    private sealed record AlertChange(string Key, AlertDraft? Raise);
+
+    private string LowStockKey(string sku) => $"low-stock:{Id}:{sku}";
+    private string OutOfStockKey(string sku) => $"out-of-stock:{Id}:{sku}";
+
+    private void PublishInventory(string sku, StockState stock) =>
+        events.Publish(new InventoryChanged(clock.GetUtcNow(), Id, sku, stock.OnHand, stock.Reserved, stock.Threshold));
+
+    private void RollLoadDate()
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (S.LoadDate == today) return;
+        S.LoadDate = today;
+        S.LoadToday = 0;
+    }
+
+    private void SchedulePush()
+    {
+        if (_pushPending) return;
+        _pushPending = true;
+        _pushTimer ??= this.RegisterGrainTimer(OnPushTimerAsync, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _pushTimer.Change(SnapshotPushDelay, Timeout.InfiniteTimeSpan);
+    }
+
+    private Task OnPushTimerAsync(CancellationToken _)
+    {
+        _pushPending = false;
+        return PushSnapshotAsync();
+    }
+
+    private Task PushSnapshotAsync() => GrainFactory.GetGrain<IDistributorDirectoryGrain>(0).UpdateAsync(Snapshot());
+
+    private DistributorSnapshot Snapshot()
+    {
+        RollLoadDate();
+        var p = S.Profile!;
+        var stock = S.Stock.ToDictionary(kv => kv.Key, kv => new StockLevel(kv.Value.Available, kv.Value.Threshold), StringComparer.Ordinal);
+        return new DistributorSnapshot(Id, p.Active, p.Regions, p.Location, p.Priority, p.DailyCapacity, S.LoadToday, stock);
+    }
+
+    private DistributorSnapshot EmptySnapshot() =>
+        new(Id, false, [], default, int.MaxValue, 0, 0, new Dictionary<string, StockLevel>());
+
+    private static InventoryItem ToItem(string sku, StockState s) => new(sku, s.OnHand, s.Reserved, s.Threshold);
+
+    private static IEnumerable<(string Sku, int Quantity)> PerSku(IEnumerable<OrderLine> lines) =>
+        lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(l => l.Quantity)));
+}

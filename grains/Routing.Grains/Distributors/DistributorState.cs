@@ -1,0 +1,27 @@
+using Routing.Contracts.Distributors;
+
+namespace Routing.Grains.Distributors;
+
+/// <summary>Persistent state of one distributor.</summary>
+[GenerateSerializer]
+public sealed class DistributorState
+{
+    [Id(0)] public DistributorProfile? Profile { get; set; }
+    [Id(1)] public Dictionary<string, StockState> Stock { get; set; } = new(StringComparer.Ordinal);
+    [Id(2)] public Dictionary<string, Reservation> Reservations { get; set; } = new(StringComparer.Ordinal);
+    [Id(3)] public DateOnly LoadDate { get; set; }
+    [Id(4)] public int LoadToday { get; set; }
+}
+
+/// <summary>Stock of one SKU, with which alerts are currently raised (so each fires once per crossing).</summary>
+[GenerateSerializer]
+public sealed class StockState
+{
+    [Id(0)] public int OnHand { get; set; }
+    [Id(1)] public int Reserved { get; set; }
+    [Id(2)] public int Threshold { get; set; }
+    [Id(3)] public bool LowStockRaised { get; set; }
+    [Id(4)] public bool OutOfStockRaised { get; set; }
+
+    public int Available => OnHand - Reserved;
+}

@@ -1,0 +1,249 @@
+using Microsoft.Extensions.Logging;
+using Routing.Contracts.Alerts;
+using Routing.Contracts.Campaigns;
+using Routing.Contracts.Customers;
+using Routing.Contracts.Distributors;
+using Routing.Contracts.Events;
+using Routing.Contracts.Orders;
+using Routing.Domain;
+using Routing.Grains.Events;
+using Routing.Grains.Infrastructure;
+
+namespace Routing.Grains.Orders;
+
+/// <summary>Persistent state of one order.</summary>
+[GenerateSerializer]
+public sealed class OrderState
+{
+    [Id(0)] public OrderView? Order { get; set; }
+    /// <summary>The placing request's fingerprint: the same idempotency key with another body is refused.</summary>
+    [Id(1)] public string? Fingerprint { get; set; }
+}
+
+/// <summary>One order. Places itself: takes campaign quota and the customer's limit, routes with the pure
+/// <see cref="Router"/>, reserves at the chosen distributors all-or-nothing (re-routing when a reservation
+/// fails), and only answers once its state is durable. Not reentrant: retries of the same request queue here.</summary>
+public sealed class OrderGrain(
+    [PersistentState("order", StorageNames.Routing)] IPersistentState<OrderState> state,
+    RoutingReadModel readModel,
+    IRoutingEventPublisher events,
+    TimeProvider clock,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+    private OrderView? Order => state.State.Order;
+
+    public Task<OrderView?> GetAsync() => Task.FromResult(Order);
+
+    public async Task<PlaceResult> PlaceAsync(PlaceOrder command)
+    {
+        var fingerprint = command.Fingerprint();
+        if (Order is { } existing)
+            return state.State.Fingerprint == fingerprint
+                ? new(PlaceOutcome.Replayed, existing, null)
+                : new(PlaceOutcome.IdempotencyConflict, null, "this Idempotency-Key was already used for a different request");
+
+        var customerGrain = GrainFactory.GetGrain<ICustomerGrain>(command.CustomerId);
+        var customer = await customerGrain.GetAsync();
+        if (customer is null) return new(PlaceOutcome.CustomerNotFound, null, $"customer '{command.CustomerId}' is not registered");
+
+        var products = await readModel.GetProductsAsync();
+        var lines = command.Lines;
+        var policyId = RoutingPolicy.DefaultId;
+        IReadOnlySet<string>? participants = null;
+        decimal? unitPrice = null;
+        var quantity = lines.Sum(l => l.Quantity);
+
+        if (command.CampaignId is { } campaignId)
+        {
+            var quota = GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId);
+            var ticket = await quota.TakeAsync(quantity, customer.Region);
+            if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
+            var campaign = ticket.Definition!;
+
+            var limit = await customerGrain.ReserveCampaignUnitsAsync(campaignId, Id, quantity, campaign.PerCustomerLimit);
+            if (!limit.Allowed)
+            {
+                await quota.ReturnAsync(quantity);
+                return new(PlaceOutcome.LimitExceeded, null,
+                    $"the limit is {campaign.PerCustomerLimit} units per customer; already bought {limit.AlreadyBought}, ordered {quantity}");
+            }
+            lines = [new OrderLine(campaign.Sku, quantity)];
+            policyId = campaign.PolicyId;
+            participants = campaign.Distributors.Count > 0 ? campaign.Distributors.ToHashSet(StringComparer.Ordinal) : null;
+            unitPrice = ticket.UnitPrice;
+        }
+        else if (lines.FirstOrDefault(l => !products.ContainsKey(l.Sku)) is { } unknown)
+        {
+            return new(PlaceOutcome.ProductNotFound, null, $"product '{unknown.Sku}' does not exist");
+        }
+
+        var substitutes = lines.Select(l => l.Sku).Distinct()
+            .Where(products.ContainsKey)
+            .ToDictionary(sku => sku, sku => products[sku].Substitutes, StringComparer.Ordinal);
+        var request = new RouteRequest(Id, customer.Region, customer.Location, customer.HomeDistributorId, lines, participants, substitutes);
+        var policy = await readModel.GetPolicyAsync(policyId);
+        var plan = await AllocateAsync(request, policy);
+
+        var status = plan.Outcome switch
+        {
+            RoutingOutcome.Allocated => OrderStatus.Allocated,
+            RoutingOutcome.AwaitingSubstitution => OrderStatus.AwaitingSubstitution,
+            RoutingOutcome.Backorder => OrderStatus.Backordered,
+            RoutingOutcome.ManualReview => OrderStatus.Exception,
+            _ => OrderStatus.Rejected,
+        };
+        var now = clock.GetUtcNow();
+        var order = new OrderView(Id, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
+            plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now);
+
+        // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.
+        if (status == OrderStatus.Rejected) await ReturnCampaignUnitsAsync(order);
+
+        state.State.Order = order;
+        state.State.Fingerprint = fingerprint;
+        try
+        {
+            await state.SaveAsync(this);
+        }
+        catch
+        {
+            // Not durable, so not acknowledged: undo everything it holds, and let the caller retry.
+            await ReleaseReservationsAsync(order.Allocations);
+            if (status != OrderStatus.Rejected) await ReturnCampaignUnitsAsync(order);
+            state.State.Order = null;
+            throw;
+        }
+        if (command.CampaignId is null) await customerGrain.AddOrderAsync(Id);
+
+        await AnnounceAsync(order, customer);
+        return new(PlaceOutcome.Created, order, null);
+    }
+
+    public async Task<TransitionResult> CancelAsync(string reason)
+    {
+        if (Order is not { } order) return NotFound();
+        if (order.Status == OrderStatus.Cancelled) return Done(order);
+        if (order.Status is OrderStatus.Shipped or OrderStatus.Completed or OrderStatus.Rejected)
+            return NotAllowed($"a {order.Status} order cannot be cancelled");
+
+        var cancelled = order with { Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow() };
+        state.State.Order = cancelled;
+        // Durable first: a retried cancel then finds it cancelled and never gives campaign units back twice.
+        await state.SaveAsync(this);
+        await ReleaseReservationsAsync(order.Allocations);
+        await ReturnCampaignUnitsAsync(order);
+        return Done(cancelled);
+    }
+
+    public Task<TransitionResult> ConfirmAsync() =>
+        TransitionAsync(OrderStatus.Allocated, OrderStatus.Confirmed, before: null);
+
+    public Task<TransitionResult> ShipAsync() =>
+        TransitionAsync(OrderStatus.Confirmed, OrderStatus.Shipped, before: order =>
+            Task.WhenAll(order.Allocations.Select(a => a.DistributorId).Distinct()
+                .Select(d => GrainFactory.GetGrain<IDistributorGrain>(d).ShipAsync(Id))));
+
+    public Task<TransitionResult> CompleteAsync() =>
+        TransitionAsync(OrderStatus.Shipped, OrderStatus.Completed, before: null);
+
+    /// <summary>Routes and reserves until every reservation holds, or routing gives up. A failed reservation
+    /// corrects that distributor's snapshot with the authority's answer, so each retry knows more and it converges.</summary>
+    private async Task<AllocationPlan> AllocateAsync(RouteRequest request, RoutingPolicy policy)
+    {
+        var snapshots = (await readModel.GetSnapshotsAsync()).ToList();
+        var retries = new List<string>();
+        AllocationPlan? plan = null;
+        for (var attempt = 0; attempt <= snapshots.Count; attempt++)
+        {
+            plan = Router.Route(request, snapshots, policy);
+            if (plan.Outcome != RoutingOutcome.Allocated) return WithRetries(plan, retries);
+
+            var perDistributor = plan.Allocations.GroupBy(a => a.DistributorId, StringComparer.Ordinal).ToList();
+            var results = await Task.WhenAll(perDistributor.Select(g =>
+                GrainFactory.GetGrain<IDistributorGrain>(g.Key).ReserveAsync(Id, g.Select(a => new OrderLine(a.Sku, a.Quantity)).ToList())));
+            if (results.All(r => r.Success)) return WithRetries(plan, retries);
+
+            // All or nothing: give back what this attempt did reserve, then route again knowing more.
+            await ReleaseReservationsAsync(results.Where(r => r.Success).Select(r => r.Snapshot.Id));
+            foreach (var failed in results.Where(r => !r.Success))
+            {
+                retries.Add($"reservation failed ({failed.Reason}); re-routed");
+                var index = snapshots.FindIndex(s => s.Id == failed.Snapshot.Id);
+                if (index >= 0) snapshots[index] = failed.Snapshot;
+            }
+        }
+        logger.LogWarning("Order {OrderId}: reservations kept failing; rejecting", Id);
+        return WithRetries(plan! with { Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = "stock kept changing under this order; please retry" }, retries);
+    }
+
+    private static AllocationPlan WithRetries(AllocationPlan plan, List<string> retries) =>
+        retries.Count == 0 ? plan
+        : plan with { Explanation = plan.Explanation with { Decisions = [.. retries, .. plan.Explanation.Decisions] } };
+
+    private Task ReleaseReservationsAsync(IEnumerable<Allocation> allocations) =>
+        ReleaseReservationsAsync(allocations.Select(a => a.DistributorId));
+
+    private Task ReleaseReservationsAsync(IEnumerable<string> distributorIds) =>
+        Task.WhenAll(distributorIds.Distinct().Select(d => GrainFactory.GetGrain<IDistributorGrain>(d).ReleaseAsync(Id)));
+
+    private async Task ReturnCampaignUnitsAsync(OrderView order)
+    {
+        if (order.CampaignId is not { } campaignId) return;
+        await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).ReturnAsync(order.Lines.Sum(l => l.Quantity));
+        await GrainFactory.GetGrain<ICustomerGrain>(order.CustomerId).ReleaseCampaignUnitsAsync(campaignId, Id);
+    }
+
+    private async Task AnnounceAsync(OrderView order, CustomerProfile customer)
+    {
+        if (order.Status == OrderStatus.Allocated)
+        {
+            events.Publish(new OrderAllocated(order.UpdatedAt, Id, order.CampaignId, order.Allocations));
+            return;
+        }
+        var reason = order.Reason ?? order.Status.ToString();
+        events.Publish(new OrderRejected(order.UpdatedAt, Id, order.CampaignId, order.Status, reason));
+
+        var alerts = GrainFactory.GetGrain<IAlertLogGrain>(0);
+        var sku = order.Lines[0].Sku;
+        if (order.Status == OrderStatus.AwaitingSubstitution)
+        {
+            var offered = string.Join(", ", order.Suggestions.Select(s => $"{s.SubstituteSku} ({s.AvailableNearby} nearby)"));
+            await alerts.RaiseAsync(new AlertDraft(AlertKind.SubstitutionSuggested, $"substitution:{Id}",
+                $"order {Id}: {reason}; suggested substitutes: {offered}",
+                DistributorId: customer.HomeDistributorId, Sku: sku, OrderId: Id, CampaignId: order.CampaignId));
+        }
+        else
+        {
+            // One open alert per campaign (or SKU) counts the failures, rather than one alert per order.
+            await alerts.RaiseAsync(new AlertDraft(AlertKind.AllocationFailed, $"allocation-failed:{order.CampaignId ?? sku}",
+                $"order {Id} ({order.Status}): {reason}", Sku: sku, OrderId: Id, CampaignId: order.CampaignId));
+        }
+    }
+
+    private async Task<TransitionResult> TransitionAsync(OrderStatus from, OrderStatus to, Func<OrderView, Task>? before)
+    {
+        if (Order is not { } order) return NotFound();
+        if (order.Status != from && order.Status != to)
+            return NotAllowed($"only a {from} order can become {to}; this one is {order.Status}");
+        // Repeating a transition is harmless: the side effects are idempotent, and the status is already there.
+        if (before is not null) await before(order);
+        if (order.Status == to) return Done(order);
+        var next = order with { Status = to, UpdatedAt = clock.GetUtcNow() };
+        state.State.Order = next;
+        await state.SaveAsync(this);
+        return Done(next);
+    }
+
+    private static PlaceResult Refused(QuotaTicket ticket, string campaignId) => ticket.Outcome switch
+    {
+        QuotaOutcome.CampaignNotFound => new(PlaceOutcome.CampaignNotFound, null, $"campaign '{campaignId}' does not exist"),
+        QuotaOutcome.NotOpen => new(PlaceOutcome.CampaignNotOpen, null, $"campaign '{campaignId}' is {ticket.Status}, not open for orders"),
+        QuotaOutcome.RegionNotEligible => new(PlaceOutcome.RegionNotEligible, null, $"campaign '{campaignId}' does not cover the customer's region"),
+        _ => new(PlaceOutcome.SoldOut, null, $"campaign '{campaignId}' is sold out"),
+    };
+
+    private static TransitionResult NotFound() => new(TransitionOutcome.NotFound, null, null);
+    private static TransitionResult NotAllowed(string detail) => new(TransitionOutcome.NotAllowed, null, detail);
+    private static TransitionResult Done(OrderView order) => new(TransitionOutcome.Done, order, null);
+}

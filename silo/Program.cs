@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Hosting;
+using Routing.Silo;
+
+// A headless silo: `dotnet run --project silo`. The API hosts one in-process by default.
+var builder = Host.CreateApplicationBuilder(args);
+builder.UseOrleans(silo => silo.AddRoutingSilo(builder.Configuration));
+await builder.Build().RunAsync();
