@@ -406,7 +406,7 @@ internal sealed class Attempt
     private void DescribeEligibility()
     {
         Decisions.Add(Invariant(
-            $"{eligible.Count} of {pool.Count} candidates eligible; score weights priority {weights.Priority:0.##}, distance {weights.Distance:0.##}, stock {weights.Stock:0.##}, load {weights.Load:0.##}"));
+            $"{eligible.Count} of {pool.Count} candidates eligible; score weights priority {weights.Priority:0.####}, distance {weights.Distance:0.####}, stock {weights.Stock:0.####}, load {weights.Load:0.####}"));
         if (!policy.HomeFirst || pool.HomeId is null) return;
         if (pool.Home < 0)
             Decisions.Add(Invariant($"home distributor {pool.HomeId} is not among the candidates"));
@@ -523,19 +523,9 @@ internal sealed class Attempt
     private Ranked[] RankFor(Unit unit) =>
         Ranking.Rank(eligible, pool.Snapshots, pool.DistanceKm, unit.Skus, maxAvailable, weights);
 
-    /// <summary>One distributor takes the whole unit: home first when the policy says so, else the best-ranked
-    /// one that can still fill it after the units placed before it.</summary>
     private void PlaceWhole(Unit unit, Ranked[] ranking)
     {
-        var home = HomeFirstCandidate;
-        if (home >= 0 && ledger.CanFill(home, unit))
-        {
-            TakeAll(home, unit);
-            Decisions.Add(Invariant($"home distributor {Id(home)} fills {unit.Label} ({Standing(ranking, home)})"));
-            return;
-        }
-        if (TryBestRankedFiller(unit, ranking)) return;
-        Fail(unit, DiagnoseWhole(unit));
+        if (!TryOneDistributor(unit, ranking)) Fail(unit, DiagnoseWhole(unit));
     }
 
     /// <summary>A line goes to one distributor when any can take it all (a split costs an extra shipment);
@@ -543,14 +533,7 @@ internal sealed class Attempt
     /// the fewest distributors possible.</summary>
     private void PlaceLine(Unit unit, Ranked[] ranking)
     {
-        var home = HomeFirstCandidate;
-        if (home >= 0 && ledger.CanFill(home, unit))
-        {
-            TakeAll(home, unit);
-            Decisions.Add(Invariant($"home distributor {Id(home)} fills {unit.Label} ({Standing(ranking, home)})"));
-            return;
-        }
-        if (TryBestRankedFiller(unit, ranking)) return;
+        if (TryOneDistributor(unit, ranking)) return;
 
         var sku = unit.Skus[0];
         var maxSplits = Math.Max(1, policy.MaxSplits);
@@ -576,8 +559,17 @@ internal sealed class Attempt
         Decisions.Add(Invariant($"{unit.Label} split {how} across {parts.Count} distributors: {string.Join(", ", described)}"));
     }
 
-    private bool TryBestRankedFiller(Unit unit, Ranked[] ranking)
+    /// <summary>One distributor takes the whole unit: home first when the policy says so, else the best-ranked
+    /// one that can still fill it after the units placed before it.</summary>
+    private bool TryOneDistributor(Unit unit, Ranked[] ranking)
     {
+        var home = HomeFirstCandidate;
+        if (home >= 0 && ledger.CanFill(home, unit))
+        {
+            TakeAll(home, unit);
+            Decisions.Add(Invariant($"home distributor {Id(home)} fills {unit.Label} ({Standing(ranking, home)})"));
+            return true;
+        }
         for (var i = 0; i < ranking.Length; i++)
         {
             var c = ranking[i].Candidate;
