@@ -78,7 +78,8 @@ public static class OrderEndpoints
         {
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
-            if (!caller.IsOps && !order.Allocations.Any(a => caller.CanSeeDistributor(a.DistributorId)))
+            // A distributor that can see the order has an allocation in it.
+            if (!caller.IsOps && caller.Role != Roles.Distributor)
                 return Problems.Forbidden($"only ops or an allocated distributor may {step} an order");
             return ToResult(await action(grains.GetGrain<IOrderGrain>(id)));
         });
@@ -109,9 +110,16 @@ public static class OrderEndpoints
         };
     }
 
-    /// <summary>The order if it exists and the caller may see it; otherwise null, so its existence does not leak.</summary>
-    private static async Task<OrderView?> VisibleOrderAsync(string id, HttpContext http, IGrainFactory grains) =>
-        await grains.GetGrain<IOrderGrain>(id).GetAsync() is { } order && http.Caller().CanSeeOrder(order) ? order : null;
+    /// <summary>The order if it exists and the caller may see it; otherwise null, so its existence does not leak.
+    /// A distributor sees only its own allocations, and not the explanation (it ranks other distributors).</summary>
+    private static async Task<OrderView?> VisibleOrderAsync(string id, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.Caller();
+        if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is not { } order || !caller.CanSeeOrder(order)) return null;
+        return caller.Role == Roles.Distributor
+            ? order with { Allocations = order.Allocations.Where(a => a.DistributorId == caller.DistributorId).ToList(), Explanation = null }
+            : order;
+    }
 
     private static Results<Ok<OrderView>, ProblemHttpResult> ToResult(TransitionResult result) => result.Outcome switch
     {

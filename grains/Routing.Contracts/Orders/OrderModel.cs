@@ -20,7 +20,8 @@ public enum OrderStatus
     Backordered,
 }
 
-/// <summary>A request to place an order. The customer comes from the caller's token, never from the body.</summary>
+/// <summary>A request to place an order. The customer comes from the caller's token, never from the body.
+/// A campaign order has one line whose SKU is ignored: the campaign decides the SKU.</summary>
 [GenerateSerializer, Immutable]
 public sealed record PlaceOrder(
     [property: Id(0)] string CustomerId,

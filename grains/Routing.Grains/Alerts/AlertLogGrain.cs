@@ -27,21 +27,19 @@ public sealed class AlertLogGrain(
     public async Task<Alert> RaiseAsync(AlertDraft draft)
     {
         var index = Alerts.FindLastIndex(a => a.DedupeKey == draft.DedupeKey && a.Open);
-        Alert alert;
         if (index >= 0)
         {
-            alert = Alerts[index] with { Occurrences = Alerts[index].Occurrences + 1, Message = draft.Message };
-            Alerts[index] = alert;
+            // A repeat of an open alert only counts; the count is informational and is stored with the next write,
+            // so a storm of repeats (e.g. every order of a sold-out SKU failing) costs no I/O.
+            Alerts[index] = Alerts[index] with { Occurrences = Alerts[index].Occurrences + 1, Message = draft.Message };
+            return Alerts[index];
         }
-        else
-        {
-            alert = new Alert(state.State.NextId++, draft.Kind, draft.DedupeKey, draft.Message, draft.DistributorId, draft.Sku,
-                draft.OrderId, draft.CampaignId, clock.GetUtcNow(), 1, null, null, null);
-            Alerts.Add(alert);
-            if (Alerts.Count > Retained) Alerts.RemoveRange(0, Alerts.Count - Retained);
-        }
+        var alert = new Alert(state.State.NextId++, draft.Kind, draft.DedupeKey, draft.Message, draft.DistributorId, draft.Sku,
+            draft.OrderId, draft.CampaignId, clock.GetUtcNow(), 1, null, null, null);
+        Alerts.Add(alert);
+        if (Alerts.Count > Retained) Alerts.RemoveRange(0, Alerts.Count - Retained);
         await state.SaveAsync(this);
-        if (alert.Occurrences == 1) events.Publish(new AlertRaised(alert.RaisedAt, alert));
+        events.Publish(new AlertRaised(alert.RaisedAt, alert));
         return alert;
     }
 
