@@ -5,6 +5,7 @@ using Routing.Api.Infrastructure;
 using Routing.Contracts;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
+using Routing.Api.Orders;
 using Routing.Contracts.Orders;
 
 namespace Routing.Api.Customers;
@@ -51,11 +52,8 @@ public static class CustomerEndpoints
         group.MapGet("/{id}/orders", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
         {
             if (!http.Caller().CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
-            var customer = grains.GetGrain<ICustomerGrain>(id);
-            if (await customer.GetAsync() is null) return Problems.NotFound($"customer '{id}' does not exist");
-            var ids = await customer.GetOrderIdsAsync();
-            var orders = await Task.WhenAll(ids.Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
-            return TypedResults.Ok(orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList());
+            if (await grains.GetGrain<ICustomerGrain>(id).GetAsync() is null) return Problems.NotFound($"customer '{id}' does not exist");
+            return TypedResults.Ok(await OrderEndpoints.CustomerOrdersAsync(grains, id));
         });
     }
 }

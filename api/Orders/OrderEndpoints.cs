@@ -53,9 +53,7 @@ public static class OrderEndpoints
             var id = caller.Role == Roles.Customer ? caller.CustomerId : customerId;
             if (id is null) return Problems.BadRequest("customerIdRequired", "give ?customerId= to list a customer's orders");
             if (!caller.CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
-            var ids = await grains.GetGrain<ICustomerGrain>(id).GetOrderIdsAsync();
-            var orders = await Task.WhenAll(ids.Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
-            return TypedResults.Ok(orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList());
+            return TypedResults.Ok(await CustomerOrdersAsync(grains, id));
         });
 
         group.MapPost("/{id}/cancel", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, CancelRequest? body, HttpContext http, IGrainFactory grains) =>
@@ -108,6 +106,14 @@ public static class OrderEndpoints
             PlaceOutcome.LimitExceeded => Problems.Unprocessable("limitExceeded", result.Detail!),
             _ => Problems.Unprocessable("unknownProduct", result.Detail!),
         };
+    }
+
+    /// <summary>A customer's orders, newest first.</summary>
+    public static async Task<List<OrderView>> CustomerOrdersAsync(IGrainFactory grains, string customerId)
+    {
+        var ids = await grains.GetGrain<ICustomerGrain>(customerId).GetOrderIdsAsync();
+        var orders = await Task.WhenAll(ids.Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
+        return orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList();
     }
 
     /// <summary>The order if it exists and the caller may see it; otherwise null, so its existence does not leak.
