@@ -7,6 +7,7 @@ using Routing.Api.Customers;
 using Routing.Api.Demo;
 using Routing.Api.Distributors;
 using Routing.Api.Infrastructure;
+using Routing.Api.Live;
 using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
@@ -28,6 +29,9 @@ builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+builder.Services.AddHostedService<LiveEventsBridge>();
+builder.Services.AddSingleton<FlashSaleSimulator>();
 builder.Services.AddHostedService<DemoData>();
 builder.Services.AddHostedService<StartupBanner>();
 
@@ -50,6 +54,10 @@ app.MapCampaignEndpoints();
 app.MapOrderEndpoints();
 app.MapPolicyEndpoints();
 app.MapAlertEndpoints();
+app.MapSimulationEndpoints();
+// A connection closes when its token expires; the client signs in again and resyncs.
+app.MapHub<OpsHub>(OpsHub.Path, o => o.CloseOnAuthenticationExpiration = true);
+app.MapHub<DistributorHub>(DistributorHub.Path, o => o.CloseOnAuthenticationExpiration = true);
 
 await app.RunAsync();
 return 0;

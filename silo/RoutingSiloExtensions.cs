@@ -33,8 +33,7 @@ public static class RoutingSiloExtensions
     public static IServiceCollection AddRoutingGrainServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<LocalEventStream>();
-        services.TryAddSingleton<IRoutingEventPublisher>(sp => sp.GetRequiredService<LocalEventStream>());
+        services.TryAddSingleton<IRoutingEventPublisher, NotifierEventPublisher>();
         services.TryAddSingleton<RoutingReadModel>();
         return services;
     }

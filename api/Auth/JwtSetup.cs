@@ -37,9 +37,21 @@ public static class JwtSetup
                     NameClaimType = "sub",
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
+                // Browsers cannot set headers on WebSockets: hubs (and only hubs) also take the token from the query string.
+                options.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
+                            && context.Request.Query["access_token"] is { Count: > 0 } token)
+                            context.Token = token;
+                        return Task.CompletedTask;
+                    },
+                };
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Ops, p => p.RequireRole(Roles.Ops))
+            .AddPolicy(Roles.Distributor, p => p.RequireRole(Roles.Distributor).RequireClaim(Roles.DistributorIdClaim))
             .AddPolicy(Roles.Customer, p => p.RequireRole(Roles.Customer).RequireClaim(Roles.CustomerIdClaim))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;

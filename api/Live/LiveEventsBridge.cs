@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.SignalR;
+using Routing.Contracts.Events;
+using Routing.Domain;
+
+namespace Routing.Api.Live;
+
+/// <summary>This API host's observer of live events: subscribes with the <see cref="ILiveHostsGrain"/>, renews the
+/// subscription, and pushes each batch to the SignalR hubs. Every event name carries an array of payloads,
+/// each serialized as its own type (so clients see all its fields).</summary>
+public sealed class LiveEventsBridge(
+    IGrainFactory grains,
+    IHubContext<OpsHub> ops,
+    IHubContext<DistributorHub> distributors,
+    ILogger<LiveEventsBridge> logger) : BackgroundService, ILiveEventObserver
+{
+    private readonly string _hostId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var self = grains.CreateObjectReference<ILiveEventObserver>(this);
+        var hosts = grains.GetGrain<ILiveHostsGrain>(0);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try { await hosts.SubscribeAsync(_hostId, self); }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested) { logger.LogWarning(e, "Could not subscribe to live events; retrying"); }
+                await Task.Delay(ILiveHostsGrain.RenewEvery, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            try { await hosts.UnsubscribeAsync(_hostId).WaitAsync(TimeSpan.FromSeconds(2)); } catch { /* shutting down */ }
+            grains.DeleteObjectReference<ILiveEventObserver>(self);
+        }
+    }
+
+    public Task OnEventsAsync(IReadOnlyList<RoutingEvent> batch)
+    {
+        // Not awaited: pushing to browsers must never hold up the silo's notifier.
+        _ = PushAsync(batch);
+        return Task.CompletedTask;
+    }
+
+    private async Task PushAsync(IReadOnlyList<RoutingEvent> batch)
+    {
+        try
+        {
+            foreach (var group in batch.GroupBy(e => e.Name))
+                await ops.Clients.All.SendAsync(group.Key, group.Cast<object>().ToList());
+
+            foreach (var perDistributor in ForDistributors(batch).GroupBy(x => x.DistributorId))
+            {
+                var target = distributors.Clients.Group(DistributorHub.GroupOf(perDistributor.Key));
+                foreach (var group in perDistributor.GroupBy(x => x.Event.Name))
+                    await target.SendAsync(group.Key, group.Select(x => (object)x.Event).ToList());
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not push live events");
+        }
+    }
+
+    /// <summary>Each distributor's share of a batch: its own stock and alerts, and its own part of each allocation.</summary>
+    private static IEnumerable<(string DistributorId, RoutingEvent Event)> ForDistributors(IReadOnlyList<RoutingEvent> batch)
+    {
+        foreach (var e in batch)
+        {
+            if (e is OrderAllocated allocated)
+            {
+                foreach (var part in allocated.Allocations.GroupBy(a => a.DistributorId))
+                    yield return (part.Key, allocated with { Allocations = part.ToList() });
+            }
+            else if (e.DistributorId is { } id)
+            {
+                yield return (id, e);
+            }
+        }
+    }
+}
