@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.FileProviders;
 using Routing.Api.Alerts;
 using Routing.Api.Auth;
 using Routing.Api.Campaigns;
@@ -39,9 +38,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-var opsConsole = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "web-ops"));
-app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = opsConsole });
-app.UseStaticFiles(new StaticFileOptions { FileProvider = opsConsole });
+app.UseOpsConsole();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -55,6 +52,7 @@ app.MapOrderEndpoints();
 app.MapPolicyEndpoints();
 app.MapAlertEndpoints();
 app.MapSimulationEndpoints();
+app.MapDevTokenEndpoint();
 // A connection closes when its token expires; the client signs in again and resyncs.
 app.MapHub<OpsHub>(OpsHub.Path, o => o.CloseOnAuthenticationExpiration = true);
 app.MapHub<DistributorHub>(DistributorHub.Path, o => o.CloseOnAuthenticationExpiration = true);
