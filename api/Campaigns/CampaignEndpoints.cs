@@ -27,7 +27,7 @@ public sealed record CampaignRequest(
     [property: Range(1, Limits.MaxCapacity)] int Cap,
     [property: Range(1, Limits.MaxOrderQuantity)] int PerCustomerLimit,
     [property: Range(0, Limits.MaxCapacity)] int MinUnits,
-    [property: MaxLength(20)] IReadOnlyList<PriceTierDto>? Tiers,
+    [property: MaxLength(20), NoNullItems] IReadOnlyList<PriceTierDto>? Tiers,
     [property: MaxLength(Limits.MaxRegions), EachItem(Limits.RegionPattern)] IReadOnlyList<string>? Regions,
     [property: MaxLength(Limits.MaxListItems), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Distributors,
     [property: StringLength(Limits.MaxIdLength)] string? Policy);

@@ -20,7 +20,7 @@ public sealed record OrderLineDto(
 
 /// <summary>A regular order (订单下拉: a retailer or grower ordering outside a campaign), routed by the default policy.</summary>
 public sealed record OrderRequest(
-    [property: Required, MinLength(1), MaxLength(Limits.MaxOrderLines)] IReadOnlyList<OrderLineDto> Lines);
+    [property: Required, MinLength(1), MaxLength(Limits.MaxOrderLines), NoNullItems] IReadOnlyList<OrderLineDto> Lines);
 
 /// <summary>Why an order is cancelled.</summary>
 public sealed record CancelRequest([property: StringLength(500)] string? Reason);

@@ -7,8 +7,10 @@ using Routing.Domain;
 namespace Routing.Grains.Infrastructure;
 
 /// <summary>A silo-local, briefly cached view of what routing reads on every order: distributor snapshots,
-/// policies and substitutes. Keeps the order path from calling shared grains per order; staleness is
-/// safe because the reservation at the distributor grain is the authority.</summary>
+/// policies and products. Keeps the order path from calling shared grains per order; staleness is safe because
+/// the reservation at the distributor grain is the authority. When cached data cannot serve an order (no
+/// distributor can fill it, an unknown policy or product), the order asks for data loaded after it started:
+/// one reload then serves every order waiting on it, so the shared grains see a bounded rate, never one call per order.</summary>
 public sealed class RoutingReadModel(IGrainFactory grains, TimeProvider clock)
 {
     /// <summary>How old cached data may get before the next reader refreshes it.</summary>
@@ -25,51 +27,39 @@ public sealed class RoutingReadModel(IGrainFactory grains, TimeProvider clock)
         async () => (await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()).ToDictionary(p => p.Sku, StringComparer.Ordinal),
         ReferenceDataTtl, clock);
 
-    public Task<ImmutableArray<DistributorSnapshot>> GetSnapshotsAsync() => _snapshots.GetAsync();
+    /// <summary>A timestamp to pass as <c>loadedAfter</c> to ask for data no older than now.</summary>
+    public long Now() => clock.GetTimestamp();
 
-    public async Task<RoutingPolicy> GetPolicyAsync(string id)
-    {
-        var policies = await _policies.GetAsync();
-        return policies.FirstOrDefault(p => p.Id == id)
-            ?? policies.FirstOrDefault(p => p.Id == RoutingPolicy.DefaultId)
-            ?? RoutingPolicy.Default;
-    }
+    public Task<ImmutableArray<DistributorSnapshot>> GetSnapshotsAsync(long? loadedAfter = null) => _snapshots.GetAsync(loadedAfter);
 
-    public Task<IReadOnlyDictionary<string, Product>> GetProductsAsync() => _products.GetAsync();
+    /// <summary>The policy with this id, or null if there is none.</summary>
+    public async Task<RoutingPolicy?> GetPolicyAsync(string id, long? loadedAfter = null) =>
+        (await _policies.GetAsync(loadedAfter)).FirstOrDefault(p => p.Id == id);
 
-    /// <summary>Drops cached reference data, so the next read sees a change made on this silo at once.</summary>
-    public void Invalidate()
-    {
-        _policies.Invalidate();
-        _products.Invalidate();
-        _snapshots.Invalidate();
-    }
+    public Task<IReadOnlyDictionary<string, Product>> GetProductsAsync(long? loadedAfter = null) => _products.GetAsync(loadedAfter);
 
-    /// <summary>A value refreshed by at most one caller at a time when it is older than its time to live.</summary>
+    /// <summary>A value refreshed by one caller at a time: when older than its time to live, or when a caller needs
+    /// a value loaded after a given moment.</summary>
     private sealed class Cached<T>(Func<Task<T>> load, TimeSpan ttl, TimeProvider clock)
     {
+        private readonly Lock _lock = new();
         private Task<T>? _value;
         private long _loadedAt;
 
-        public Task<T> GetAsync()
+        public Task<T> GetAsync(long? loadedAfter)
         {
-            var current = Volatile.Read(ref _value);
-            if (current is not null && !current.IsFaulted && clock.GetElapsedTime(Volatile.Read(ref _loadedAt)) < ttl)
-                return current;
-            lock (this)
+            lock (_lock)
             {
-                if (_value == current || _value is null || _value.IsFaulted)
+                var usable = _value is not null && !_value.IsFaulted
+                    && clock.GetElapsedTime(_loadedAt) < ttl
+                    && (loadedAfter is null || _loadedAt >= loadedAfter);
+                if (!usable)
                 {
                     _loadedAt = clock.GetTimestamp();
                     _value = load();
                 }
-                return _value;
+                return _value!;
             }
-        }
-
-        public void Invalidate()
-        {
-            lock (this) _value = null;
         }
     }
 }

@@ -47,6 +47,7 @@ public sealed class OrderGrain(
         var customer = await customerGrain.GetAsync();
         if (customer is null) return new(PlaceOutcome.CustomerNotFound, null, $"customer '{command.CustomerId}' is not registered");
 
+        var startedAt = readModel.Now();
         var products = await readModel.GetProductsAsync();
         var lines = command.Lines;
         var policyId = RoutingPolicy.DefaultId;
@@ -73,17 +74,25 @@ public sealed class OrderGrain(
             participants = campaign.Distributors.Count > 0 ? campaign.Distributors.ToHashSet(StringComparer.Ordinal) : null;
             unitPrice = ticket.UnitPrice;
         }
-        else if (lines.FirstOrDefault(l => !products.ContainsKey(l.Sku)) is { } unknown)
+        else if (lines.Any(l => !products.ContainsKey(l.Sku)))
         {
-            return new(PlaceOutcome.ProductNotFound, null, $"product '{unknown.Sku}' does not exist");
+            // Maybe created a moment ago: look again at products loaded after this order started.
+            products = await readModel.GetProductsAsync(loadedAfter: startedAt);
+            if (lines.FirstOrDefault(l => !products.ContainsKey(l.Sku)) is { } unknown)
+                return new(PlaceOutcome.ProductNotFound, null, $"product '{unknown.Sku}' does not exist");
         }
 
         var substitutes = lines.Select(l => l.Sku).Distinct()
             .Where(products.ContainsKey)
             .ToDictionary(sku => sku, sku => products[sku].Substitutes, StringComparer.Ordinal);
         var request = new RouteRequest(Id, customer.Region, customer.Location, customer.HomeDistributorId, lines, participants, substitutes);
-        var policy = await readModel.GetPolicyAsync(policyId);
-        var plan = await AllocateAsync(request, policy);
+        var policy = await readModel.GetPolicyAsync(policyId) ?? await readModel.GetPolicyAsync(policyId, loadedAfter: startedAt);
+        if (policy is null)
+        {
+            logger.LogWarning("Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default", Id, policyId);
+            policy = await readModel.GetPolicyAsync(RoutingPolicy.DefaultId) ?? RoutingPolicy.Default;
+        }
+        var plan = await AllocateAsync(request, policy, startedAt);
 
         var status = plan.Outcome switch
         {
@@ -149,15 +158,24 @@ public sealed class OrderGrain(
 
     /// <summary>Routes and reserves until every reservation holds, or routing gives up. A failed reservation
     /// corrects that distributor's snapshot with the authority's answer, so each retry knows more and it converges.</summary>
-    private async Task<AllocationPlan> AllocateAsync(RouteRequest request, RoutingPolicy policy)
+    private async Task<AllocationPlan> AllocateAsync(RouteRequest request, RoutingPolicy policy, long startedAt)
     {
         var snapshots = (await readModel.GetSnapshotsAsync()).ToList();
         var retries = new List<string>();
+        var fresh = false;
         AllocationPlan? plan = null;
-        for (var attempt = 0; attempt <= snapshots.Count; attempt++)
+        for (var attempt = 0; attempt <= snapshots.Count + 1; attempt++)
         {
             plan = Router.Route(request, snapshots, policy);
-            if (plan.Outcome != RoutingOutcome.Allocated) return WithRetries(plan, retries);
+            if (plan.Outcome != RoutingOutcome.Allocated)
+            {
+                // Before giving up, look once more at snapshots loaded after this order started: cached ones may
+                // predate a distributor or a restock.
+                if (fresh || retries.Count > 0) return WithRetries(plan, retries);
+                fresh = true;
+                snapshots = (await readModel.GetSnapshotsAsync(loadedAfter: startedAt)).ToList();
+                continue;
+            }
 
             var perDistributor = plan.Allocations.GroupBy(a => a.DistributorId, StringComparer.Ordinal).ToList();
             var results = await Task.WhenAll(perDistributor.Select(g =>

@@ -21,22 +21,22 @@ public static class Http
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static Task<Reply> GetAsync(this HttpClient client, string path) => client.SendAsync(HttpMethod.Get, path);
+    public static Task<Reply> GetJsonAsync(this HttpClient client, string path) => client.SendJsonAsync(HttpMethod.Get, path);
 
-    public static Task<Reply> PostAsync(this HttpClient client, string path, object? body, string? idempotencyKey = null) =>
-        client.SendAsync(HttpMethod.Post, path, body, idempotencyKey);
+    public static Task<Reply> PostJsonAsync(this HttpClient client, string path, object? body, string? idempotencyKey = null) =>
+        client.SendJsonAsync(HttpMethod.Post, path, body, idempotencyKey);
 
-    public static Task<Reply> PutAsync(this HttpClient client, string path, object? body) => client.SendAsync(HttpMethod.Put, path, body);
+    public static Task<Reply> PutJsonAsync(this HttpClient client, string path, object? body) => client.SendJsonAsync(HttpMethod.Put, path, body);
 
     /// <summary>A body that is a <see cref="string"/> is sent as it is (malformed JSON, empty body); anything else is serialized.</summary>
-    public static async Task<Reply> SendAsync(this HttpClient client, HttpMethod method, string path, object? body = null,
-        string? idempotencyKey = null)
+    public static async Task<Reply> SendJsonAsync(this HttpClient client, HttpMethod method, string path, object? body = null,
+        string? idempotencyKey = null, string contentType = "application/json")
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
         {
             var text = body as string ?? JsonSerializer.Serialize(body, Json);
-            request.Content = new StringContent(text, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(text, Encoding.UTF8, contentType);
         }
         if (idempotencyKey is not null) request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         using var response = await client.SendAsync(request);
