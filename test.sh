@@ -12,7 +12,7 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test Routing.sln --configuration Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+dotnet test Routing.sln --configuration Release "$@" 2>&1 | tee "$log" || status=$?
 
 # One closing line for CI: "tests: N passed, N failed". A skipped test fails the run: nothing is skipped silently.
 summary=$(grep -E '^(Passed|Failed)! +- Failed: ' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Routing.Contracts.Campaigns;
 
 namespace Routing.Grains.Campaigns;
@@ -9,7 +10,7 @@ namespace Routing.Grains.Campaigns;
 /// <remarks>Units held here are lost if the silo crashes: the campaign then undersells by at most one lease,
 /// never oversells.</remarks>
 [StatelessWorker(1)]
-public sealed class CampaignQuotaGrain(TimeProvider clock) : Grain, ICampaignQuotaGrain
+public sealed class CampaignQuotaGrain(TimeProvider clock, ILogger<CampaignQuotaGrain> logger) : Grain, ICampaignQuotaGrain
 {
     public static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan IdleReturnAfter = TimeSpan.FromSeconds(1);
@@ -29,7 +30,18 @@ public sealed class CampaignQuotaGrain(TimeProvider clock) : Grain, ICampaignQuo
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync(returnPool: true);
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(returnPool: true);
+        }
+        catch (Exception e)
+        {
+            // The cluster may be shutting down; unreported units are an undersell, never an oversell.
+            logger.LogInformation(e, "Campaign {CampaignId}: could not report on deactivation", this.GetPrimaryKeyString());
+        }
+    }
 
     public async Task<QuotaTicket> TakeAsync(int quantity, string customerRegion)
     {

@@ -48,6 +48,22 @@ public sealed class OrderGrain(
         if (customer is null) return new(PlaceOutcome.CustomerNotFound, null, $"customer '{command.CustomerId}' is not registered");
 
         var startedAt = readModel.Now();
+        var held = new Holdings(command.CampaignId, command.CustomerId);
+        try
+        {
+            return await PlaceHoldingAsync(command, customer, fingerprint, startedAt, held);
+        }
+        catch
+        {
+            // Not durable, so not acknowledged: give back all it may hold, so that a retry starts clean.
+            state.State.Order = null;
+            await GiveBackAsync(held);
+            throw;
+        }
+    }
+
+    private async Task<PlaceResult> PlaceHoldingAsync(PlaceOrder command, CustomerProfile customer, string fingerprint, long startedAt, Holdings held)
+    {
         var products = await readModel.GetProductsAsync();
         var lines = command.Lines;
         var policyId = RoutingPolicy.DefaultId;
@@ -57,18 +73,19 @@ public sealed class OrderGrain(
 
         if (command.CampaignId is { } campaignId)
         {
-            var quota = GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId);
-            var ticket = await quota.TakeAsync(quantity, customer.Region);
+            var ticket = await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).TakeAsync(quantity, customer.Region);
             if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
+            held.CampaignUnits = quantity;
             var campaign = ticket.Definition!;
 
-            var limit = await customerGrain.ReserveCampaignUnitsAsync(campaignId, Id, quantity, campaign.PerCustomerLimit);
+            var limit = await GrainFactory.GetGrain<ICustomerGrain>(customer.Id).ReserveCampaignUnitsAsync(campaignId, Id, quantity, campaign.PerCustomerLimit);
             if (!limit.Allowed)
             {
-                await quota.ReturnAsync(quantity);
+                await GiveBackAsync(held);
                 return new(PlaceOutcome.LimitExceeded, null,
                     $"the limit is {campaign.PerCustomerLimit} units per customer; already bought {limit.AlreadyBought}, ordered {quantity}");
             }
+            held.CustomerLimit = true;
             lines = [new OrderLine(campaign.Sku, quantity)];
             policyId = campaign.PolicyId;
             participants = campaign.Distributors.Count > 0 ? campaign.Distributors.ToHashSet(StringComparer.Ordinal) : null;
@@ -92,7 +109,7 @@ public sealed class OrderGrain(
             logger.LogWarning("Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default", Id, policyId);
             policy = await readModel.GetPolicyAsync(RoutingPolicy.DefaultId) ?? RoutingPolicy.Default;
         }
-        var plan = await AllocateAsync(request, policy, startedAt);
+        var plan = await AllocateAsync(request, policy, startedAt, held);
 
         var status = plan.Outcome switch
         {
@@ -107,23 +124,12 @@ public sealed class OrderGrain(
             plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now);
 
         // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.
-        if (status == OrderStatus.Rejected) await ReturnCampaignUnitsAsync(order);
+        if (status == OrderStatus.Rejected) await GiveBackAsync(held);
 
         state.State.Order = order;
         state.State.Fingerprint = fingerprint;
-        try
-        {
-            await state.SaveAsync(this);
-        }
-        catch
-        {
-            // Not durable, so not acknowledged: undo everything it holds, and let the caller retry.
-            await ReleaseReservationsAsync(order.Allocations);
-            if (status != OrderStatus.Rejected) await ReturnCampaignUnitsAsync(order);
-            state.State.Order = null;
-            throw;
-        }
-        if (command.CampaignId is null) await customerGrain.AddOrderAsync(Id);
+        await state.SaveAsync(this);
+        if (command.CampaignId is null) await GrainFactory.GetGrain<ICustomerGrain>(customer.Id).AddOrderAsync(Id);
 
         await AnnounceAsync(order, customer);
         return new(PlaceOutcome.Created, order, null);
@@ -158,7 +164,7 @@ public sealed class OrderGrain(
 
     /// <summary>Routes and reserves until every reservation holds, or routing gives up. A failed reservation
     /// corrects that distributor's snapshot with the authority's answer, so each retry knows more and it converges.</summary>
-    private async Task<AllocationPlan> AllocateAsync(RouteRequest request, RoutingPolicy policy, long startedAt)
+    private async Task<AllocationPlan> AllocateAsync(RouteRequest request, RoutingPolicy policy, long startedAt, Holdings held)
     {
         var snapshots = (await readModel.GetSnapshotsAsync()).ToList();
         var retries = new List<string>();
@@ -178,6 +184,7 @@ public sealed class OrderGrain(
             }
 
             var perDistributor = plan.Allocations.GroupBy(a => a.DistributorId, StringComparer.Ordinal).ToList();
+            held.Distributors.UnionWith(perDistributor.Select(g => g.Key));
             var results = await Task.WhenAll(perDistributor.Select(g =>
                 GrainFactory.GetGrain<IDistributorGrain>(g.Key).ReserveAsync(Id, g.Select(a => new OrderLine(a.Sku, a.Quantity)).ToList())));
             if (results.All(r => r.Success)) return WithRetries(plan, retries);
@@ -204,6 +211,41 @@ public sealed class OrderGrain(
 
     private Task ReleaseReservationsAsync(IEnumerable<string> distributorIds) =>
         Task.WhenAll(distributorIds.Distinct().Select(d => GrainFactory.GetGrain<IDistributorGrain>(d).ReleaseAsync(Id)));
+
+    /// <summary>What a placement in progress holds, so a failure can give it all back.</summary>
+    private sealed class Holdings(string? campaignId, string customerId)
+    {
+        public string? CampaignId { get; } = campaignId;
+        public string CustomerId { get; } = customerId;
+        public int CampaignUnits { get; set; }
+        public bool CustomerLimit { get; set; }
+        /// <summary>Distributors asked to reserve: releasing is idempotent, so all are released, reserved or not.</summary>
+        public HashSet<string> Distributors { get; } = new(StringComparer.Ordinal);
+    }
+
+    private async Task GiveBackAsync(Holdings held)
+    {
+        try
+        {
+            await ReleaseReservationsAsync(held.Distributors);
+            held.Distributors.Clear();
+            if (held.CampaignId is { } campaignId && held.CampaignUnits > 0)
+            {
+                await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).ReturnAsync(held.CampaignUnits);
+                held.CampaignUnits = 0;
+            }
+            if (held.CampaignId is { } limitCampaign && held.CustomerLimit)
+            {
+                await GrainFactory.GetGrain<ICustomerGrain>(held.CustomerId).ReleaseCampaignUnitsAsync(limitCampaign, Id);
+                held.CustomerLimit = false;
+            }
+        }
+        catch (Exception e)
+        {
+            // Never worse than an undersell: what could not be given back stays held, nothing is sold twice.
+            logger.LogError(e, "Order {OrderId}: could not give back everything it held", Id);
+        }
+    }
 
     private async Task ReturnCampaignUnitsAsync(OrderView order)
     {
