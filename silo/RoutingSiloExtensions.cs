@@ -33,7 +33,8 @@ public static class RoutingSiloExtensions
     public static IServiceCollection AddRoutingGrainServices(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IRoutingEventPublisher, NotifierEventPublisher>();
+        services.TryAddSingleton<LocalEventStream>();
+        services.TryAddSingleton<IRoutingEventPublisher>(sp => sp.GetRequiredService<LocalEventStream>());
         services.TryAddSingleton<RoutingReadModel>();
         return services;
     }
