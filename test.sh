@@ -1,26 +1,41 @@
 #!/usr/bin/env bash
-# Runs every test of Routing. On a fresh machine it installs what the tests need by itself.
+# Runs every test of Routing: the .NET tests (router, 2-silo grain cluster, API and hubs on the real host) and the
+# ops console's browser tests (Debian Chromium + playwright-core). On a fresh machine it installs what they need.
 # Usage: ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Api]
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v dotnet >/dev/null 2>&1; then
-  echo "test.sh: the .NET SDK 10 is required (dotnet not found on PATH); see https://dot.net" >&2
-  exit 1
+need() { command -v "$1" >/dev/null 2>&1 || { echo "test.sh: $1 is required: $2" >&2; exit 1; }; }
+need dotnet "install the .NET SDK 10"
+need node "install Node.js 20.19+ (apt-get install -y nodejs npm)"
+need npm "install npm (apt-get install -y npm)"
+
+# Debian's Chromium (never a downloaded browser) and a CJK font for the console's Chinese labels.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wqy'; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: Chromium and fonts are missing; as root run: apt-get update && apt-get install -y chromium fonts-wqy-microhei" >&2
+    exit 1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
 fi
+# npm packages of the ops console (and its browser tests) are installed by the API's build.
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Routing.sln --configuration Release "$@" 2>&1 | tee "$log" || status=$?
+web-ops/e2e/run.sh 2>&1 | tee -a "$log" || status=1
 
 # One closing line for CI: "tests: N passed, N failed". A skipped test fails the run: nothing is skipped silently.
-summary=$(grep -E '^(Passed|Failed)! +- Failed: ' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
-  | awk '{f+=$1; p+=$2; s+=$3} END {print f+0, p+0, s+0}')
-read -r failed passed skipped <<<"$summary"
-if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
-  echo "test.sh: no test ran" >&2
-  exit 1
+read -r failed passed skipped <<<"$(grep -E '^(Passed|Failed)! +- Failed: ' "$log" \
+  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' | awk '{f+=$1; p+=$2; s+=$3} END {print f+0, p+0, s+0}')"
+browser_passed=$(grep -E '^# pass ' "$log" | awk '{s+=$3} END {print s+0}')
+browser_failed=$(grep -E '^# fail ' "$log" | awk '{s+=$3} END {print s+0}')
+browser_skipped=$(grep -E '^# (skipped|todo) ' "$log" | awk '{s+=$3} END {print s+0}')
+passed=$((passed + browser_passed)); failed=$((failed + browser_failed)); skipped=$((skipped + browser_skipped))
+if [ "$browser_passed" -eq 0 ]; then
+  echo "test.sh: the browser tests did not run" >&2
+  status=1
 fi
 if [ "$skipped" -gt 0 ]; then
   echo "test.sh: $skipped test(s) skipped; every test must run" >&2

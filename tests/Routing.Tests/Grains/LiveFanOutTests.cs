@@ -20,18 +20,18 @@ public sealed class LiveFanOutTests(ClusterFixture fixture)
         await fixture.Client.GetGrain<ILiveHostsGrain>(0).SubscribeAsync(hostId, reference);
         try
         {
-            // Each silo publishes through its own publisher, as its grains do.
-            var campaigns = new List<string>();
-            for (var i = 0; i < fixture.Cluster.Silos.Count; i++)
-            {
-                var campaignId = $"fan-out-{Guid.NewGuid():N}-silo{i}";
-                campaigns.Add(campaignId);
-                fixture.Cluster.Silos[i].ServiceProvider.GetRequiredService<IRoutingEventPublisher>()
-                    .Publish(new CampaignProgress(DateTimeOffset.UtcNow, campaignId, 1, 10, CampaignStatus.Open, 1m));
-            }
-
-            await Poll.UntilAsync(() => Task.FromResult(host.CampaignIds), ids => campaigns.All(ids.Contains),
-                "the host to hear from every silo");
+            // Each silo publishes through its own publisher, as its grains do. Notifiers refresh their list of hosts
+            // every couple of seconds, so a host that has just subscribed hears the events published after that:
+            // keep publishing, as a live system does, until the host has heard from every silo.
+            var campaigns = Enumerable.Range(0, fixture.Cluster.Silos.Count).Select(i => $"fan-out-{Guid.NewGuid():N}-silo{i}").ToList();
+            await Poll.UntilAsync(() =>
+                {
+                    for (var i = 0; i < campaigns.Count; i++)
+                        fixture.Cluster.Silos[i].ServiceProvider.GetRequiredService<IRoutingEventPublisher>()
+                            .Publish(new CampaignProgress(DateTimeOffset.UtcNow, campaigns[i], 1, 10, CampaignStatus.Open, 1m));
+                    return Task.FromResult(host.CampaignIds);
+                },
+                ids => campaigns.All(ids.Contains), "the host to hear from every silo");
         }
         finally
         {

@@ -1,0 +1,258 @@
+// Browser test of the operations console against a running Routing API with demo data.
+//
+//   ROUTING_URL=http://127.0.0.1:5199 OPS_TOKEN=… CUSTOMER_TOKENS=tok1,tok2 \
+//   DISTRIBUTOR_TOKEN=… DISTRIBUTOR_ID=d-01 OTHER_DISTRIBUTOR_ID=d-02 node --test web-ops/e2e/
+//
+// Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH) through playwright-core; never downloads a browser.
+// Screenshots go to web-ops/e2e/artifacts/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
+const campaignId = process.env.CAMPAIGN_ID || 'gb-spring-urea';
+const LIVE_MS = 2000; // the console must show live changes within this
+
+const env = {
+  url: (process.env.ROUTING_URL || '').replace(/\/+$/, ''),
+  ops: process.env.OPS_TOKEN || '',
+  customers: (process.env.CUSTOMER_TOKENS || '').split(',').map((t) => t.trim()).filter(Boolean),
+  distributor: process.env.DISTRIBUTOR_TOKEN || '',
+  distributorId: process.env.DISTRIBUTOR_ID || '',
+  otherId: process.env.OTHER_DISTRIBUTOR_ID || '',
+};
+
+let browser;
+let page;
+const pageErrors = [];
+const restore = []; // stock to put back after the test: [distributorId, sku, onHand, threshold]
+
+// ---------- REST helpers (node side) ----------
+
+async function rest(method, path, token, body, headers = {}) {
+  const response = await fetch(`${env.url}${path}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json;
+  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
+  return { status: response.status, json };
+}
+
+async function restOk(method, path, token, body) {
+  const r = await rest(method, path, token, body);
+  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json;
+}
+
+async function inventoryItem(distributorId, sku) {
+  const items = await restOk('GET', `/api/distributors/${distributorId}/inventory`, env.ops);
+  return items.find((i) => i.sku === sku);
+}
+
+/** Sets stock from the live reserved count; retries when an order reserved units in between (409 belowReserved). */
+async function setStock(distributorId, sku, make) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await inventoryItem(distributorId, sku);
+    const body = make(current?.reserved ?? 0);
+    const r = await rest('PUT', `/api/distributors/${distributorId}/inventory/${sku}`, env.ops, body);
+    if (r.status === 200) return r.json;
+    if (r.status !== 409) assert.fail(`PUT stock ${distributorId}/${sku} → ${r.status} ${JSON.stringify(r.json)}`);
+  }
+  assert.fail(`could not set stock of ${distributorId}/${sku}: reservations keep changing`);
+}
+
+function decodeJwt(token) {
+  try { return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')); } catch { return {}; }
+}
+
+// ---------- browser helpers ----------
+
+const byTestId = (id) => `[data-testid="${id}"]`;
+
+async function shot(name) {
+  await page.screenshot({ path: `${artifacts}${name}.png`, fullPage: true });
+}
+
+async function signInWithToken(token, expectedHub) {
+  await page.locator(byTestId('token-input')).fill(token);
+  await page.locator(byTestId('signin-submit')).click();
+  await page.locator(`${byTestId('connection-status')}[data-state="connected"]`).waitFor({ timeout: 15_000 })
+    .catch(async (e) => {
+      await shot(`failed-signin-${expectedHub}`);
+      const error = await page.locator(byTestId('signin-error')).textContent().catch(() => '');
+      throw new Error(`the console did not connect to ${expectedHub} after signing in${error ? `: ${error}` : ''} (${e.message})`);
+    });
+}
+
+// ---------- setup ----------
+
+before(async () => {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium is missing at ${chromiumPath}. Fix: as root, run \`apt-get update && apt-get install -y chromium\` ` +
+      '(or set CHROMIUM_PATH). Do not download a browser (no `npx playwright install`).');
+  }
+  const missing = [];
+  if (!env.url) missing.push('ROUTING_URL (e.g. http://127.0.0.1:5199)');
+  if (!env.ops) missing.push('OPS_TOKEN');
+  if (env.customers.length === 0) missing.push('CUSTOMER_TOKENS (comma-separated customer tokens)');
+  if (!env.distributor) missing.push('DISTRIBUTOR_TOKEN');
+  if (missing.length) {
+    throw new Error(`Missing environment: ${missing.join(', ')}. Start the API (in the repo root: dotnet run --project api -- --urls http://127.0.0.1:5199), ` +
+      'take the ops token it prints, and mint others with `dotnet run --project api --no-build -- token --role customer --customer c-0001` ' +
+      'and `… token --role distributor --distributor d-01`.');
+  }
+  env.distributorId ||= decodeJwt(env.distributor).distributor_id || '';
+  assert.ok(env.distributorId, 'DISTRIBUTOR_ID is not set and the distributor token has no distributor_id claim');
+  if (!env.otherId) {
+    const all = await restOk('GET', '/api/distributors', env.ops);
+    env.otherId = all.map((d) => d.id).find((id) => id !== env.distributorId) || '';
+  }
+  assert.ok(env.otherId && env.otherId !== env.distributorId, 'OTHER_DISTRIBUTOR_ID must name another distributor');
+
+  const health = await fetch(`${env.url}/health`).catch((e) => ({ ok: false, status: e.message }));
+  assert.ok(health.ok, `${env.url}/health is not ready (${health.status}): is the API running?`);
+
+  mkdirSync(artifacts, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+after(async () => {
+  for (const [id, sku, onHand, threshold] of restore) {
+    await setStock(id, sku, (reserved) => ({ onHand: Math.max(onHand, reserved), threshold })).catch(() => undefined);
+  }
+  await browser?.close();
+});
+
+// ---------- the flow ----------
+
+test('ops signs in by pasting a token and sees the live campaign board', { timeout: 60_000 }, async () => {
+  const response = await page.goto(`${env.url}/`);
+  assert.equal(response?.status(), 200, 'the console is served at /');
+  await page.locator(byTestId('signin')).waitFor();
+  await signInWithToken(env.ops, '/hubs/ops');
+  await page.locator(byTestId(`campaign-sold-${campaignId}`)).waitFor({ timeout: 10_000 });
+  const status = await page.locator(byTestId(`campaign-status-${campaignId}`)).getAttribute('data-status');
+  assert.ok(status, 'the campaign shows a status');
+  await page.locator(`${byTestId('stock-row-' + env.distributorId + '-UREA-50')}`).waitFor({ state: 'attached', timeout: 10_000 });
+});
+
+test('orders placed through the API reach the allocation feed and the campaign counter within 2 s', { timeout: 60_000 }, async () => {
+  const soldBefore = (await restOk('GET', `/api/campaigns/${campaignId}`, env.ops)).sold;
+  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const tokens = env.customers.slice(0, 10);
+  const results = await Promise.all(tokens.flatMap((token, i) => [1, 2].map((n) =>
+    rest('POST', `/api/campaigns/${campaignId}/orders`, token, { quantity: n }, { 'Idempotency-Key': `e2e-${run}-${i}-${n}` }))));
+  const placedAt = Date.now();
+  const created = results.filter((r) => r.status === 201).map((r) => r.json);
+  const allocated = created.filter((o) => o.status === 'Allocated');
+  assert.ok(allocated.length > 0,
+    `no order was allocated: ${results.map((r) => `${r.status} ${r.json?.code ?? r.json?.status ?? ''}`).join(', ')} ` +
+    '(customers over their per-customer limit? use other demo customers, or restart the API)');
+  const ids = allocated.map((o) => o.orderId);
+  const units = allocated.reduce((sum, o) => sum + o.allocations.reduce((s, a) => s + a.quantity, 0), 0);
+
+  const feed = page.waitForFunction((orderIds) => orderIds.every((id) =>
+    document.querySelector(`[data-testid="feed-row"][data-order-id="${id}"]`)), ids, { timeout: LIVE_MS, polling: 50 });
+  const counter = page.waitForFunction(([id, target]) => {
+    const el = document.querySelector(`[data-testid="campaign-sold-${id}"]`);
+    return el && Number(el.dataset.value) >= target;
+  }, [campaignId, soldBefore + units], { timeout: LIVE_MS, polling: 50 });
+  await Promise.all([feed, counter]).catch(async (e) => {
+    await shot('failed-ops-live');
+    const shown = await page.locator(byTestId(`campaign-sold-${campaignId}`)).getAttribute('data-value');
+    throw new Error(`live updates took longer than ${LIVE_MS} ms: ${ids.length} allocated orders (${units} units; sold ${soldBefore} before, ` +
+      `${shown} shown). ${e.message}`);
+  });
+  const elapsed = Date.now() - placedAt;
+  assert.ok(elapsed <= LIVE_MS + 250, `live updates took ${elapsed} ms`);
+  const rows = await page.locator(byTestId('feed-row')).count();
+  assert.ok(rows >= ids.length, `the feed has ${rows} rows`);
+  assert.ok(rows <= 200, 'the feed is capped');
+  await shot('ops-board');
+
+  // A row opens the order with its routing explanation.
+  await page.locator(`${byTestId('feed-row')}[data-order-id="${ids[0]}"]`).click();
+  const dialog = page.locator(byTestId('order-detail'));
+  await dialog.locator(byTestId('order-explanation')).waitFor({ timeout: 5000 });
+  assert.ok(await dialog.locator(byTestId('candidate-row')).count() > 0, 'the explanation lists candidates');
+  assert.ok(await dialog.locator(`${byTestId('order-decisions')} li`).count() > 0, 'the explanation lists decisions');
+  const winner = allocated[0].allocations[0].distributorId;
+  await dialog.locator(`${byTestId('candidate-row')}.winner[data-distributor="${winner}"]`).waitFor({ timeout: 1000 });
+  await shot('order-detail');
+  await page.locator(byTestId('order-detail-close')).click();
+
+  // Readable on a phone too.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300); // charts follow their container's size on the next frames
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page scrolls sideways on a phone by ${overflow}px`);
+  await shot('ops-phone');
+  await page.setViewportSize({ width: 1366, height: 900 });
+});
+
+test('a distributor sees its own low-stock alert within 2 s and nothing of another distributor', { timeout: 60_000 }, async () => {
+  const own = env.distributorId;
+  const other = env.otherId;
+  await page.locator(byTestId('sign-out')).click();
+  await page.locator(byTestId('signin')).waitFor();
+  await signInWithToken(env.distributor, '/hubs/distributor');
+  await page.locator(`[data-testid^="stock-row-${own}-"]`).first().waitFor({ timeout: 10_000 });
+
+  // A SKU outside the campaign, so orders do not move it during the test.
+  const items = await restOk('GET', `/api/distributors/${own}/inventory`, env.ops);
+  const sku = (items.find((i) => i.sku === 'KCL-50') ?? items.find((i) => i.sku !== 'UREA-50') ?? items[0]).sku;
+  for (const id of [own, other]) {
+    const item = await inventoryItem(id, sku);
+    if (item) restore.push([id, sku, item.onHand, item.threshold]);
+    // Restocked first, so the next drop is a new crossing that raises a new alert.
+    await setStock(id, sku, (reserved) => ({ onHand: reserved + 1000, threshold: 50 }));
+  }
+  await page.waitForFunction(([o, s]) => document.querySelector(`[data-testid="stock-row-${o}-${s}"]`)?.dataset.low === 'false', [own, sku], { timeout: LIVE_MS });
+  const before = await page.locator(byTestId('alert-row')).evaluateAll((rows) => rows.map((r) => r.dataset.alertId));
+
+  // Drive both below threshold; only our own may show.
+  await setStock(other, sku, (reserved) => ({ onHand: reserved + 5, threshold: reserved + 100 }));
+  await setStock(own, sku, (reserved) => ({ onHand: reserved + 5, threshold: reserved + 100 }));
+  const droppedAt = Date.now();
+  await page.waitForFunction(([o, s, known]) => [...document.querySelectorAll('[data-testid="alert-row"]')].some((r) =>
+    r.dataset.kind === 'LowStock' && r.dataset.sku === s && r.dataset.distributor === o && !known.includes(r.dataset.alertId)),
+  [own, sku, before], { timeout: LIVE_MS, polling: 50 }).catch(async (e) => {
+    await shot('failed-distributor-alert');
+    throw new Error(`no new LowStock alert for ${own}/${sku} within ${LIVE_MS} ms: ${e.message}`);
+  });
+  assert.ok(Date.now() - droppedAt <= LIVE_MS + 250);
+  await page.waitForFunction(([o, s]) => document.querySelector(`[data-testid="stock-row-${o}-${s}"]`)?.dataset.low === 'true', [own, sku], { timeout: LIVE_MS });
+  await page.locator(byTestId('alert-toast')).first().waitFor({ timeout: 1000 }); // the visual ping
+  await shot('distributor');
+
+  // The other distributor's alert exists (ops can see it) ...
+  const otherAlerts = await restOk('GET', `/api/alerts?distributorId=${other}&openOnly=true`, env.ops);
+  assert.ok(otherAlerts.some((a) => a.kind === 'LowStock' && a.sku === sku), `ops sees ${other}'s low-stock alert`);
+  // ... but never reaches this distributor's view.
+  await page.waitForTimeout(750);
+  assert.equal(await page.locator(`[data-testid^="stock-row-${other}-"]`).count(), 0, `no stock row of ${other}`);
+  assert.equal(await page.locator(`${byTestId('alert-row')}[data-distributor="${other}"]`).count(), 0, `no alert of ${other}`);
+  assert.equal(await page.locator(`[data-testid^="stock-row-"]:not([data-testid^="stock-row-${own}-"])`).count(), 0, 'only own stock rows');
+  const text = await page.locator('body').innerText();
+  assert.ok(!new RegExp(`\\b${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text), `the page never mentions ${other}`);
+});
+
+test('the console raised no script errors', () => {
+  assert.deepEqual(pageErrors, []);
+});

@@ -1,0 +1,131 @@
+// An order and its routing explanation: every candidate's fate (excluded and why, or score and rank) and the decisions.
+import { api, errorText } from '../api';
+import { fmtDateTime, fmtInt, fmtMoney, h, label } from '../dom';
+import type { CandidateReport, OrderView } from '../types';
+
+export function renderOrder(o: OrderView): HTMLElement {
+  const allocatedTo = new Set(o.allocations.map((a) => a.distributorId));
+  return h('div', { class: 'order-view', testid: 'order-view', 'data-order-id': o.orderId },
+    h('div', { class: 'order-head' },
+      h('h3', { class: 'mono' }, o.orderId),
+      h('span', { class: `badge status-${o.status}`, testid: 'order-status' }, label(o.status))),
+    h('dl', { class: 'facts compact' },
+      h('div', null, h('dt', null, 'Customer 客户'), h('dd', null, o.customerId)),
+      h('div', null, h('dt', null, 'Campaign 活动'), h('dd', null, o.campaignId ?? '— (regular order 普通订单)')),
+      h('div', null, h('dt', null, 'Unit price 单价'), h('dd', null, fmtMoney(o.unitPrice))),
+      h('div', null, h('dt', null, 'Placed 下单时间'), h('dd', null, fmtDateTime(o.placedAt))),
+      h('div', null, h('dt', null, 'Updated 更新'), h('dd', null, fmtDateTime(o.updatedAt))),
+    ),
+    o.reason ? h('p', { class: 'reason' }, h('b', null, 'Reason 原因: '), o.reason) : null,
+    h('h4', null, 'Lines 订单行'),
+    h('ul', { class: 'plain' }, o.lines.map((l) => h('li', null, `${l.sku || '(campaign SKU)'} × ${fmtInt(l.quantity)}${l.group ? ` · group ${l.group}` : ''}`))),
+    h('h4', null, 'Allocations 分配结果'),
+    o.allocations.length
+      ? h('ul', { class: 'plain', testid: 'order-allocations' }, o.allocations.map((a) =>
+        h('li', null, h('span', { class: 'chip' }, h('b', null, a.distributorId), ` ×${fmtInt(a.quantity)} ${a.sku}`))))
+      : h('p', { class: 'muted' }, 'None 无'),
+    o.substitutions.length
+      ? [h('h4', null, 'Substitutions 替代'), h('ul', { class: 'plain' }, o.substitutions.map((s) =>
+        h('li', null, `${s.originalSku} → ${s.substituteSku} × ${fmtInt(s.quantity)}`)))]
+      : null,
+    o.suggestions.length
+      ? [h('h4', null, 'Suggested substitutes 建议替代'), h('ul', { class: 'plain' }, o.suggestions.map((s) =>
+        h('li', null, `#${s.rank} ${s.originalSku} → ${s.substituteSku} (${fmtInt(s.availableNearby)} available nearby 附近可用)`)))]
+      : null,
+    renderExplanation(o, allocatedTo),
+  );
+}
+
+function renderExplanation(o: OrderView, allocatedTo: Set<string>): HTMLElement {
+  const x = o.explanation;
+  if (!x) return h('p', { class: 'muted', testid: 'explanation-missing' }, 'No routing explanation (distributors do not see how others ranked). 无路由说明。');
+  const ranked = x.candidates.filter((c) => c.rank !== null && c.rank !== undefined).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
+  const excluded = x.candidates.filter((c) => c.rank === null || c.rank === undefined)
+    .sort((a, b) => a.distributorId.localeCompare(b.distributorId, 'en', { numeric: true }));
+  const row = (c: CandidateReport) => h('tr', {
+    testid: 'candidate-row',
+    'data-distributor': c.distributorId,
+    class: `${c.excluded ? 'excluded' : 'ranked'}${allocatedTo.has(c.distributorId) ? ' winner' : ''}`,
+  },
+  h('td', { class: 'num' }, c.rank ?? '—'),
+  h('td', { class: 'nowrap' }, h('b', null, c.distributorId), c.home ? h('span', { class: 'badge home', title: 'home distributor 归属经销商' }, 'home 归属') : null,
+    allocatedTo.has(c.distributorId) ? h('span', { class: 'badge status-Allocated' }, '✓') : null),
+  h('td', { class: 'num' }, c.distanceKm.toFixed(1)),
+  h('td', { class: 'num' }, c.score === null || c.score === undefined ? '—' : c.score.toFixed(3)),
+  h('td', null, c.excluded ? h('span', null, h('span', { class: 'badge excluded' }, c.excluded), ' ', h('span', { class: 'muted small' }, c.detail ?? '')) : (c.detail ?? '')),
+  );
+  return h('div', { class: 'explanation', testid: 'order-explanation' },
+    h('h4', null, `Routing explanation 路由说明 · policy ${x.policyId} · ${x.split}`),
+    h('ol', { class: 'decisions', testid: 'order-decisions' }, x.decisions.map((d) => h('li', null, d))),
+    h('div', { class: 'table-scroll' },
+      h('table', { class: 'candidates' },
+        h('thead', null, h('tr', null,
+          h('th', { class: 'num' }, 'Rank 排名'), h('th', null, 'Candidate 候选'), h('th', { class: 'num' }, 'km'),
+          h('th', { class: 'num' }, 'Score 得分'), h('th', null, 'Excluded / detail 排除原因'))),
+        h('tbody', null, ranked.map(row), excluded.map(row)))),
+    h('p', { class: 'muted small' }, `${ranked.length} ranked 参与排名 · ${excluded.length} excluded 被排除`),
+  );
+}
+
+/** A modal with an order, loaded by id. */
+export class OrderDialog {
+  private readonly dialog: HTMLDialogElement;
+  private readonly body: HTMLElement;
+  private current = 0;
+
+  constructor() {
+    this.body = h('div', { class: 'dialog-body' });
+    this.dialog = h('dialog', { class: 'order-dialog', testid: 'order-detail' },
+      h('div', { class: 'dialog-head' },
+        h('h2', null, 'Order 订单详情'),
+        h('button', { type: 'button', class: 'ghost', testid: 'order-detail-close', 'aria-label': 'Close', onclick: () => this.dialog.close() }, '✕')),
+      this.body);
+    this.dialog.addEventListener('click', (ev) => { if (ev.target === this.dialog) this.dialog.close(); });
+    document.body.appendChild(this.dialog);
+  }
+
+  async open(orderId: string): Promise<void> {
+    const token = ++this.current;
+    this.body.replaceChildren(h('p', { class: 'muted' }, `Loading ${orderId}… 加载中`));
+    if (!this.dialog.open) this.dialog.showModal();
+    try {
+      const order = await api.order(orderId);
+      if (token === this.current) this.body.replaceChildren(renderOrder(order));
+    } catch (e) {
+      if (token === this.current) this.body.replaceChildren(h('p', { class: 'error', testid: 'order-error' }, errorText(e)));
+    }
+  }
+
+  destroy(): void {
+    this.dialog.remove();
+  }
+}
+
+/** Order lookup by id. */
+export class OrderLookup {
+  readonly el: HTMLElement;
+  private readonly result: HTMLElement;
+  private readonly input: HTMLInputElement;
+
+  constructor() {
+    this.input = h('input', { type: 'search', placeholder: 'Order id 订单号 (o-…)', testid: 'order-lookup-input', required: true, 'aria-label': 'Order id' });
+    this.result = h('div', { testid: 'order-lookup-result' });
+    const form = h('form', { class: 'inline-form', onsubmit: (ev: Event) => { ev.preventDefault(); void this.lookup(this.input.value.trim()); } },
+      this.input, h('button', { type: 'submit', testid: 'order-lookup-submit' }, 'Look up 查询'));
+    this.el = h('section', { class: 'panel', testid: 'order-lookup' },
+      h('header', { class: 'panel-head' }, h('h2', null, 'Order lookup 订单查询')),
+      form,
+      this.result);
+  }
+
+  async lookup(id: string): Promise<void> {
+    if (!id) return;
+    this.input.value = id;
+    this.result.replaceChildren(h('p', { class: 'muted' }, 'Loading… 加载中'));
+    try {
+      this.result.replaceChildren(renderOrder(await api.order(id)));
+    } catch (e) {
+      this.result.replaceChildren(h('p', { class: 'error', testid: 'order-error' }, errorText(e)));
+    }
+  }
+}

@@ -1,0 +1,241 @@
+// Distributor stock: available vs restock threshold per distributor and SKU; rows below threshold are highlighted.
+// Loaded from REST, kept live by inventoryChanged events; only changed rows are touched, once per frame.
+import { api, errorText } from '../api';
+import { fmtInt, h, schedule, setText, SnapshotSync, stockKey } from '../dom';
+import type { Distributor, InventoryChangedEvent, InventoryItem } from '../types';
+
+interface Item {
+  distributorId: string;
+  sku: string;
+  onHand: number;
+  reserved: number;
+  threshold: number;
+}
+
+interface Row {
+  tr: HTMLTableRowElement;
+  onHand: HTMLTableCellElement;
+  reserved: HTMLTableCellElement;
+  available: HTMLTableCellElement;
+  threshold: HTMLTableCellElement;
+  fill: HTMLElement;
+}
+
+export interface StockOptions {
+  /** The distributor view: only this distributor. */
+  distributorId?: string;
+  onLowCount?: (low: number) => void;
+  onDistributors?: (list: Distributor[]) => void;
+}
+
+const available = (i: Item): number => i.onHand - i.reserved;
+/** The server's rule (InventoryItemResponse.BelowThreshold). */
+const isLow = (i: Item): boolean => i.threshold > 0 && available(i) < i.threshold;
+
+export class StockTable {
+  readonly el: HTMLElement;
+  private readonly tbody: HTMLTableSectionElement;
+  private readonly summary: HTMLElement;
+  private readonly error: HTMLElement;
+  private readonly distributorSelect: HTMLSelectElement | null;
+  private readonly items = new Map<string, Item>();
+  private readonly rows = new Map<string, Row>();
+  private readonly dirty = new Set<string>();
+  private readonly names = new Map<string, string>();
+  private readonly sync = new SnapshotSync<InventoryChangedEvent>();
+  private rebuild = true;
+  private text = '';
+  private lowOnly = false;
+  private distributorFilter = '';
+
+  constructor(private readonly options: StockOptions = {}) {
+    const own = options.distributorId;
+    this.tbody = h('tbody');
+    this.summary = h('span', { class: 'muted small', testid: 'stock-summary' });
+    this.error = h('p', { class: 'error', hidden: true, role: 'alert' });
+    this.distributorSelect = own ? null : h('select', { testid: 'stock-distributor-filter', 'aria-label': 'Distributor',
+      onchange: (ev: Event) => { this.distributorFilter = (ev.target as HTMLSelectElement).value; this.refilter(); } },
+    h('option', { value: '' }, 'All distributors 全部经销商'));
+    const search = h('input', { type: 'search', placeholder: own ? 'SKU' : 'Distributor or SKU 经销商/商品', testid: 'stock-search',
+      'aria-label': 'Filter', oninput: (ev: Event) => { this.text = (ev.target as HTMLInputElement).value.trim().toLowerCase(); this.refilter(); } });
+    const lowOnly = h('label', { class: 'toggle' },
+      h('input', { type: 'checkbox', testid: 'stock-low-only', onchange: (ev: Event) => { this.lowOnly = (ev.target as HTMLInputElement).checked; this.refilter(); } }),
+      ' Below threshold only 仅低于补货线');
+    this.el = h('section', { class: 'panel', testid: 'stock-panel' },
+      h('header', { class: 'panel-head' },
+        h('h2', null, own ? `Stock 库存 · ${own}` : 'Distributor stock 经销商库存'),
+        h('div', { class: 'tools' }, this.distributorSelect, search, lowOnly)),
+      this.summary,
+      this.error,
+      h('div', { class: 'table-scroll' },
+        h('table', { class: 'stock-table' },
+          h('thead', null, h('tr', null,
+            own ? null : h('th', null, 'Distributor 经销商'),
+            h('th', null, 'SKU 商品'),
+            h('th', { class: 'num' }, 'On hand 在库'),
+            h('th', { class: 'num' }, 'Reserved 预留'),
+            h('th', { class: 'num' }, 'Available 可用'),
+            h('th', { class: 'num' }, 'Threshold 补货线'),
+            h('th', { class: 'meter-col' }, 'Level 水位'))),
+          this.tbody)),
+    );
+  }
+
+  distributorName(id: string): string | undefined {
+    return this.names.get(id);
+  }
+
+  async resync(): Promise<void> {
+    try {
+      await this.sync.run(() => this.load(), (snapshot) => this.applySnapshot(snapshot), (events) => this.apply(events));
+      this.error.hidden = true;
+    } catch (e) {
+      setText(this.error, `Could not load stock: ${errorText(e)}`);
+      this.error.hidden = false;
+    }
+  }
+
+  onInventory(events: InventoryChangedEvent[]): void {
+    const own = this.options.distributorId;
+    const mine = own ? events.filter((e) => e.distributor === own) : events;
+    if (mine.length === 0) return;
+    this.sync.record(mine);
+    this.apply(mine);
+  }
+
+  private async load(): Promise<{ distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[] }> {
+    const own = this.options.distributorId;
+    const distributors = own ? [await api.distributor(own)] : await api.distributors();
+    distributors.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+    // A few at a time: the browser has only so many connections per host.
+    const inventories: { id: string; items: InventoryItem[] }[] = [];
+    const queue = distributors.map((d) => d.id);
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) inventories.push({ id, items: await api.inventory(id) });
+    };
+    await Promise.all(Array.from({ length: Math.min(6, queue.length) }, worker));
+    return { distributors, inventories };
+  }
+
+  private applySnapshot(snapshot: { distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[] }): void {
+    this.items.clear();
+    this.names.clear();
+    for (const d of snapshot.distributors) this.names.set(d.id, d.name);
+    for (const { id, items } of snapshot.inventories) {
+      for (const i of items) this.items.set(stockKey(id, i.sku), { distributorId: id, sku: i.sku, onHand: i.onHand, reserved: i.reserved, threshold: i.threshold });
+    }
+    if (this.distributorSelect) {
+      const current = this.distributorSelect.value;
+      this.distributorSelect.replaceChildren(
+        h('option', { value: '' }, 'All distributors 全部经销商'),
+        ...snapshot.distributors.map((d) => h('option', { value: d.id }, `${d.id} · ${d.name}`)));
+      this.distributorSelect.value = snapshot.distributors.some((d) => d.id === current) ? current : '';
+    }
+    this.options.onDistributors?.(snapshot.distributors);
+    this.rebuild = true;
+    schedule(this, () => this.render());
+  }
+
+  private apply(events: InventoryChangedEvent[]): void {
+    for (const e of events) {
+      const key = stockKey(e.distributor, e.sku);
+      const item = this.items.get(key);
+      if (item) {
+        item.onHand = e.onHand;
+        item.reserved = e.reserved;
+        item.threshold = e.threshold;
+        this.dirty.add(key);
+      } else {
+        this.items.set(key, { distributorId: e.distributor, sku: e.sku, onHand: e.onHand, reserved: e.reserved, threshold: e.threshold });
+        this.rebuild = true;
+      }
+    }
+    schedule(this, () => this.render());
+  }
+
+  private refilter(): void {
+    for (const [key, row] of this.rows) row.tr.hidden = !this.matches(this.items.get(key)!);
+    this.renderSummary();
+  }
+
+  private matches(i: Item): boolean {
+    if (this.lowOnly && !isLow(i)) return false;
+    if (this.distributorFilter && i.distributorId !== this.distributorFilter) return false;
+    if (this.text) {
+      const hay = `${i.distributorId} ${this.names.get(i.distributorId) ?? ''} ${i.sku}`.toLowerCase();
+      if (!hay.includes(this.text)) return false;
+    }
+    return true;
+  }
+
+  private render(): void {
+    if (this.rebuild) {
+      this.rebuild = false;
+      this.dirty.clear();
+      this.rows.clear();
+      const sorted = [...this.items.entries()].sort(([, a], [, b]) =>
+        a.distributorId.localeCompare(b.distributorId, 'en', { numeric: true }) || a.sku.localeCompare(b.sku));
+      const fragment = document.createDocumentFragment();
+      for (const [key, item] of sorted) {
+        const row = this.createRow(item);
+        this.rows.set(key, row);
+        this.update(row, item);
+        fragment.appendChild(row.tr);
+      }
+      this.tbody.replaceChildren(fragment);
+      if (sorted.length === 0) this.tbody.appendChild(h('tr', null, h('td', { colspan: 7, class: 'muted' }, 'No stock yet. 暂无库存。')));
+    } else {
+      for (const key of this.dirty) {
+        const row = this.rows.get(key);
+        const item = this.items.get(key);
+        if (row && item) this.update(row, item);
+      }
+      this.dirty.clear();
+    }
+    this.renderSummary();
+  }
+
+  private renderSummary(): void {
+    let low = 0, shown = 0;
+    for (const [key, item] of this.items) {
+      if (isLow(item)) low++;
+      if (this.rows.get(key)?.tr.hidden === false) shown++;
+    }
+    this.options.onLowCount?.(low);
+    setText(this.summary, `${fmtInt(this.items.size)} SKU rows · ${fmtInt(low)} below threshold 低于补货线 · ${fmtInt(shown)} shown`);
+  }
+
+  private createRow(i: Item): Row {
+    const own = this.options.distributorId;
+    const num = () => h('td', { class: 'num' });
+    const fill = h('div', { class: 'fill' });
+    const row: Row = {
+      tr: h('tr', { testid: `stock-row-${i.distributorId}-${i.sku}`, 'data-distributor': i.distributorId, 'data-sku': i.sku }),
+      onHand: num(), reserved: num(), available: num(), threshold: num(), fill,
+    };
+    row.tr.append(
+      own ? '' : h('td', { class: 'nowrap' }, h('b', null, i.distributorId), ' ', h('span', { class: 'muted small' }, this.names.get(i.distributorId) ?? '')),
+      h('td', { class: 'mono' }, i.sku),
+      row.onHand, row.reserved, row.available, row.threshold,
+      h('td', { class: 'meter-col' }, h('div', { class: 'meter', title: 'available vs threshold (the mark)' }, fill, h('div', { class: 'mark' }))),
+    );
+    return row;
+  }
+
+  private update(row: Row, i: Item): void {
+    const avail = available(i);
+    const low = isLow(i);
+    setText(row.onHand, fmtInt(i.onHand));
+    setText(row.reserved, fmtInt(i.reserved));
+    setText(row.available, fmtInt(avail));
+    setText(row.threshold, fmtInt(i.threshold));
+    row.available.dataset.value = String(avail);
+    row.tr.dataset.low = String(low);
+    row.tr.classList.toggle('low', low);
+    row.tr.classList.toggle('out', avail <= 0);
+    // The mark (threshold) sits at half the bar.
+    const scale = i.threshold > 0 ? i.threshold * 2 : Math.max(avail, 1);
+    row.fill.style.width = `${Math.max(0, Math.min(100, (100 * avail) / scale))}%`;
+    row.tr.hidden = !this.matches(i);
+  }
+}

@@ -1,0 +1,145 @@
+// A tiny DOM toolkit: element builder, frame-coalesced rendering, formatting.
+
+type Child = Node | string | number | null | undefined | false;
+type AttrValue = string | number | boolean | null | undefined | ((ev: never) => void);
+
+/** h('div', { class: 'x', testid: 'y', onclick: fn }, ...children). `testid` becomes data-testid; functions become listeners. */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Record<string, AttrValue> | null,
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const [key, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      if (typeof value === 'function') {
+        el.addEventListener(key.replace(/^on/, ''), value as EventListener);
+      } else if (key === 'testid') {
+        el.setAttribute('data-testid', String(value));
+      } else if (key === 'value' || key === 'checked' || key === 'disabled' || key === 'hidden') {
+        (el as unknown as Record<string, unknown>)[key] = value;
+      } else {
+        el.setAttribute(key, value === true ? '' : String(value));
+      }
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el: Node, children: (Child | Child[])[]): void {
+  for (const c of children) {
+    if (Array.isArray(c)) append(el, c);
+    else if (c === null || c === undefined || c === false) continue;
+    else el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+  }
+}
+
+/** Sets text only when it changed (cheap under a flood of updates). */
+export function setText(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+// ---- rendering coalesced into one animation frame ----
+
+const pending = new Map<unknown, () => void>();
+let scheduled = false;
+
+/** Runs `render` once in the next animation frame; later calls with the same key in the same frame replace it. */
+export function schedule(key: unknown, render: () => void): void {
+  pending.set(key, render);
+  if (!scheduled) {
+    scheduled = true;
+    requestAnimationFrame(flush);
+  }
+}
+
+function flush(): void {
+  scheduled = false;
+  const renders = [...pending.values()];
+  pending.clear();
+  for (const r of renders) {
+    try { r(); } catch (e) { console.error('render failed', e); }
+  }
+}
+
+// ---- formatting ----
+
+const intFormat = new Intl.NumberFormat('en-US');
+export const fmtInt = (n: number): string => intFormat.format(n);
+export const fmtMoney = (n: number | null | undefined): string =>
+  n === null || n === undefined ? '—' : `¥${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const fmtTime = (iso: string | number | Date): string => {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString('en-GB', { hour12: false });
+};
+export const fmtDateTime = (iso: string | null | undefined): string => {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : `${d.toLocaleDateString('en-CA')} ${d.toLocaleTimeString('en-GB', { hour12: false })}`;
+};
+
+/** 3d 04h · 2h 05m · 12m 30s · 45s */
+export function fmtDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(s / 86400), hh = Math.floor((s % 86400) / 3600), mm = Math.floor((s % 3600) / 60), ss = s % 60;
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  if (d > 0) return `${d}d ${p2(hh)}h ${p2(mm)}m`;
+  if (hh > 0) return `${hh}h ${p2(mm)}m ${p2(ss)}s`;
+  if (mm > 0) return `${mm}m ${p2(ss)}s`;
+  return `${ss}s`;
+}
+
+/** Stable key of a distributor's SKU. */
+export const stockKey = (distributorId: string, sku: string): string => `${distributorId}\u0000${sku}`;
+
+/** Records the events that arrive while a REST snapshot loads, to replay them on top of it (nothing shown is stale). */
+export class SnapshotSync<E> {
+  private buffer: E[] | null = null;
+  private generation = 0;
+
+  /** Call for every live event. */
+  record(events: E[]): void {
+    if (this.buffer) for (const e of events) this.buffer.push(e);
+  }
+
+  /** Loads a snapshot, applies it, then replays events that arrived meanwhile. A newer run supersedes an older one. */
+  async run<S>(load: () => Promise<S>, apply: (snapshot: S) => void, replay: (events: E[]) => void): Promise<void> {
+    const gen = ++this.generation;
+    const buffer: E[] = [];
+    this.buffer = buffer;
+    try {
+      const snapshot = await load();
+      if (gen !== this.generation) return;
+      apply(snapshot);
+      replay(buffer);
+    } finally {
+      if (gen === this.generation) this.buffer = null;
+    }
+  }
+}
+
+export const statusLabels: Record<string, string> = {
+  Scheduled: 'Scheduled 未开始',
+  Open: 'Open 进行中',
+  SoldOut: 'Sold out 已售罄',
+  Formed: 'Formed 已成团',
+  NotFormed: 'Not formed 未成团',
+  Placed: 'Placed 已下单',
+  Allocated: 'Allocated 已分配',
+  Confirmed: 'Confirmed 已确认',
+  Shipped: 'Shipped 已发货',
+  Completed: 'Completed 已完成',
+  Rejected: 'Rejected 已拒绝',
+  Cancelled: 'Cancelled 已取消',
+  Exception: 'Manual review 人工审核',
+  AwaitingSubstitution: 'Awaiting substitution 待替代',
+  Backordered: 'Backordered 缺货待补',
+  LowStock: 'Low stock 库存偏低',
+  OutOfStock: 'Out of stock 缺货',
+  SubstitutionSuggested: 'Substitution 替代建议',
+  AllocationFailed: 'Allocation failed 分配失败',
+  ReconciliationDifference: 'Reconciliation 对账差异',
+};
+export const label = (s: string): string => statusLabels[s] ?? s;

@@ -1,0 +1,99 @@
+// The distributor view: its own stock and alerts only (the server scopes the hub group and the REST answers by the
+// token's distributor_id), its own allocations, and a ping with a short beep on every new alert.
+import { api } from '../api';
+import { currentToken, isExpired, type Session } from '../auth';
+import { fmtTime, h, setText } from '../dom';
+import { Live } from '../live';
+import { beep, pulse, toast, unlockAudio } from '../notify';
+import { Shell } from '../shell';
+import { AlertsPanel } from '../components/alerts';
+import { Feed } from '../components/feed';
+import { OrderDialog } from '../components/orderDetail';
+import { StockTable } from '../components/stock';
+import type { Alert } from '../types';
+
+export function mountDistributor(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
+  const own = session.distributorId!;
+  const shell = new Shell(session, `Routing 订单路由 · ${own}`, () => signOut());
+  const dialog = new OrderDialog();
+
+  const name = h('h2', { testid: 'distributor-name' }, own);
+  const facts = h('p', { class: 'muted small', testid: 'distributor-facts' });
+  const lowCount = h('strong', { testid: 'low-stock-count' }, '0');
+  const openCount = h('strong', { testid: 'open-alerts-count' }, '0');
+  let soundOn = true;
+  const sound = h('label', { class: 'toggle' },
+    h('input', { type: 'checkbox', checked: true, testid: 'sound-toggle', onchange: (ev: Event) => {
+      soundOn = (ev.target as HTMLInputElement).checked;
+      if (soundOn) { unlockAudio(); beep(); }
+    } }),
+    ' Sound 提示音');
+
+  let alerts: AlertsPanel;
+  const onNew = (fresh: Alert[]) => {
+    pulse(alerts.el);
+    const first = fresh[0];
+    toast(fresh.length === 1 ? `New alert 新告警: ${first.message}` : `${fresh.length} new alerts 新告警 · ${first.message}`);
+    if (soundOn) beep();
+    if (document.hidden) document.title = `(${fresh.length}) 🔔 Routing · ${own}`;
+  };
+  alerts = new AlertsPanel({ distributorId: own, onNew, onCount: (n) => setText(openCount, String(n)) });
+  const stock = new StockTable({ distributorId: own, onLowCount: (n) => setText(lowCount, String(n)) });
+  const feed = new Feed({ title: 'My allocations 我的分配', testid: 'distributor-feed', distributorId: own, onOpen: (id) => void dialog.open(id) });
+
+  const summary = h('section', { class: 'panel summary', testid: 'distributor-summary' },
+    h('header', { class: 'panel-head' }, name, h('div', { class: 'tools' }, sound)),
+    facts,
+    h('p', null, lowCount, ' SKUs below threshold 低于补货线 · ', openCount, ' open alerts 未处理告警'));
+
+  shell.main.append(h('div', { class: 'tab distributor-grid' }, summary, alerts.el, stock.el, feed.el));
+  root.replaceChildren(shell.el);
+  document.title = `Routing · ${own}`;
+  const onVisible = () => { if (!document.hidden) document.title = `Routing · ${own}`; };
+  document.addEventListener('visibilitychange', onVisible);
+
+  void api.distributor(own).then((d) => {
+    setText(name, `${d.name} · ${d.id}`);
+    setText(facts, `Regions 区域 ${d.regions.join(', ')} · priority tier 优先级 ${d.priority} · daily capacity 日产能 ${d.dailyCapacity}${d.active ? '' : ' · inactive 停用'}`);
+  }).catch(() => undefined);
+
+  // Snapshots load on every (re)connect, so nothing shown is stale; without a connection they still load once.
+  let loaded = false;
+  const resync = () => { loaded = true; return Promise.all([stock.resync(), alerts.resync()]); };
+  let interrupted = false;
+  const live = new Live({
+    hub: '/hubs/distributor',
+    token: currentToken,
+    isExpired: () => isExpired(session),
+    onAuthLost: (reason) => signOut(reason),
+    onState: (state, detail) => {
+      shell.setState(state, detail);
+      if (state === 'disconnected' && !loaded) void resync();
+      if (state !== 'connected') interrupted = true;
+    },
+    onConnected: (first) => {
+      if (!first && interrupted) feed.markGap(`Reconnected 已重连 at ${fmtTime(Date.now())}; stock and alerts resynced.`);
+      interrupted = false;
+      void resync();
+    },
+  });
+  // The server only sends this distributor's share; filter again so nothing else can ever show.
+  live.on('inventoryChanged', (events) => {
+    const mine = events.filter((e) => e.distributor === own);
+    stock.onInventory(mine);
+    alerts.onInventory(mine);
+  });
+  live.on('alertRaised', (events) => alerts.onAlerts(events.filter((e) => e.alert?.distributorId === own)));
+  live.on('orderAllocated', (events) => feed.onAllocated(events));
+
+  void live.start();
+
+  return {
+    destroy() {
+      document.removeEventListener('visibilitychange', onVisible);
+      void live.stop();
+      alerts.destroy();
+      dialog.destroy();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+// The operations view: live campaign board, allocation feed, alerts, distributor stock, order lookup, policies.
+import { currentToken, isExpired, type Session } from '../auth';
+import { fmtTime, h, setText } from '../dom';
+import { Live } from '../live';
+import { Shell } from '../shell';
+import { AlertsPanel } from '../components/alerts';
+import { CampaignBoard } from '../components/campaignBoard';
+import { Feed } from '../components/feed';
+import { OrderDialog, OrderLookup } from '../components/orderDetail';
+import { PoliciesPanel } from '../components/policies';
+import { SimulationControl } from '../components/simulation';
+import { StockTable } from '../components/stock';
+
+const tabs = ['live', 'stock', 'orders', 'policies'] as const;
+type TabId = (typeof tabs)[number];
+
+export function mountOps(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
+  const lowBadge = h('span', { class: 'count', testid: 'low-stock-count', hidden: true });
+  const alertBadge = h('span', { class: 'count', testid: 'open-alerts-count', hidden: true });
+  const shell = new Shell(session, 'Routing 订单路由 · Ops 运营', () => signOut(), [
+    { id: 'live', label: 'Live board 实时看板', badge: alertBadge },
+    { id: 'stock', label: 'Stock 库存', badge: lowBadge },
+    { id: 'orders', label: 'Orders 订单' },
+    { id: 'policies', label: 'Policies 路由策略' },
+  ]);
+  const setBadge = (el: HTMLElement, n: number) => { el.hidden = n === 0; setText(el, String(n)); };
+
+  const dialog = new OrderDialog();
+  const board = new CampaignBoard();
+  const simulation = new SimulationControl();
+  const feed = new Feed({ title: 'Allocation feed 分配动态', testid: 'allocation-feed', onOpen: (id) => void dialog.open(id), showRejectedToggle: true });
+  const alerts = new AlertsPanel({ onCount: (n) => setBadge(alertBadge, n) });
+  const stock = new StockTable({ onLowCount: (n) => setBadge(lowBadge, n) });
+  const lookup = new OrderLookup();
+  const policies = new PoliciesPanel(() => board.campaigns().map((c) => ({ id: c.id, policy: c.policy })));
+  let policiesLoaded = false;
+
+  board.el.querySelector('.panel-head')!.appendChild(simulation.el);
+  const sections: Record<TabId, HTMLElement> = {
+    live: h('div', { class: 'tab board-grid', testid: 'tab-panel-live' },
+      h('div', { class: 'span-all' }, board.el),
+      feed.el,
+      alerts.el),
+    stock: h('div', { class: 'tab', testid: 'tab-panel-stock' }, stock.el),
+    orders: h('div', { class: 'tab', testid: 'tab-panel-orders' }, lookup.el),
+    policies: h('div', { class: 'tab', testid: 'tab-panel-policies' }, policies.el),
+  };
+  shell.main.append(...Object.values(sections));
+  root.replaceChildren(shell.el);
+  document.title = 'Routing · Ops console 运营控制台';
+
+  const route = () => {
+    const [tab, arg] = location.hash.replace(/^#\/?/, '').split('/');
+    const id: TabId = (tabs as readonly string[]).includes(tab) ? (tab as TabId) : 'live';
+    for (const t of tabs) sections[t].hidden = t !== id;
+    shell.selectTab(id);
+    if (id === 'orders' && arg) void lookup.lookup(decodeURIComponent(arg));
+    if (id === 'policies' && !policiesLoaded) { policiesLoaded = true; void policies.load(); }
+  };
+  window.addEventListener('hashchange', route);
+  route();
+
+  // Snapshots load on every (re)connect, so nothing shown is stale; without a connection they still load once.
+  let loaded = false;
+  const resync = () => { loaded = true; return Promise.all([board.resync(), stock.resync(), alerts.resync()]); };
+  let disconnectedAt: number | null = null;
+  const live = new Live({
+    hub: '/hubs/ops',
+    token: currentToken,
+    isExpired: () => isExpired(session),
+    onAuthLost: (reason) => signOut(reason),
+    onState: (state, detail) => {
+      shell.setState(state, detail);
+      if (state === 'disconnected' && !loaded) void resync();
+      if (state !== 'connected' && disconnectedAt === null) disconnectedAt = Date.now();
+    },
+    onConnected: (first) => {
+      if (!first && disconnectedAt !== null) feed.markGap(`Reconnected 已重连 at ${fmtTime(Date.now())}: orders during the interruption are not listed; counters and stock are resynced.`);
+      disconnectedAt = null;
+      void resync();
+    },
+  });
+  live.on('campaignProgress', (events) => board.onProgress(events));
+  live.on('orderAllocated', (events) => { board.onOrders(events, 'allocated'); feed.onAllocated(events); });
+  live.on('orderRejected', (events) => { board.onOrders(events, 'rejected'); feed.onRejected(events); });
+  live.on('inventoryChanged', (events) => { stock.onInventory(events); alerts.onInventory(events); });
+  live.on('alertRaised', (events) => alerts.onAlerts(events));
+
+  void simulation.load();
+  void live.start();
+
+  return {
+    destroy() {
+      window.removeEventListener('hashchange', route);
+      void live.stop();
+      board.destroy();
+      alerts.destroy();
+      simulation.destroy();
+      dialog.destroy();
+    },
+  };
+}
