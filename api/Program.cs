@@ -20,7 +20,7 @@ if (args.Length > 0 && args[0] == "token")
 
 builder.UseOrleans(silo => silo.AddRoutingSilo(builder.Configuration));
 builder.Services.AddRoutingAuth(builder.Configuration);
-builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddDefaultCode);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);
 builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
 builder.Services.AddValidation();
 builder.Services.AddOpenApi();

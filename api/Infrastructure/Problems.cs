@@ -11,11 +11,18 @@ public static class Problems
     public static ProblemHttpResult BadRequest(string code, string detail) => Make(StatusCodes.Status400BadRequest, "Bad request", code, detail);
     public static ProblemHttpResult Forbidden(string detail) => Make(StatusCodes.Status403Forbidden, "Forbidden", "forbidden", detail);
 
-    /// <summary>Gives every problem document a <c>code</c>: those written by the framework (validation, 401, 403,
-    /// unknown routes) get one from their status.</summary>
-    public static void AddDefaultCode(ProblemDetailsContext context)
+    /// <summary>Makes every problem document speak like the rest of the API: a <c>code</c> on all of them (those written
+    /// by the framework — validation, 401, 403, unknown routes — get one from their status), and validation errors keyed
+    /// by the JSON (camelCase) names of the fields, e.g. <c>lines[0].quantity</c>.</summary>
+    public static void Normalize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
+        if (problem is HttpValidationProblemDetails validation)
+        {
+            var errors = validation.Errors.ToDictionary(e => CamelCasePath(e.Key), e => e.Value);
+            validation.Errors.Clear();
+            foreach (var (key, messages) in errors) validation.Errors[key] = messages;
+        }
         if (problem.Extensions.ContainsKey("code")) return;
         problem.Extensions["code"] = problem.Status switch
         {
@@ -32,6 +39,9 @@ public static class Problems
             _ => "serverError",
         };
     }
+
+    private static string CamelCasePath(string path) =>
+        string.Join('.', path.Split('.').Select(part => part.Length == 0 ? part : char.ToLowerInvariant(part[0]) + part[1..]));
 
     public static ProblemHttpResult Make(int status, string title, string code, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title,
