@@ -3,6 +3,8 @@
 // connection because the token expired, the view signs out.
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr';
 import type { LiveEventName, LiveEvents } from './types';
+import { currentToken, isExpired, type Session } from './auth';
+import type { Shell } from './shell';
 
 export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -110,4 +112,35 @@ export class Live {
     const delay = Math.min(30_000, 2000 * 2 ** Math.min(this.attempts++, 4));
     this.retryTimer = window.setTimeout(() => void this.start(), delay);
   }
+}
+
+/** Connects a view to its hub. The view's REST snapshot reloads on every (re)connect, so nothing shown is stale (and
+ *  loads once even if the hub never answers); after an interruption, `onGap` tells the user what may be missing. */
+export function connectView(o: {
+  hub: LiveOptions['hub'];
+  session: Session;
+  shell: Shell;
+  signOut: (message?: string) => void;
+  resync: () => Promise<unknown>;
+  onGap: (reconnectedAt: number) => void;
+}): Live {
+  let loaded = false;
+  const resync = () => { loaded = true; void o.resync(); };
+  let interrupted = false;
+  return new Live({
+    hub: o.hub,
+    token: currentToken,
+    isExpired: () => isExpired(o.session),
+    onAuthLost: (reason) => o.signOut(reason),
+    onState: (state, detail) => {
+      o.shell.setState(state, detail);
+      if (state === 'disconnected' && !loaded) resync();
+      if (state !== 'connected') interrupted = true;
+    },
+    onConnected: (first) => {
+      if (!first && interrupted) o.onGap(Date.now());
+      interrupted = false;
+      resync();
+    },
+  });
 }

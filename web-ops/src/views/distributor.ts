@@ -1,9 +1,9 @@
 // The distributor view: its own stock and alerts only (the server scopes the hub group and the REST answers by the
 // token's distributor_id), its own allocations, and a ping with a short beep on every new alert.
 import { api } from '../api';
-import { currentToken, isExpired, type Session } from '../auth';
+import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
-import { Live } from '../live';
+import { connectView } from '../live';
 import { beep, pulse, toast, unlockAudio } from '../notify';
 import { Shell } from '../shell';
 import { AlertsPanel } from '../components/alerts';
@@ -57,25 +57,13 @@ export function mountDistributor(root: HTMLElement, session: Session, signOut: (
     setText(facts, `Regions 区域 ${d.regions.join(', ')} · priority tier 优先级 ${d.priority} · daily capacity 日产能 ${d.dailyCapacity}${d.active ? '' : ' · inactive 停用'}`);
   }).catch(() => undefined);
 
-  // Snapshots load on every (re)connect, so nothing shown is stale; without a connection they still load once.
-  let loaded = false;
-  const resync = () => { loaded = true; return Promise.all([stock.resync(), alerts.resync()]); };
-  let interrupted = false;
-  const live = new Live({
+  const live = connectView({
     hub: '/hubs/distributor',
-    token: currentToken,
-    isExpired: () => isExpired(session),
-    onAuthLost: (reason) => signOut(reason),
-    onState: (state, detail) => {
-      shell.setState(state, detail);
-      if (state === 'disconnected' && !loaded) void resync();
-      if (state !== 'connected') interrupted = true;
-    },
-    onConnected: (first) => {
-      if (!first && interrupted) feed.markGap(`Reconnected 已重连 at ${fmtTime(Date.now())}; stock and alerts resynced.`);
-      interrupted = false;
-      void resync();
-    },
+    session,
+    shell,
+    signOut,
+    resync: () => Promise.all([stock.resync(), alerts.resync()]),
+    onGap: (at) => feed.markGap(`Reconnected 已重连 at ${fmtTime(at)}; stock and alerts resynced.`),
   });
   // The server only sends this distributor's share; filter again so nothing else can ever show.
   live.on('inventoryChanged', (events) => {

@@ -1,7 +1,7 @@
 // The operations view: live campaign board, allocation feed, alerts, distributor stock, order lookup, policies.
-import { currentToken, isExpired, type Session } from '../auth';
+import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
-import { Live } from '../live';
+import { connectView } from '../live';
 import { Shell } from '../shell';
 import { AlertsPanel } from '../components/alerts';
 import { CampaignBoard } from '../components/campaignBoard';
@@ -60,25 +60,13 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   window.addEventListener('hashchange', route);
   route();
 
-  // Snapshots load on every (re)connect, so nothing shown is stale; without a connection they still load once.
-  let loaded = false;
-  const resync = () => { loaded = true; return Promise.all([board.resync(), stock.resync(), alerts.resync()]); };
-  let disconnectedAt: number | null = null;
-  const live = new Live({
+  const live = connectView({
     hub: '/hubs/ops',
-    token: currentToken,
-    isExpired: () => isExpired(session),
-    onAuthLost: (reason) => signOut(reason),
-    onState: (state, detail) => {
-      shell.setState(state, detail);
-      if (state === 'disconnected' && !loaded) void resync();
-      if (state !== 'connected' && disconnectedAt === null) disconnectedAt = Date.now();
-    },
-    onConnected: (first) => {
-      if (!first && disconnectedAt !== null) feed.markGap(`Reconnected 已重连 at ${fmtTime(Date.now())}: orders during the interruption are not listed; counters and stock are resynced.`);
-      disconnectedAt = null;
-      void resync();
-    },
+    session,
+    shell,
+    signOut,
+    resync: () => Promise.all([board.resync(), stock.resync(), alerts.resync()]),
+    onGap: (at) => feed.markGap(`Reconnected 已重连 at ${fmtTime(at)}: orders during the interruption are not listed; counters and stock are resynced.`),
   });
   live.on('campaignProgress', (events) => board.onProgress(events));
   live.on('orderAllocated', (events) => { board.onOrders(events, 'allocated'); feed.onAllocated(events); });
