@@ -22,6 +22,9 @@ public sealed record OrderLineDto(
 public sealed record OrderRequest(
     [property: Required, MinLength(1), MaxLength(Limits.MaxOrderLines), NoNullItems] IReadOnlyList<OrderLineDto> Lines);
 
+/// <summary>Route an order again, optionally accepting one of its suggested substitutes.</summary>
+public sealed record RerouteRequest([property: StringLength(Limits.MaxIdLength)] string? SubstituteSku);
+
 /// <summary>Why an order is cancelled.</summary>
 public sealed record CancelRequest([property: StringLength(500)] string? Reason);
 
@@ -63,6 +66,15 @@ public static class OrderEndpoints
             if (!caller.IsOps && !caller.CanSeeCustomer(order.CustomerId)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
             if (!caller.IsOps && order.Status is OrderStatus.Confirmed) return Problems.Conflict("notAllowed", "a confirmed order can only be cancelled by operations");
             return ToResult(await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
+        });
+
+        // A customer accepts a suggested substitute; ops may also route a backordered or reviewed order again once stock is in.
+        group.MapPost("/{id}/reroute", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, RerouteRequest? body, HttpContext http, IGrainFactory grains) =>
+        {
+            if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
+            var caller = http.Caller();
+            if (!caller.IsOps && !caller.CanSeeCustomer(order.CustomerId)) return Problems.Forbidden("only ops or the ordering customer may route an order again");
+            return ToResult(await grains.GetGrain<IOrderGrain>(id).RerouteAsync(body?.SubstituteSku));
         });
 
         MapFulfilment(group, "confirm", g => g.ConfirmAsync());

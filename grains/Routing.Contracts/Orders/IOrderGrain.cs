@@ -7,6 +7,10 @@ public interface IOrderGrain : IGrainWithStringKey
 
     [ReadOnly] Task<OrderView?> GetAsync();
 
+    /// <summary>Routes an order awaiting substitution, backordered or in review again, optionally with one of its
+    /// suggested substitutes accepted. Changes the order only if it can now be allocated in full.</summary>
+    Task<TransitionResult> RerouteAsync(string? substituteSku);
+
     Task<TransitionResult> CancelAsync(string reason);
 
     Task<TransitionResult> ConfirmAsync();

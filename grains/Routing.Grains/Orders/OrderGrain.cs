@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
+using Routing.Contracts.Catalog;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
@@ -99,26 +100,8 @@ public sealed class OrderGrain(
                 return new(PlaceOutcome.ProductNotFound, null, $"product '{unknown.Sku}' does not exist");
         }
 
-        var substitutes = lines.Select(l => l.Sku).Distinct()
-            .Where(products.ContainsKey)
-            .ToDictionary(sku => sku, sku => products[sku].Substitutes, StringComparer.Ordinal);
-        var request = new RouteRequest(Id, customer.Region, customer.Location, customer.HomeDistributorId, lines, participants, substitutes);
-        var policy = await readModel.GetPolicyAsync(policyId) ?? await readModel.GetPolicyAsync(policyId, loadedAfter: startedAt);
-        if (policy is null)
-        {
-            logger.LogWarning("Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default", Id, policyId);
-            policy = await readModel.GetPolicyAsync(RoutingPolicy.DefaultId) ?? RoutingPolicy.Default;
-        }
-        var plan = await AllocateAsync(request, policy, startedAt, held);
-
-        var status = plan.Outcome switch
-        {
-            RoutingOutcome.Allocated => OrderStatus.Allocated,
-            RoutingOutcome.AwaitingSubstitution => OrderStatus.AwaitingSubstitution,
-            RoutingOutcome.Backorder => OrderStatus.Backordered,
-            RoutingOutcome.ManualReview => OrderStatus.Exception,
-            _ => OrderStatus.Rejected,
-        };
+        var plan = await RouteAsync(customer, lines, policyId, participants, products, startedAt, held);
+        var status = StatusOf(plan.Outcome);
         var now = clock.GetUtcNow();
         var order = new OrderView(Id, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
             plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now);
@@ -133,6 +116,66 @@ public sealed class OrderGrain(
 
         await AnnounceAsync(order, customer);
         return new(PlaceOutcome.Created, order, null);
+    }
+
+    public async Task<TransitionResult> RerouteAsync(string? substituteSku)
+    {
+        if (Order is not { } order) return NotFound();
+        if (order.Status is not (OrderStatus.AwaitingSubstitution or OrderStatus.Backordered or OrderStatus.Exception))
+            return NotAllowed($"only an order awaiting substitution, backordered or in review can be routed again; this one is {order.Status}");
+
+        var lines = order.Lines;
+        var accepted = substituteSku is null ? null : order.Suggestions.FirstOrDefault(s => s.SubstituteSku == substituteSku);
+        if (substituteSku is not null && accepted is null)
+            return NotAllowed($"'{substituteSku}' is not one of this order's suggested substitutes");
+        if (accepted is not null)
+            lines = [.. lines.Select(l => l.Sku == accepted.OriginalSku ? l with { Sku = accepted.SubstituteSku } : l)];
+
+        var customer = await GrainFactory.GetGrain<ICustomerGrain>(order.CustomerId).GetAsync()
+            ?? throw new InvalidOperationException($"order {Id}: customer {order.CustomerId} is gone");
+        var policyId = order.Explanation?.PolicyId ?? RoutingPolicy.DefaultId;
+        IReadOnlySet<string>? participants = null;
+        if (order.CampaignId is { } campaignId
+            && (await GrainFactory.GetGrain<ICampaignGrain>(campaignId).GetAsync())?.Definition is { Distributors.Count: > 0 } campaign)
+            participants = campaign.Distributors.ToHashSet(StringComparer.Ordinal);
+
+        // The order keeps the campaign units and the customer's limit it holds: only reservations are at stake here.
+        var startedAt = readModel.Now();
+        var held = new Holdings(null, order.CustomerId);
+        AllocationPlan plan;
+        try
+        {
+            plan = await RouteAsync(customer, lines, policyId, participants, await readModel.GetProductsAsync(), startedAt, held);
+        }
+        catch
+        {
+            await GiveBackAsync(held);
+            throw;
+        }
+        if (plan.Outcome != RoutingOutcome.Allocated)
+            return NotAllowed($"still cannot be allocated: {plan.Reason}");
+
+        IReadOnlyList<Substitution> substitutions = accepted is null ? plan.Substitutions
+            : [.. plan.Substitutions, .. order.Lines.Where(l => l.Sku == accepted.OriginalSku)
+                .Select(l => new Substitution(l.Sku, accepted.SubstituteSku, l.Quantity))];
+        var allocated = order with
+        {
+            Status = OrderStatus.Allocated, Allocations = plan.Allocations, Reason = null, Substitutions = substitutions,
+            Suggestions = [], Explanation = plan.Explanation, UpdatedAt = clock.GetUtcNow(),
+        };
+        state.State.Order = allocated;
+        try
+        {
+            await state.SaveAsync(this);
+        }
+        catch
+        {
+            state.State.Order = order;
+            await GiveBackAsync(held);
+            throw;
+        }
+        await AnnounceAsync(allocated, customer);
+        return Done(allocated);
     }
 
     public async Task<TransitionResult> CancelAsync(string reason)
@@ -161,6 +204,32 @@ public sealed class OrderGrain(
 
     public Task<TransitionResult> CompleteAsync() =>
         TransitionAsync(OrderStatus.Shipped, OrderStatus.Completed, before: null);
+
+    /// <summary>Routes <paramref name="lines"/> for <paramref name="customer"/> under the named policy and reserves the plan.</summary>
+    private async Task<AllocationPlan> RouteAsync(CustomerProfile customer, IReadOnlyList<OrderLine> lines, string policyId,
+        IReadOnlySet<string>? participants, IReadOnlyDictionary<string, Product> products, long startedAt, Holdings held)
+    {
+        var substitutes = lines.Select(l => l.Sku).Distinct()
+            .Where(products.ContainsKey)
+            .ToDictionary(sku => sku, sku => products[sku].Substitutes, StringComparer.Ordinal);
+        var request = new RouteRequest(Id, customer.Region, customer.Location, customer.HomeDistributorId, lines, participants, substitutes);
+        var policy = await readModel.GetPolicyAsync(policyId) ?? await readModel.GetPolicyAsync(policyId, loadedAfter: startedAt);
+        if (policy is null)
+        {
+            logger.LogWarning("Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default", Id, policyId);
+            policy = await readModel.GetPolicyAsync(RoutingPolicy.DefaultId) ?? RoutingPolicy.Default;
+        }
+        return await AllocateAsync(request, policy, startedAt, held);
+    }
+
+    private static OrderStatus StatusOf(RoutingOutcome outcome) => outcome switch
+    {
+        RoutingOutcome.Allocated => OrderStatus.Allocated,
+        RoutingOutcome.AwaitingSubstitution => OrderStatus.AwaitingSubstitution,
+        RoutingOutcome.Backorder => OrderStatus.Backordered,
+        RoutingOutcome.ManualReview => OrderStatus.Exception,
+        _ => OrderStatus.Rejected,
+    };
 
     /// <summary>Routes and reserves until every reservation holds, or routing gives up. A failed reservation
     /// corrects that distributor's snapshot with the authority's answer, so each retry knows more and it converges.</summary>
