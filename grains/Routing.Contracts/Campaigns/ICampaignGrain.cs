@@ -16,4 +16,8 @@ public interface ICampaignGrain : IGrainWithStringKey
 
     /// <summary>Reports units sold since the last report and hands back unused leased units.</summary>
     Task ReportAsync(int soldSinceLastReport, int unusedReturned);
+
+    /// <summary>The closer's report after a sweep of a campaign that did not form: how many orders it cancelled.
+    /// A sweep that found nothing more to cancel ends the campaign's schedule.</summary>
+    Task SweepFinishedAsync(int cancelled);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Routing.Contracts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Events;
@@ -15,15 +16,30 @@ public sealed class CampaignState
     [Id(1)] public int Granted { get; set; }
     /// <summary>Units sold, as reported by the holders in batches.</summary>
     [Id(2)] public int Sold { get; set; }
+    /// <summary>Set once the campaign ended: Formed or NotFormed, fixed from then on (later cancellations do not change it).</summary>
+    [Id(3)] public CampaignStatus? ClosedAs { get; set; }
+    [Id(4)] public bool OpenAnnounced { get; set; }
 }
 
 /// <summary>A group-buy campaign. Hands its cap out in leases to silo-local quota holders, so a flash sale costs
-/// this grain one call per lease, not one per order. The cap holds because units sold ≤ granted ≤ cap.</summary>
+/// this grain one call per lease, not one per order. The cap holds because units sold ≤ granted ≤ cap.
+/// A durable reminder opens and closes it on schedule; one that ends below its minimum is wound up by its
+/// <see cref="ICampaignCloserGrain"/>, swept again each reminder tick until a sweep finds nothing left.</summary>
 public sealed class CampaignGrain(
     [PersistentState("campaign", StorageNames.Routing)] IPersistentState<CampaignState> state,
     IRoutingEventPublisher events,
-    TimeProvider clock) : Grain, ICampaignGrain
+    TimeProvider clock,
+    ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
+    public const string ScheduleReminder = "schedule";
+
+    /// <summary>Closing waits this long past the end, so orders that took units just before it have saved and
+    /// every silo's quota holder has reported its sales.</summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>A reminder tick that fails, or a sweep that found stragglers, is tried again this much later.</summary>
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
+
     /// <summary>While plenty is left, a lease is at most this share of what is left, so units idle in one silo's
     /// hands near the end of a sale stay few.</summary>
     private const int LeaseShareDivisor = 4;
@@ -35,9 +51,63 @@ public sealed class CampaignGrain(
         if (S.Definition is not null) return S.Definition.SameAs(definition) ? UpsertResult.Unchanged : UpsertResult.Conflict;
         S.Definition = definition;
         await state.SaveAsync(this);
+        await ScheduleAsync();
         await GrainFactory.GetGrain<ICampaignRegistryGrain>(0).AddAsync(definition.Id);
         PublishProgress();
         return UpsertResult.Created;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ScheduleReminder || S.Definition is not { } definition) return;
+        var now = clock.GetUtcNow();
+        if (!S.OpenAnnounced && now >= definition.StartsAt && now < definition.EndsAt)
+        {
+            S.OpenAnnounced = true;
+            await state.SaveAsync(this);
+            PublishProgress();
+        }
+        if (now < definition.EndsAt + CloseGrace)
+        {
+            await ScheduleAsync();
+            return;
+        }
+        if (S.ClosedAs is null)
+        {
+            S.ClosedAs = S.Sold >= definition.MinUnits ? CampaignStatus.Formed : CampaignStatus.NotFormed;
+            await state.SaveAsync(this);
+            logger.LogInformation("Campaign {CampaignId} closed: {Outcome} with {Sold} sold (minimum {MinUnits})",
+                definition.Id, S.ClosedAs, S.Sold, definition.MinUnits);
+            PublishProgress();
+        }
+        if (S.ClosedAs == CampaignStatus.NotFormed)
+        {
+            // The reminder stays until a sweep reports that nothing was left to cancel.
+            await GrainFactory.GetGrain<ICampaignCloserGrain>(definition.Id).SweepAsync(
+                $"campaign {definition.Id} did not form: {S.Sold} units sold, {definition.MinUnits} needed");
+            return;
+        }
+        await UnregisterScheduleAsync();
+    }
+
+    public async Task SweepFinishedAsync(int cancelled)
+    {
+        if (cancelled == 0 && S.ClosedAs == CampaignStatus.NotFormed) await UnregisterScheduleAsync();
+    }
+
+    /// <summary>Wakes the campaign at its next boundary: its start (to announce it), else its end plus the grace.</summary>
+    private async Task ScheduleAsync()
+    {
+        var definition = S.Definition!;
+        var now = clock.GetUtcNow();
+        var next = !S.OpenAnnounced && now < definition.StartsAt ? definition.StartsAt : definition.EndsAt + CloseGrace;
+        var due = next - now;
+        await this.RegisterOrUpdateReminder(ScheduleReminder, due > TimeSpan.Zero ? due : TimeSpan.FromMilliseconds(1), RetryPeriod);
+    }
+
+    private async Task UnregisterScheduleAsync()
+    {
+        if (await this.GetReminder(ScheduleReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
     public Task<CampaignView?> GetAsync() =>
@@ -69,7 +139,7 @@ public sealed class CampaignGrain(
         if (soldSinceLastReport != 0) PublishProgress();
     }
 
-    private CampaignStatus Status() => S.Definition!.StatusAt(clock.GetUtcNow(), S.Sold);
+    private CampaignStatus Status() => S.ClosedAs ?? S.Definition!.StatusAt(clock.GetUtcNow(), S.Sold);
 
     private void PublishProgress() =>
         events.Publish(new CampaignProgress(clock.GetUtcNow(), S.Definition!.Id, S.Sold, S.Definition.Cap, Status(), S.Definition.PriceAt(S.Sold)));
