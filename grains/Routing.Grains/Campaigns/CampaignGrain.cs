@@ -19,7 +19,13 @@ public sealed class CampaignState
     /// <summary>Set once the campaign ended: Formed or NotFormed, fixed from then on (later cancellations do not change it).</summary>
     [Id(3)] public CampaignStatus? ClosedAs { get; set; }
     [Id(4)] public bool OpenAnnounced { get; set; }
+    /// <summary>The last report applied per quota holder, so a retried report is applied once.</summary>
+    [Id(5)] public Dictionary<string, AppliedReport> Reports { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>A quota holder's last applied report number, and when (holders silent for long are forgotten).</summary>
+[GenerateSerializer, Immutable]
+public sealed record AppliedReport([property: Id(0)] long Seq, [property: Id(1)] DateTimeOffset At);
 
 /// <summary>A group-buy campaign. Hands its cap out in leases to silo-local quota holders, so a flash sale costs
 /// this grain one call per lease, not one per order. The cap holds because units sold ≤ granted ≤ cap.
@@ -113,31 +119,37 @@ public sealed class CampaignGrain(
     public Task<CampaignView?> GetAsync() =>
         Task.FromResult(S.Definition is null ? null : new CampaignView(S.Definition, S.Sold, Status(), S.Definition.PriceAt(S.Sold)));
 
-    public async Task<QuotaLease?> LeaseAsync(int soldSinceLastReport, int needed, int wanted)
+    public async Task<QuotaLease?> LeaseAsync(int needed, int wanted)
     {
         if (S.Definition is not { } definition) return null;
         var left = definition.Cap - S.Granted;
         var grant = 0;
         if (Status() == CampaignStatus.Open && left > 0 && needed > 0)
             grant = Math.Min(left, Math.Max(needed, Math.Min(wanted, left / LeaseShareDivisor)));
-        if (grant == 0 && soldSinceLastReport == 0) return new QuotaLease(0, definition, S.Sold);
+        if (grant == 0) return new QuotaLease(0, definition, S.Sold);
 
         S.Granted += grant;
-        S.Sold += soldSinceLastReport;
         // Durable before granting: a restarted campaign must never hand the same units out twice.
         await state.SaveAsync(this);
-        if (soldSinceLastReport != 0) PublishProgress();
         return new QuotaLease(grant, definition, S.Sold);
     }
 
-    public async Task ReportAsync(int soldSinceLastReport, int unusedReturned)
+    public async Task ReportAsync(string holderId, long reportSeq, int soldSinceLastReport, int unusedReturned)
     {
         if (S.Definition is null || (soldSinceLastReport == 0 && unusedReturned == 0)) return;
+        if (S.Reports.TryGetValue(holderId, out var last) && reportSeq <= last.Seq) return; // applied already: a retry
+        var now = clock.GetUtcNow();
         S.Sold += soldSinceLastReport;
         S.Granted -= unusedReturned;
+        S.Reports[holderId] = new AppliedReport(reportSeq, now);
+        foreach (var (holder, applied) in S.Reports.Where(r => now - r.Value.At > ForgetHoldersAfter).ToList())
+            S.Reports.Remove(holder);
         await state.SaveAsync(this);
         if (soldSinceLastReport != 0) PublishProgress();
     }
+
+    /// <summary>A holder that has not reported for this long is gone (its activation ended long ago).</summary>
+    private static readonly TimeSpan ForgetHoldersAfter = TimeSpan.FromHours(6);
 
     private CampaignStatus Status() => S.ClosedAs ?? S.Definition!.StatusAt(clock.GetUtcNow(), S.Sold);
 
