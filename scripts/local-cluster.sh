@@ -38,7 +38,8 @@ export ConnectionStrings__Routing="Host=127.0.0.1;Port=$PG_PORT;Database=routing
 export Orleans__ClusterId=local Orleans__ServiceId=routing
 export Auth__SigningKey=${Auth__SigningKey:-routing-local-cluster-signing-key-0123456789}
 
-dotnet build -c Release -v quiet -nologo silo api >/dev/null
+# Building the API builds the silo too.
+dotnet build -c Release -v quiet -nologo api/Routing.Api.csproj >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 dotnet run --no-build -c Release --project silo -- migrate
 
 for i in $(seq 1 "$SILOS"); do
