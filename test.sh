@@ -20,6 +20,20 @@ if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|wq
 fi
 # npm packages of the ops console (and its browser tests) are installed by the API's build.
 
+# The PostgreSQL tests start their own throwaway server from the PostgreSQL binaries (never a system service).
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing PostgreSQL 15 (the PostgreSQL tests need its server binaries)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+    # The package starts a cluster of its own; the tests do not use it.
+    (command -v pg_ctlcluster >/dev/null && pg_ctlcluster 15 main stop) >/dev/null 2>&1 || true
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    echo "test.sh: PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin; install them as root: apt-get install -y postgresql-15" >&2
+    exit 1
+  fi
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -11,54 +11,80 @@ using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
 using Routing.Silo;
+using Routing.Silo.Postgres;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
 
 // `dotnet run --project api -- token --role ops` mints a token and exits.
 if (args.Length > 0 && args[0] == "token")
     return TokenIssuer.RunCommand(args, builder.Configuration, Console.Out, Console.Error);
 
-builder.UseOrleans(silo => silo.AddRoutingSilo(builder.Configuration));
-builder.Services.AddRoutingAuth(builder.Configuration);
-builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);
-builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-builder.Services.AddValidation();
-builder.Services.AddOpenApi();
-builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
-builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-builder.Services.AddHostedService<LiveEventsBridge>();
-builder.Services.AddSingleton<FlashSaleSimulator>();
-builder.Services.AddHostedService<DemoData>();
-builder.Services.AddHostedService<StartupBanner>();
+try
+{
+    // `dotnet run --project api -- migrate` applies the PostgreSQL schema migrations and exits.
+    if (args.Contains("migrate")) return await MigrateCommand.RunAsync(builder.Configuration, Console.Out);
 
-var app = builder.Build();
+    var settings = RoutingSettings.From(builder.Configuration);
+    if (settings.IsClient)
+    {
+        // An API node in front of headless silos: check (or migrate) the schema first, then join as a client.
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<SchemaStartup>();
+        builder.Services.AddHostedService<ClientSchemaStartup>();
+        builder.Services.AddRoutingHistory(settings);
+        builder.UseOrleansClient(client => client.AddRoutingClient(settings));
+    }
+    else
+    {
+        builder.UseOrleans(silo => silo.AddRoutingSilo(builder.Configuration));
+    }
+    builder.Services.AddRoutingAuth(builder.Configuration);
+    builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);
+    builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+    builder.Services.AddExceptionHandler<StorageExceptionHandler>();
+    builder.Services.AddValidation();
+    builder.Services.AddOpenApi();
+    builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
+    builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+    builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    builder.Services.AddHostedService<LiveEventsBridge>();
+    builder.Services.AddSingleton<FlashSaleSimulator>();
+    builder.Services.AddHostedService<DemoData>();
+    builder.Services.AddHostedService<StartupBanner>();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseOpsConsole();
-app.UseAuthentication();
-app.UseAuthorization();
+    var app = builder.Build();
 
-app.MapOpenApi().AllowAnonymous();
-app.MapHealthChecks("/health").AllowAnonymous();
-app.MapDistributorEndpoints();
-app.MapProductEndpoints();
-app.MapCustomerEndpoints();
-app.MapCampaignEndpoints();
-app.MapOrderEndpoints();
-app.MapPolicyEndpoints();
-app.MapAlertEndpoints();
-app.MapSimulationEndpoints();
-app.MapDevTokenEndpoint();
-// A connection closes when its token expires; the client signs in again and resyncs.
-app.MapHub<OpsHub>(OpsHub.Path, o => o.CloseOnAuthenticationExpiration = true);
-app.MapHub<DistributorHub>(DistributorHub.Path, o => o.CloseOnAuthenticationExpiration = true);
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseOpsConsole();
+    app.UseAuthentication();
+    app.UseAuthorization();
 
-await app.RunAsync();
-return 0;
+    app.MapOpenApi().AllowAnonymous();
+    app.MapHealthChecks("/health").AllowAnonymous();
+    app.MapDistributorEndpoints();
+    app.MapProductEndpoints();
+    app.MapCustomerEndpoints();
+    app.MapCampaignEndpoints();
+    app.MapOrderEndpoints();
+    app.MapPolicyEndpoints();
+    app.MapAlertEndpoints();
+    app.MapSimulationEndpoints();
+    app.MapDevTokenEndpoint();
+    // A connection closes when its token expires; the client signs in again and resyncs.
+    app.MapHub<OpsHub>(OpsHub.Path, o => o.CloseOnAuthenticationExpiration = true);
+    app.MapHub<DistributorHub>(DistributorHub.Path, o => o.CloseOnAuthenticationExpiration = true);
+
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (StartupFailure.Find(e) is { } failure)
+{
+    Console.Error.WriteLine($"routing api: {failure.Message}");
+    return 1;
+}
 
 /// <summary>The API host; public so functional tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,32 +1,110 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Routing.Grains.Distributors;
 using Routing.Grains.Events;
+using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
+using Routing.Silo.Postgres;
 
 namespace Routing.Silo;
 
-/// <summary>Silo configuration shared by the embedded API host, headless silos and test clusters.
-/// Development and production differ here only, never in grain code.</summary>
+/// <summary>Silo and client configuration shared by the embedded API host, headless silos, API clients and test
+/// clusters. Development and production differ here only, never in grain code.</summary>
 public static class RoutingSiloExtensions
 {
-    /// <summary>Configures clustering and storage from configuration (see README "Configuration").</summary>
+    /// <summary>The ADO.NET invariant of PostgreSQL (Npgsql's provider factory).</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>A whole silo from configuration (see README "Configuration"): endpoints, clustering, storage,
+    /// reminders, history and the grains' services.</summary>
     public static ISiloBuilder AddRoutingSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var options = SiloSettings.From(configuration);
-        switch (options.StorageProvider)
+        var settings = RoutingSettings.From(configuration);
+        silo.Configure<ClusterOptions>(o =>
         {
-            case "Memory":
-                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-                silo.AddMemoryGrainStorage(StorageNames.Routing);
-                break;
-            default:
-                throw new InvalidOperationException(
-                    $"Storage:Provider '{options.StorageProvider}' is not supported; use 'Memory'.");
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        if (settings.UsesPostgres)
+        {
+            silo.ConfigureEndpoints(settings.AdvertisedAddress ?? System.Net.IPAddress.Loopback, settings.SiloPort, settings.GatewayPort,
+                listenOnAnyHostAddress: settings.AdvertisedAddress is not null);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.ConnectionString;
+            });
         }
-        silo.ConfigureServices(services => services.AddRoutingGrainServices());
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        }
+        silo.AddRoutingStorage(settings);
+        silo.Services.Configure<ReservationExpiryOptions>(configuration.GetSection(ReservationExpiryOptions.Section));
+        silo.Services.AddRoutingGrainServices();
         return silo;
+    }
+
+    /// <summary>Grain storage, reminders and history (and, on PostgreSQL, the schema step that precedes them), without
+    /// endpoints or clustering: test clusters bring their own.</summary>
+    public static ISiloBuilder AddRoutingStorage(this ISiloBuilder silo, RoutingSettings settings)
+    {
+        if (settings.UsesPostgres)
+        {
+            silo.Services.AddSingleton(settings);
+            silo.Services.AddSingleton<SchemaStartup>();
+            silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloSchemaStartup>();
+            silo.AddAdoNetGrainStorage(StorageNames.Routing, o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.ConnectionString;
+            });
+            // Grain states are [GenerateSerializer] types: store them with Orleans' own version-tolerant serializer.
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Routing)
+                .Configure<Orleans.Serialization.Serializer>((o, serializer) => o.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer));
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = settings.ConnectionString;
+            });
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Routing);
+            silo.UseInMemoryReminderService();
+        }
+        silo.Services.AddRoutingHistory(settings);
+        return silo;
+    }
+
+    /// <summary>The history store: PostgreSQL when configured, otherwise kept in memory in this process.</summary>
+    public static IServiceCollection AddRoutingHistory(this IServiceCollection services, RoutingSettings settings)
+    {
+        if (settings.UsesPostgres)
+            services.TryAddSingleton<IRoutingHistory>(sp =>
+                new PostgresRoutingHistory(settings.ConnectionString!, sp.GetRequiredService<ILogger<PostgresRoutingHistory>>()));
+        else
+            services.TryAddSingleton<IRoutingHistory, InMemoryRoutingHistory>();
+        return services;
+    }
+
+    /// <summary>An API node as an Orleans client of headless silos, finding them through the PostgreSQL membership table.</summary>
+    public static IClientBuilder AddRoutingClient(this IClientBuilder client, RoutingSettings settings)
+    {
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = settings.ConnectionString;
+        });
+        return client;
     }
 
     /// <summary>Services the grains depend on. Idempotent, so test clusters may call it too.</summary>
@@ -36,17 +114,8 @@ public static class RoutingSiloExtensions
         services.TryAddSingleton<LocalEventStream>();
         services.TryAddSingleton<IRoutingEventPublisher>(sp => sp.GetRequiredService<LocalEventStream>());
         services.TryAddSingleton<RoutingReadModel>();
+        services.TryAddSingleton<IRoutingHistory, InMemoryRoutingHistory>();
+        services.AddOptions<ReservationExpiryOptions>();
         return services;
     }
-}
-
-/// <summary>Silo settings read from configuration, with the embedded defaults.</summary>
-public sealed record SiloSettings(string StorageProvider, int SiloPort, int GatewayPort, string ClusterId, string ServiceId)
-{
-    public static SiloSettings From(IConfiguration c) => new(
-        c["Storage:Provider"] ?? "Memory",
-        c.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
-        c.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
-        c["Orleans:ClusterId"] ?? "routing",
-        c["Orleans:ServiceId"] ?? "routing");
 }

@@ -5,6 +5,7 @@ using Routing.Api.Infrastructure;
 using Routing.Contracts;
 using Routing.Contracts.Catalog;
 using Routing.Contracts.Distributors;
+using Routing.Grains.History;
 
 namespace Routing.Api.Distributors;
 
@@ -91,6 +92,18 @@ public static class DistributorEndpoints
             var grain = grains.GetGrain<IDistributorGrain>(id);
             if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
             return TypedResults.Ok((await grain.GetInventoryAsync()).Select(InventoryItemResponse.From).ToList());
+        });
+
+        // Every stock movement, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers).
+        group.MapGet("/{id}/ledger", async Task<Results<Ok<IReadOnlyList<LedgerMovement>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
+            HttpContext http, IGrainFactory grains, IRoutingHistory history) =>
+        {
+            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see its own ledger");
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
+            if (await grains.GetGrain<IDistributorGrain>(id).GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
+            var found = await history.LedgerAsync(id, page ?? 1, pageSize ?? Paging.DefaultPageSize);
+            Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
+            return TypedResults.Ok(found.Items);
         });
 
         group.MapGet("/{id}/reservations", async Task<Results<Ok<IReadOnlyList<Reservation>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>

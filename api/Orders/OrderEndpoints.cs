@@ -6,6 +6,7 @@ using Routing.Api.Infrastructure;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Grains.History;
 
 namespace Routing.Api.Orders;
 
@@ -50,13 +51,33 @@ public static class OrderEndpoints
         group.MapGet("/{id}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
             await VisibleOrderAsync(id, http, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"order '{id}' does not exist"));
 
-        group.MapGet("/", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string? customerId, HttpContext http, IGrainFactory grains) =>
+        // The order history, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers). Ops search
+        // everything; a customer only its own orders and a distributor only those allocated to it, whatever the query says.
+        group.MapGet("/", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string? campaignId, string? customerId,
+            string? distributorId, string? status, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
+            HttpContext http, IRoutingHistory history) =>
         {
             var caller = http.Caller();
-            var id = caller.Role == Roles.Customer ? caller.CustomerId : customerId;
-            if (id is null) return Problems.BadRequest("customerIdRequired", "give ?customerId= to list a customer's orders");
-            if (!caller.CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
-            return TypedResults.Ok(await CustomerOrdersAsync(grains, id));
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
+            OrderStatus? statusFilter = null;
+            if (status is not null)
+            {
+                if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                    return Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<OrderStatus>())}");
+                statusFilter = parsed;
+            }
+            if (from is not null && to is not null && from > to) return Problems.BadRequest("badRange", "from must not be after to");
+            var search = new OrderSearch(campaignId, customerId, distributorId, statusFilter, from, to, page ?? 1, pageSize ?? Paging.DefaultPageSize);
+            search = caller.Role switch
+            {
+                Roles.Ops => search,
+                Roles.Customer => search with { CustomerId = caller.CustomerId },
+                Roles.Distributor => search with { DistributorId = caller.DistributorId },
+                _ => search with { CustomerId = "", DistributorId = "" },
+            };
+            var found = await history.FindOrdersAsync(search);
+            Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
+            return TypedResults.Ok(found.Items.Select(o => VisibleTo(caller, o)).ToList());
         });
 
         group.MapPost("/{id}/cancel", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, CancelRequest? body, HttpContext http, IGrainFactory grains) =>
@@ -134,10 +155,13 @@ public static class OrderEndpoints
     {
         var caller = http.Caller();
         if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is not { } order || !caller.CanSeeOrder(order)) return null;
-        return caller.Role == Roles.Distributor
+        return VisibleTo(caller, order);
+    }
+
+    private static OrderView VisibleTo(Caller caller, OrderView order) =>
+        caller.Role == Roles.Distributor
             ? order with { Allocations = order.Allocations.Where(a => a.DistributorId == caller.DistributorId).ToList(), Explanation = null }
             : order;
-    }
 
     private static Results<Ok<OrderView>, ProblemHttpResult> ToResult(TransitionResult result) => result.Outcome switch
     {

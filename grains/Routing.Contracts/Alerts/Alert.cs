@@ -8,6 +8,8 @@ public enum AlertKind
     SubstitutionSuggested,
     AllocationFailed,
     ReconciliationDifference,
+    /// <summary>A group-buy ended below its minimum: its orders were cancelled and their reservations released.</summary>
+    CampaignNotFormed,
 }
 
 /// <summary>An alert to raise. Alerts with the same <see cref="DedupeKey"/> while one is open are counted, not repeated.</summary>

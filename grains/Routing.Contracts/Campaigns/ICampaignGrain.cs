@@ -9,11 +9,17 @@ public interface ICampaignGrain : IGrainWithStringKey
 
     [ReadOnly] Task<CampaignView?> GetAsync();
 
-    /// <summary>Reports units sold since the last report (negative for returns) and asks for more units of the cap:
-    /// at least <paramref name="needed"/> if that many are left, up to <paramref name="wanted"/> while plenty are left.
-    /// Never grants past the cap, nor outside the campaign's open hours. Null when the campaign does not exist.</summary>
-    Task<QuotaLease?> LeaseAsync(int soldSinceLastReport, int needed, int wanted);
+    /// <summary>Asks for units of the cap: at least <paramref name="needed"/> if that many are left, up to
+    /// <paramref name="wanted"/> while plenty are left. Never grants past the cap, nor outside the campaign's open hours.
+    /// Null when the campaign does not exist. (A grant whose answer is lost is an undersell, never an oversell.)</summary>
+    Task<QuotaLease?> LeaseAsync(int needed, int wanted);
 
-    /// <summary>Reports units sold since the last report and hands back unused leased units.</summary>
-    Task ReportAsync(int soldSinceLastReport, int unusedReturned);
+    /// <summary>Reports units sold since the holder's last report (negative for returns) and hands back unused leased
+    /// units. Idempotent per holder: a report is numbered, and one the campaign has applied already is ignored, so a
+    /// holder that retries after a lost answer never counts its sales twice.</summary>
+    Task ReportAsync(string holderId, long reportSeq, int soldSinceLastReport, int unusedReturned);
+
+    /// <summary>The closer's report after a sweep of a campaign that did not form: how many orders it cancelled.
+    /// A sweep that found nothing more to cancel ends the campaign's schedule.</summary>
+    Task SweepFinishedAsync(int cancelled);
 }

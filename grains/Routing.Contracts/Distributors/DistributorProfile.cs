@@ -24,12 +24,14 @@ public sealed record InventoryItem(
     public int Available => OnHand - Reserved;
 }
 
-/// <summary>Units held for one order at one distributor.</summary>
+/// <summary>Units held for one order at one distributor. <see cref="Verified"/> once the order grain has confirmed,
+/// after the fact, that the order really holds them; an unverified reservation whose order never saved expires.</summary>
 [GenerateSerializer, Immutable]
 public sealed record Reservation(
     [property: Id(0)] string OrderId,
     [property: Id(1)] IReadOnlyList<OrderLine> Lines,
-    [property: Id(2)] DateTimeOffset ReservedAt);
+    [property: Id(2)] DateTimeOffset ReservedAt,
+    [property: Id(3)] bool Verified = false);
 
 /// <summary>The answer to a reservation; on failure, what is actually left so the router can re-plan.</summary>
 [GenerateSerializer, Immutable]

@@ -25,6 +25,11 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// <summary>Turns an order's reservation into a shipment: on hand and reserved both drop. Idempotent.</summary>
     Task<bool> ShipAsync(string orderId);
 
+    /// <summary>Settles unverified reservations after their orders were asked (used by the grain's own expiry timer):
+    /// marks <paramref name="held"/> verified and releases <paramref name="orphaned"/>, each only if the reservation is
+    /// still the one that was checked (same reservation time).</summary>
+    Task SettleReservationsAsync(IReadOnlyList<Reservation> held, IReadOnlyList<Reservation> orphaned);
+
     /// <summary>Pushes this distributor's snapshot to the directory (used when the directory reactivates).</summary>
     [OneWay] Task PublishSnapshotAsync();
 }

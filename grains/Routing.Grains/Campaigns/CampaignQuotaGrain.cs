@@ -21,6 +21,13 @@ public sealed class CampaignQuotaGrain(TimeProvider clock, ILogger<CampaignQuota
     private int _soldSinceReport;
     private int _soldAtLastLease;
     private long _lastTake;
+    /// <summary>Identifies this activation's reports; with <see cref="_reportSeq"/> it makes them idempotent.</summary>
+    private readonly string _holderId = Guid.NewGuid().ToString("N");
+    private long _reportSeq;
+    /// <summary>A report sent whose answer has not arrived: sent again, unchanged, before anything new.</summary>
+    private Report? _unacknowledged;
+
+    private sealed record Report(long Seq, int Sold, int Unused);
 
     private ICampaignGrain Campaign => GrainFactory.GetGrain<ICampaignGrain>(this.GetPrimaryKeyString());
 
@@ -34,6 +41,8 @@ public sealed class CampaignQuotaGrain(TimeProvider clock, ILogger<CampaignQuota
     {
         try
         {
+            // Twice: a report still waiting for its answer goes first, then what is left.
+            await FlushAsync(returnPool: true);
             await FlushAsync(returnPool: true);
         }
         catch (Exception e)
@@ -69,10 +78,10 @@ public sealed class CampaignQuotaGrain(TimeProvider clock, ILogger<CampaignQuota
 
     private async Task<bool> LeaseAsync(int needed)
     {
-        var sold = _soldSinceReport;
-        var lease = await Campaign.LeaseAsync(sold, needed, needed + LeaseChunk);
+        // Sales first, so the campaign's count is current when it decides the grant.
+        await FlushAsync(returnPool: false);
+        var lease = await Campaign.LeaseAsync(needed, needed + LeaseChunk);
         if (lease is null) return false;
-        _soldSinceReport -= sold;
         _pool += lease.Units;
         _definition = lease.Definition;
         _soldAtLastLease = lease.Sold;
@@ -84,13 +93,20 @@ public sealed class CampaignQuotaGrain(TimeProvider clock, ILogger<CampaignQuota
 
     private async Task FlushAsync(bool returnPool)
     {
-        var sold = _soldSinceReport;
-        var unused = returnPool ? _pool : 0;
-        if (sold == 0 && unused == 0) return;
-        await Campaign.ReportAsync(sold, unused);
-        _soldSinceReport -= sold;
-        _pool -= unused;
-        _soldAtLastLease += sold;
+        if (_unacknowledged is null)
+        {
+            var sold = _soldSinceReport;
+            var unused = returnPool ? _pool : 0;
+            if (sold == 0 && unused == 0) return;
+            // Moved into the report now: units handed back leave the pool even if the answer is lost (an undersell).
+            _unacknowledged = new Report(++_reportSeq, sold, unused);
+            _soldSinceReport -= sold;
+            _pool -= unused;
+        }
+        var report = _unacknowledged;
+        await Campaign.ReportAsync(_holderId, report.Seq, report.Sold, report.Unused);
+        _unacknowledged = null;
+        _soldAtLastLease += report.Sold;
     }
 
     private QuotaTicket Ticket(QuotaOutcome outcome, CampaignStatus status = CampaignStatus.Open) =>

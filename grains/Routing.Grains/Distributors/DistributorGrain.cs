@@ -1,31 +1,49 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Routing.Contracts;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
+using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Grains.Events;
+using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
 namespace Routing.Grains.Distributors;
 
 /// <summary>One distributor's profile, stock and reservations: the only place stock is decided.
-/// Not reentrant on purpose: each reservation checks and changes stock in one turn, so reserved ≤ on hand always.</summary>
+/// Not reentrant on purpose: each reservation checks and changes stock in one turn, so reserved ≤ on hand always.
+/// Every stock movement is saved with the stock it changed (an outbox in the state) and then appended to the ledger
+/// in the background, so the ledger adds no round trip to a reservation and loses nothing in a crash.</summary>
 public sealed class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
     IRoutingEventPublisher events,
-    TimeProvider clock) : Grain, IDistributorGrain
+    IRoutingHistory history,
+    IOptions<ReservationExpiryOptions> expiryOptions,
+    TimeProvider clock,
+    ILogger<DistributorGrain> logger) : Grain, IDistributorGrain
 {
     /// <summary>Reservations change stock many times a second in a flash sale; the directory hears of it at most this often.</summary>
     private static readonly TimeSpan SnapshotPushDelay = TimeSpan.FromMilliseconds(50);
 
     private IGrainTimer? _pushTimer;
     private bool _pushPending;
+    /// <summary>Ledger writes in flight or done, by movement number: a movement leaves the outbox once written.</summary>
+    private readonly Dictionary<long, Task<bool>> _ledgerWrites = [];
 
     private string Id => this.GetPrimaryKeyString();
     private DistributorState S => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var expiry = expiryOptions.Value;
+        // Interleaving: while it asks order grains about their reservations, those orders may be calling this grain.
+        this.RegisterGrainTimer(CheckUnverifiedReservationsAsync,
+            new GrainTimerCreationOptions(expiry.CheckEvery, expiry.CheckEvery) { Interleave = true });
+        SendLedger();
+        return S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
+    }
 
     public async Task<UpsertResult> UpsertProfileAsync(DistributorProfile profile)
     {
@@ -33,7 +51,7 @@ public sealed class DistributorGrain(
         if (old is not null && old with { Regions = profile.Regions } == profile && old.Regions.SequenceEqual(profile.Regions))
             return UpsertResult.Unchanged;
         S.Profile = profile;
-        await state.SaveAsync(this);
+        await SaveAsync();
         await PushSnapshotAsync();
         return old is null ? UpsertResult.Created : UpsertResult.Updated;
     }
@@ -46,11 +64,15 @@ public sealed class DistributorGrain(
         var stock = S.Stock.GetValueOrDefault(sku) ?? new StockState();
         if (onHand < stock.Reserved) return new(StockUpdateOutcome.BelowReserved, ToItem(sku, stock));
 
+        var (onHandBefore, reservedBefore) = (stock.OnHand, stock.Reserved);
         stock.OnHand = onHand;
         stock.Threshold = threshold;
         S.Stock[sku] = stock;
+        if (onHand != onHandBefore)
+            Record(onHand > onHandBefore ? MovementKind.Receive : MovementKind.Adjust, sku, onHand - onHandBefore,
+                onHandBefore, reservedBefore, stock, null, onHand > onHandBefore ? "stock received" : "stock adjusted down");
         var alerts = CheckThresholds(sku, stock);
-        await state.SaveAsync(this);
+        await SaveAsync();
         await AfterStockChangedAsync(sku, stock, alerts);
         await PushSnapshotAsync();
         return new(StockUpdateOutcome.Updated, ToItem(sku, stock));
@@ -66,7 +88,17 @@ public sealed class DistributorGrain(
     public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines)
     {
         if (S.Profile is null) return Fail("unknown distributor");
-        if (S.Reservations.ContainsKey(orderId)) return new(true, null, Snapshot());
+        if (S.Reservations.TryGetValue(orderId, out var existing))
+        {
+            // A retried placement: the reservation counts as new again, so an expiry check made before the retry
+            // (which found no order) cannot release it.
+            if (!existing.Verified)
+            {
+                S.Reservations[orderId] = existing with { ReservedAt = clock.GetUtcNow() };
+                await SaveAsync();
+            }
+            return new(true, null, Snapshot());
+        }
         if (!S.Profile.Active) return Fail("distributor is inactive");
 
         RollLoadDate();
@@ -84,11 +116,12 @@ public sealed class DistributorGrain(
         {
             var stock = S.Stock[sku];
             stock.Reserved += quantity;
+            Record(MovementKind.Reserve, sku, quantity, stock.OnHand, stock.Reserved - quantity, stock, orderId, "order reserved");
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
         S.LoadToday += total;
         S.Reservations[orderId] = new Reservation(orderId, lines, clock.GetUtcNow());
-        await state.SaveAsync(this);
+        await SaveAsync();
 
         foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
         SchedulePush();
@@ -97,20 +130,53 @@ public sealed class DistributorGrain(
 
     public async Task ReleaseAsync(string orderId)
     {
-        if (!S.Reservations.Remove(orderId, out var reservation)) return;
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        if (!Release(orderId, "order released its reservation", changed)) return;
+        await SaveAsync();
+
+        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        SchedulePush();
+    }
+
+    public async Task SettleReservationsAsync(IReadOnlyList<Reservation> held, IReadOnlyList<Reservation> orphaned)
+    {
+        var dirty = false;
+        foreach (var checkedOne in held)
+        {
+            if (!IsStillUnverified(checkedOne, out var current)) continue;
+            S.Reservations[checkedOne.OrderId] = current with { Verified = true };
+            dirty = true;
+        }
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        foreach (var checkedOne in orphaned)
+        {
+            if (!IsStillUnverified(checkedOne, out _)) continue;
+            logger.LogWarning("Distributor {DistributorId}: releasing the reservation of order {OrderId}, which does not hold it", Id, checkedOne.OrderId);
+            dirty |= Release(checkedOne.OrderId, "expired: its order does not hold it (placement never completed)", changed);
+        }
+        if (!dirty) return;
+        await SaveAsync();
+        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        if (changed.Count > 0) SchedulePush();
+    }
+
+    private bool IsStillUnverified(Reservation checkedOne, out Reservation current) =>
+        S.Reservations.TryGetValue(checkedOne.OrderId, out current!) && !current.Verified && current.ReservedAt == checkedOne.ReservedAt;
+
+    /// <summary>Gives an order's reserved units back (in memory; the caller saves). False if it held none.</summary>
+    private bool Release(string orderId, string cause, List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        if (!S.Reservations.Remove(orderId, out var reservation)) return false;
         foreach (var (sku, quantity) in PerSku(reservation.Lines))
         {
             var stock = S.Stock[sku];
             stock.Reserved -= quantity;
+            Record(MovementKind.Release, sku, -quantity, stock.OnHand, stock.Reserved + quantity, stock, orderId, cause);
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
         if (DateOnly.FromDateTime(reservation.ReservedAt.UtcDateTime) == S.LoadDate)
             S.LoadToday = Math.Max(0, S.LoadToday - reservation.Lines.Sum(l => l.Quantity));
-        await state.SaveAsync(this);
-
-        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
-        SchedulePush();
+        return true;
     }
 
     public async Task<bool> ShipAsync(string orderId)
@@ -121,14 +187,66 @@ public sealed class DistributorGrain(
             var stock = S.Stock[sku];
             stock.Reserved -= quantity;
             stock.OnHand -= quantity;
+            Record(MovementKind.Ship, sku, -quantity, stock.OnHand + quantity, stock.Reserved + quantity, stock, orderId, "order shipped");
         }
-        await state.SaveAsync(this);
+        await SaveAsync();
         foreach (var (sku, _) in PerSku(reservation.Lines)) PublishInventory(sku, S.Stock[sku]);
         SchedulePush();
         return true;
     }
 
     public Task PublishSnapshotAsync() => S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
+
+    /// <summary>Asks the orders of old unverified reservations whether they hold them, then settles the answers in one
+    /// ordinary turn. The order grain is the authority: it answers only after any placement in progress finished.</summary>
+    private async Task CheckUnverifiedReservationsAsync(CancellationToken cancellationToken)
+    {
+        SendLedger();
+        var options = expiryOptions.Value;
+        var cutoff = clock.GetUtcNow() - options.UnverifiedAfter;
+        var candidates = S.Reservations.Values.Where(r => !r.Verified && r.ReservedAt < cutoff).Take(options.MaxChecksPerRound).ToList();
+        if (candidates.Count == 0) return;
+        try
+        {
+            var orders = await Task.WhenAll(candidates.Select(r => GrainFactory.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
+            var held = new List<Reservation>();
+            var orphaned = new List<Reservation>();
+            for (var i = 0; i < candidates.Count; i++)
+                (HoldsStockHere(orders[i]) ? held : orphaned).Add(candidates[i]);
+            await this.AsReference<IDistributorGrain>().SettleReservationsAsync(held, orphaned);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Distributor {DistributorId}: checking unverified reservations failed; will try again", Id);
+        }
+    }
+
+    private bool HoldsStockHere(OrderView? order) =>
+        order is { Status: OrderStatus.Allocated or OrderStatus.Confirmed } && order.Allocations.Any(a => a.DistributorId == Id);
+
+    /// <summary>Saves the state with the movements it records, then sends those movements to the ledger.</summary>
+    private async Task SaveAsync()
+    {
+        // Movements the ledger has confirmed leave the outbox with this write.
+        S.PendingLedger.RemoveAll(m => _ledgerWrites.TryGetValue(m.Seq, out var w) && w.IsCompletedSuccessfully && w.Result);
+        foreach (var seq in _ledgerWrites.Keys.Where(seq => !S.PendingLedger.Exists(m => m.Seq == seq)).ToList())
+            _ledgerWrites.Remove(seq);
+        await state.SaveAsync(this);
+        SendLedger();
+    }
+
+    /// <summary>Sends outbox movements not already on their way; never changes the state (the timer calls it too).</summary>
+    private void SendLedger()
+    {
+        var toSend = S.PendingLedger.Where(m => !_ledgerWrites.TryGetValue(m.Seq, out var w) || (w.IsCompleted && !(w.IsCompletedSuccessfully && w.Result))).ToList();
+        if (toSend.Count == 0) return;
+        var write = history.AppendLedgerAsync(toSend);
+        foreach (var m in toSend) _ledgerWrites[m.Seq] = write;
+    }
+
+    private void Record(MovementKind kind, string sku, int quantity, int onHandBefore, int reservedBefore, StockState after, string? orderId, string cause) =>
+        S.PendingLedger.Add(new LedgerMovement(Id, ++S.LedgerSeq, kind, sku, quantity, onHandBefore, after.OnHand,
+            reservedBefore, after.Reserved, orderId, cause, clock.GetUtcNow()));
 
     private ReservationResult Fail(string reason) =>
         new(false, $"{Id}: {reason}", S.Profile is null ? EmptySnapshot() : Snapshot());

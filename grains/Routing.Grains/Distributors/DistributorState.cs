@@ -1,4 +1,5 @@
 using Routing.Contracts.Distributors;
+using Routing.Grains.History;
 
 namespace Routing.Grains.Distributors;
 
@@ -11,6 +12,11 @@ public sealed class DistributorState
     [Id(2)] public Dictionary<string, Reservation> Reservations { get; set; } = new(StringComparer.Ordinal);
     [Id(3)] public DateOnly LoadDate { get; set; }
     [Id(4)] public int LoadToday { get; set; }
+    /// <summary>The sequence number of the last stock movement; movements are numbered without gaps.</summary>
+    [Id(5)] public long LedgerSeq { get; set; }
+    /// <summary>Movements saved with the stock they changed but not yet confirmed written to the ledger (an outbox):
+    /// sent again after a failure or a crash, and skipped by the ledger if already there.</summary>
+    [Id(6)] public List<LedgerMovement> PendingLedger { get; set; } = [];
 }
 
 /// <summary>Stock of one SKU, with which alerts are currently raised (so each fires once per crossing).</summary>

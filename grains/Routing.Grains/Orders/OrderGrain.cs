@@ -8,6 +8,7 @@ using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Grains.Events;
+using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
 namespace Routing.Grains.Orders;
@@ -19,14 +20,18 @@ public sealed class OrderState
     [Id(0)] public OrderView? Order { get; set; }
     /// <summary>The placing request's fingerprint: the same idempotency key with another body is refused.</summary>
     [Id(1)] public string? Fingerprint { get; set; }
+    /// <summary>Counts the order's saved changes; its history row keeps the highest, so an older write never wins.</summary>
+    [Id(2)] public int Revision { get; set; }
 }
 
 /// <summary>One order. Places itself: takes campaign quota and the customer's limit, routes with the pure
 /// <see cref="Router"/>, reserves at the chosen distributors all-or-nothing (re-routing when a reservation
-/// fails), and only answers once its state is durable. Not reentrant: retries of the same request queue here.</summary>
+/// fails), and only answers once its state is durable. Not reentrant: retries of the same request queue here.
+/// The grain's own state write is the durability point; its history row follows in a group commit before it answers.</summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Routing)] IPersistentState<OrderState> state,
     RoutingReadModel readModel,
+    IRoutingHistory history,
     IRoutingEventPublisher events,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
@@ -40,9 +45,13 @@ public sealed class OrderGrain(
     {
         var fingerprint = command.Fingerprint();
         if (Order is { } existing)
-            return state.State.Fingerprint == fingerprint
-                ? new(PlaceOutcome.Replayed, existing, null)
-                : new(PlaceOutcome.IdempotencyConflict, null, "this Idempotency-Key was already used for a different request");
+        {
+            if (state.State.Fingerprint != fingerprint)
+                return new(PlaceOutcome.IdempotencyConflict, null, "this Idempotency-Key was already used for a different request");
+            // The first answer may have been lost with its history row: writing it again is idempotent.
+            await history.SaveOrderAsync(existing, state.State.Revision);
+            return new(PlaceOutcome.Replayed, existing, null);
+        }
 
         var customerGrain = GrainFactory.GetGrain<ICustomerGrain>(command.CustomerId);
         var customer = await customerGrain.GetAsync();
@@ -54,7 +63,7 @@ public sealed class OrderGrain(
         {
             return await PlaceHoldingAsync(command, customer, fingerprint, startedAt, held);
         }
-        catch
+        catch when (!held.Durable)
         {
             // Not durable, so not acknowledged: give back all it may hold, so that a retry starts clean.
             state.State.Order = null;
@@ -111,7 +120,11 @@ public sealed class OrderGrain(
 
         state.State.Order = order;
         state.State.Fingerprint = fingerprint;
+        state.State.Revision++;
         await state.SaveAsync(this);
+        // From here on the order exists: a failure below must not give back what it holds.
+        held.Durable = true;
+        await history.SaveOrderAsync(order, state.State.Revision);
         if (command.CampaignId is null) await GrainFactory.GetGrain<ICustomerGrain>(customer.Id).AddOrderAsync(Id);
 
         await AnnounceAsync(order, customer);
@@ -164,6 +177,7 @@ public sealed class OrderGrain(
             Suggestions = [], Explanation = plan.Explanation, UpdatedAt = clock.GetUtcNow(),
         };
         state.State.Order = allocated;
+        state.State.Revision++;
         try
         {
             await state.SaveAsync(this);
@@ -171,27 +185,29 @@ public sealed class OrderGrain(
         catch
         {
             state.State.Order = order;
+            state.State.Revision--;
             await GiveBackAsync(held);
             throw;
         }
         await AnnounceAsync(allocated, customer);
-        return Done(allocated);
+        return await DoneAsync(allocated);
     }
 
     public async Task<TransitionResult> CancelAsync(string reason)
     {
         if (Order is not { } order) return NotFound();
-        if (order.Status == OrderStatus.Cancelled) return Done(order);
+        if (order.Status == OrderStatus.Cancelled) return await DoneAsync(order);
         if (order.Status is OrderStatus.Shipped or OrderStatus.Completed or OrderStatus.Rejected)
             return NotAllowed($"a {order.Status} order cannot be cancelled");
 
         var cancelled = order with { Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow() };
         state.State.Order = cancelled;
+        state.State.Revision++;
         // Durable first: a retried cancel then finds it cancelled and never gives campaign units back twice.
         await state.SaveAsync(this);
         await ReleaseReservationsAsync(order.Allocations);
         await ReturnCampaignUnitsAsync(order);
-        return Done(cancelled);
+        return await DoneAsync(cancelled);
     }
 
     public Task<TransitionResult> ConfirmAsync() =>
@@ -290,6 +306,8 @@ public sealed class OrderGrain(
         public bool CustomerLimit { get; set; }
         /// <summary>Distributors asked to reserve: releasing is idempotent, so all are released, reserved or not.</summary>
         public HashSet<string> Distributors { get; } = new(StringComparer.Ordinal);
+        /// <summary>The order's state is saved: it keeps what it holds, whatever fails afterwards.</summary>
+        public bool Durable { get; set; }
     }
 
     private async Task GiveBackAsync(Holdings held)
@@ -357,11 +375,12 @@ public sealed class OrderGrain(
             return NotAllowed($"only a {from} order can become {to}; this one is {order.Status}");
         // Repeating a transition is harmless: the side effects are idempotent, and the status is already there.
         if (before is not null) await before(order);
-        if (order.Status == to) return Done(order);
+        if (order.Status == to) return await DoneAsync(order);
         var next = order with { Status = to, UpdatedAt = clock.GetUtcNow() };
         state.State.Order = next;
+        state.State.Revision++;
         await state.SaveAsync(this);
-        return Done(next);
+        return await DoneAsync(next);
     }
 
     private static PlaceResult Refused(QuotaTicket ticket, string campaignId) => ticket.Outcome switch
@@ -374,5 +393,10 @@ public sealed class OrderGrain(
 
     private static TransitionResult NotFound() => new(TransitionOutcome.NotFound, null, null);
     private static TransitionResult NotAllowed(string detail) => new(TransitionOutcome.NotAllowed, null, detail);
-    private static TransitionResult Done(OrderView order) => new(TransitionOutcome.Done, order, null);
+    /// <summary>Answers a change once the order's history row shows it (written again on a repeat: idempotent).</summary>
+    private async Task<TransitionResult> DoneAsync(OrderView order)
+    {
+        await history.SaveOrderAsync(order, state.State.Revision);
+        return new(TransitionOutcome.Done, order, null);
+    }
 }

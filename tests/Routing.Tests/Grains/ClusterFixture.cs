@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
+using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 using Routing.Silo;
 
@@ -22,6 +23,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IClusterClient Client => Cluster.Client;
 
     /// <summary>What the order grains of each silo route with (silo-local, briefly cached).</summary>
+    /// <summary>The history every silo writes to (in memory, shared, as one database would be).</summary>
+    public InMemoryRoutingHistory History { get; } = new();
+
     public IEnumerable<RoutingReadModel> ReadModels =>
         Cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<RoutingReadModel>());
 
@@ -31,8 +35,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Routing);
+            silo.UseInMemoryReminderService();
             silo.ConfigureServices(services =>
             {
+                services.AddSingleton<IRoutingHistory>(History);
                 services.AddRoutingGrainServices();
                 // The default (resource-optimized) placement sends a burst of new activations to whichever silo
                 // looked least loaded at its last sample, and these silos share one machine: a whole test's orders

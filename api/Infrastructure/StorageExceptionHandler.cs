@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Routing.Grains.History;
+
+namespace Routing.Api.Infrastructure;
+
+/// <summary>Storage trouble a client can resolve by retrying, answered as a problem rather than a 500.
+/// <list type="bullet">
+/// <item>A write conflict (<see cref="Orleans.Storage.InconsistentStateException"/>: another activation wrote the grain's state, e.g.
+/// right after a silo failure): 409 <c>writeConflict</c>. Nothing was half-applied: the grain reloads on the next call.</item>
+/// <item>The history store is unavailable after the grain saved: 503 <c>historyUnavailable</c> with Retry-After.
+/// A retry with the same Idempotency-Key answers with the saved order and writes its history row.</item>
+/// </list></summary>
+public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILogger<StorageExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, code, detail) = Classify(exception);
+        if (status == 0) return false;
+        logger.LogWarning(exception, "{Method} {Path}: {Code}", context.Request.Method, context.Request.Path, code);
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
+        });
+    }
+
+    private static (int Status, string Title, string Code, string Detail) Classify(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Orleans.Storage.InconsistentStateException)
+                return (StatusCodes.Status409Conflict, "Conflict", "writeConflict",
+                    "the resource was changed concurrently and nothing was applied; retry the request (with the same Idempotency-Key for orders)");
+            if (e is HistoryUnavailableException)
+                return (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "historyUnavailable",
+                    "the change is saved but its history could not be written yet; retry the request (with the same Idempotency-Key for orders)");
+        }
+        return (0, "", "", "");
+    }
+}

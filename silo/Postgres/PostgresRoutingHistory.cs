@@ -1,0 +1,249 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Routing.Contracts.Orders;
+using Routing.Grains.History;
+
+namespace Routing.Silo.Postgres;
+
+/// <summary>History in PostgreSQL, written with Npgsql. Writes from every grain of this process queue up and go out
+/// together (group commit): one round trip carries every order row and ledger movement that arrived meanwhile, so a
+/// flash sale costs the database a few statements per batch, not one per order. Rows are upserted by natural key
+/// (order id with a growing revision; distributor and movement number), so retries never double them.</summary>
+public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
+{
+    /// <summary>Most writes one round trip carries.</summary>
+    private const int MaxBatch = 2000;
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
+
+    /// <summary>How an order is stored in its row's <c>body</c> (and read back): the API's JSON shape.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly NpgsqlDataSource _db;
+    private readonly ILogger _logger;
+    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public PostgresRoutingHistory(string connectionString, ILogger<PostgresRoutingHistory> logger)
+    {
+        _db = NpgsqlDataSource.Create(connectionString);
+        _logger = logger;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public async Task SaveOrderAsync(OrderView order, int revision)
+    {
+        var write = new Write(new OrderRow(order, revision), null);
+        if (!_queue.Writer.TryWrite(write) || !await write.Done.Task)
+            throw new HistoryUnavailableException($"the order history could not be written for order {order.OrderId}; the order itself is saved");
+    }
+
+    public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
+    {
+        var write = new Write(null, movements);
+        return _queue.Writer.TryWrite(write) ? write.Done.Task : Task.FromResult(false);
+    }
+
+    public async Task<IReadOnlyList<string>> CampaignOrderIdsAsync(string campaignId)
+    {
+        await using var command = _db.CreateCommand("SELECT order_id FROM routing_orders WHERE campaign_id = @campaign");
+        command.Parameters.AddWithValue("campaign", campaignId);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    public async Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch search)
+    {
+        var where = new List<string>();
+        var parameters = new List<NpgsqlParameter>();
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is null) return;
+            where.Add(condition);
+            parameters.Add(new NpgsqlParameter(name, value));
+        }
+        Filter("campaign_id = @campaign", "campaign", search.CampaignId);
+        Filter("customer_id = @customer", "customer", search.CustomerId);
+        Filter("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId);
+        Filter("status = @status", "status", search.Status?.ToString());
+        Filter("placed_at >= @from", "from", search.From);
+        Filter("placed_at < @to", "to", search.To);
+        var clause = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+
+        await using var batch = _db.CreateBatch();
+        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM routing_orders {clause}");
+        var page = new NpgsqlBatchCommand(
+            $"SELECT body FROM routing_orders {clause} ORDER BY placed_at DESC, order_id LIMIT @limit OFFSET @offset");
+        foreach (var p in parameters)
+        {
+            count.Parameters.Add(p.Clone());
+            page.Parameters.Add(p.Clone());
+        }
+        page.Parameters.AddWithValue("limit", search.PageSize);
+        page.Parameters.AddWithValue("offset", (long)(search.Page - 1) * search.PageSize);
+        batch.BatchCommands.Add(count);
+        batch.BatchCommands.Add(page);
+
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync();
+        var orders = new List<OrderView>();
+        while (await reader.ReadAsync())
+            orders.Add(JsonSerializer.Deserialize<OrderView>(reader.GetString(0), Json)!);
+        return new HistoryPage<OrderView>(orders, total, search.Page, search.PageSize);
+    }
+
+    public async Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize)
+    {
+        await using var batch = _db.CreateBatch();
+        var count = new NpgsqlBatchCommand("SELECT count(*) FROM routing_inventory_ledger WHERE distributor_id = @d");
+        count.Parameters.AddWithValue("d", distributorId);
+        var rows = new NpgsqlBatchCommand("""
+            SELECT seq, kind, sku, quantity, on_hand_before, on_hand_after, reserved_before, reserved_after, order_id, cause, at
+              FROM routing_inventory_ledger WHERE distributor_id = @d ORDER BY seq DESC LIMIT @limit OFFSET @offset
+            """);
+        rows.Parameters.AddWithValue("d", distributorId);
+        rows.Parameters.AddWithValue("limit", pageSize);
+        rows.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
+        batch.BatchCommands.Add(count);
+        batch.BatchCommands.Add(rows);
+
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync();
+        var movements = new List<LedgerMovement>();
+        while (await reader.ReadAsync())
+            movements.Add(new LedgerMovement(distributorId, reader.GetInt64(0), Enum.Parse<MovementKind>(reader.GetString(1), ignoreCase: true),
+                reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10)));
+        return new HistoryPage<LedgerMovement>(movements, total, page, pageSize);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer; // what was queued is written before the process ends
+        await _db.DisposeAsync();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Write>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
+            var written = await WriteWithRetriesAsync(batch);
+            foreach (var write in batch) write.Done.TrySetResult(written);
+        }
+    }
+
+    private async Task<bool> WriteWithRetriesAsync(List<Write> batch)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync(batch);
+                return true;
+            }
+            catch (Exception e) when (attempt < RetryDelays.Length)
+            {
+                _logger.LogWarning(e, "Writing {Count} history rows failed (attempt {Attempt}); retrying", batch.Count, attempt + 1);
+                await Task.Delay(RetryDelays[attempt]);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Writing {Count} history rows failed; giving up on this batch (callers keep or retry them)", batch.Count);
+                return false;
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<Write> batch)
+    {
+        // One row per order: the highest revision of this batch (an upsert may not touch a row twice in one statement).
+        var orders = batch.Where(w => w.Order is not null).Select(w => w.Order!)
+            .GroupBy(o => o.Order.OrderId).Select(g => g.MaxBy(o => o.Revision)!)
+            .Select(o => new
+            {
+                order_id = o.Order.OrderId,
+                customer_id = o.Order.CustomerId,
+                campaign_id = o.Order.CampaignId,
+                status = o.Order.Status.ToString(),
+                distributor_ids = o.Order.Allocations.Select(a => a.DistributorId).Distinct().ToArray(),
+                quantity = o.Order.Lines.Sum(l => l.Quantity),
+                unit_price = o.Order.UnitPrice,
+                placed_at = o.Order.PlacedAt,
+                updated_at = o.Order.UpdatedAt,
+                revision = o.Revision,
+                body = o.Order,
+            }).ToList();
+        var movements = batch.Where(w => w.Movements is not null).SelectMany(w => w.Movements!)
+            .Select(m => new
+            {
+                distributor_id = m.DistributorId,
+                seq = m.Seq,
+                kind = m.Kind.ToString().ToLowerInvariant(),
+                sku = m.Sku,
+                quantity = m.Quantity,
+                on_hand_before = m.OnHandBefore,
+                on_hand_after = m.OnHandAfter,
+                reserved_before = m.ReservedBefore,
+                reserved_after = m.ReservedAfter,
+                order_id = m.OrderId,
+                cause = m.Cause,
+                at = m.At,
+            }).ToList();
+
+        await using var command = _db.CreateBatch();
+        if (orders.Count > 0)
+        {
+            var upsert = new NpgsqlBatchCommand("""
+                INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
+                                            placed_at, updated_at, revision, body)
+                SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at, revision, body
+                  FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
+                       distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
+                       revision integer, body jsonb)
+                ON CONFLICT (order_id) DO UPDATE
+                   SET status = excluded.status, distributor_ids = excluded.distributor_ids, quantity = excluded.quantity,
+                       unit_price = excluded.unit_price, updated_at = excluded.updated_at, revision = excluded.revision, body = excluded.body
+                 WHERE routing_orders.revision < excluded.revision
+                """);
+            upsert.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(orders, Json) });
+            command.BatchCommands.Add(upsert);
+        }
+        if (movements.Count > 0)
+        {
+            var append = new NpgsqlBatchCommand("""
+                INSERT INTO routing_inventory_ledger (distributor_id, seq, kind, sku, quantity, on_hand_before, on_hand_after,
+                                                      reserved_before, reserved_after, order_id, cause, at)
+                SELECT * FROM jsonb_to_recordset(@rows) AS r(distributor_id text, seq bigint, kind text, sku text, quantity integer,
+                       on_hand_before integer, on_hand_after integer, reserved_before integer, reserved_after integer, order_id text,
+                       cause text, at timestamptz)
+                ON CONFLICT (distributor_id, seq) DO NOTHING
+                """);
+            append.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(movements, Json) });
+            command.BatchCommands.Add(append);
+        }
+        // A multi-statement batch runs in one implicit transaction: all of it is written or none.
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed record OrderRow(OrderView Order, int Revision);
+
+    private sealed class Write(OrderRow? order, IReadOnlyList<LedgerMovement>? movements)
+    {
+        public OrderRow? Order { get; } = order;
+        public IReadOnlyList<LedgerMovement>? Movements { get; } = movements;
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,125 @@
+using Routing.Contracts.Alerts;
+using Routing.Contracts.Campaigns;
+using Routing.Contracts.Distributors;
+using Routing.Contracts.Orders;
+using Routing.Domain;
+
+namespace Routing.Tests.Postgres;
+
+/// <summary>What survives stopping the whole cluster, and what its durable reminders and timers do after.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RestartTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_whole_cluster_restart_keeps_every_campaign_order_reservation_and_alert()
+    {
+        var db = await postgres.Server.CreateDatabaseAsync("restart");
+        Dictionary<string, OrderView> orders = [];
+        IReadOnlyList<Reservation> reservations;
+        IReadOnlyList<Alert> alerts;
+        CampaignView campaignBefore;
+        PgWorld world;
+        await using (var cluster = await PostgresCluster.StartAsync(db, "restart", silos: 2))
+        {
+            world = new PgWorld(cluster.Client, db);
+            await world.SetUpAsync(distributors: 2, onHandEach: 20, customers: 15);
+            var campaign = await world.CampaignAsync("gb-restart", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
+            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
+            {
+                var placed = await world.PlaceAsync(campaign, customer, 3, $"k-{i}");
+                orders[placed.Order!.OrderId] = placed.Order;
+            }
+            Assert.Contains(orders.Values, o => o.Status == OrderStatus.Allocated);
+            Assert.Contains(orders.Values, o => o.Status == OrderStatus.Rejected); // 45 units wanted, 40 in stock: the last orders do not fit whole
+            reservations = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetReservationsAsync();
+            alerts = await world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery());
+            Assert.NotEmpty(alerts); // low and out of stock, allocation failed
+            campaignBefore = (await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync(),
+                v => v!.Sold == orders.Values.Where(o => o.Status == OrderStatus.Allocated).Sum(o => o.Lines[0].Quantity), "sales reported"))!;
+        }
+
+        await using (var cluster = await PostgresCluster.StartAsync(db, "restart", silos: 2))
+        {
+            world.Grains = cluster.Client;
+            foreach (var (id, before) in orders)
+            {
+                var after = await world.Grains.GetGrain<IOrderGrain>(id).GetAsync();
+                Assert.NotNull(after);
+                Assert.Equal(before.Status, after.Status);
+                Assert.Equal(before.Allocations, after.Allocations);
+            }
+            var reservationsAfter = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetReservationsAsync();
+            Assert.Equal(reservations.Select(r => (r.OrderId, r.Lines.Sum(l => l.Quantity))).Order(),
+                reservationsAfter.Select(r => (r.OrderId, r.Lines.Sum(l => l.Quantity))).Order());
+            var alertsAfter = await world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery());
+            Assert.Equal(alerts.Select(a => (a.Id, a.Kind, a.DedupeKey)), alertsAfter.Select(a => (a.Id, a.Kind, a.DedupeKey)));
+            var campaignAfter = await world.Grains.GetGrain<ICampaignGrain>("gb-restart").GetAsync();
+            Assert.Equal((campaignBefore.Sold, campaignBefore.Status), (campaignAfter!.Sold, campaignAfter.Status));
+            Assert.True(campaignBefore.Definition.SameAs(campaignAfter.Definition));
+            Assert.Empty(await CrashRecoveryTests.ConsistencyAsync(world));
+        }
+    }
+
+    [Fact]
+    public async Task A_campaign_that_ends_below_its_minimum_is_wound_up_by_its_reminder_after_a_restart()
+    {
+        var db = await postgres.Server.CreateDatabaseAsync("notformed");
+        PgWorld world;
+        List<OrderView> placed = [];
+        await using (var cluster = await PostgresCluster.StartAsync(db, "notformed", silos: 2))
+        {
+            world = new PgWorld(cluster.Client, db);
+            await world.SetUpAsync(distributors: 2, onHandEach: 50, customers: 4);
+            var campaign = await world.CampaignAsync("gb-small", cap: 100, perCustomerLimit: 10, minUnits: 50, DateTimeOffset.UtcNow.AddSeconds(8));
+            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
+                placed.Add((await world.PlaceAsync(campaign, customer, 2, $"k-{i}")).Order!);
+            Assert.All(placed, o => Assert.Equal(OrderStatus.Allocated, o.Status));
+            Assert.Equal(8, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
+        } // the whole cluster stops before the campaign ends: only the durable reminder can close it
+
+        await using (var cluster = await PostgresCluster.StartAsync(db, "notformed", silos: 2))
+        {
+            world.Grains = cluster.Client;
+            foreach (var order in placed)
+                await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<IOrderGrain>(order.OrderId).GetAsync(),
+                    o => o?.Status == OrderStatus.Cancelled, $"order {order.OrderId} cancelled when the campaign did not form", seconds: 60);
+            Assert.Equal(0, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
+            var view = await world.Grains.GetGrain<ICampaignGrain>("gb-small").GetAsync();
+            Assert.Equal(CampaignStatus.NotFormed, view!.Status);
+            // Ops hear of it, and so does every distributor whose reservations were released.
+            var alerts = await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery()),
+                list => list.Count(a => a.Kind == AlertKind.CampaignNotFormed && a.DistributorId is not null) == placed.SelectMany(o => o.Allocations).Select(a => a.DistributorId).Distinct().Count(),
+                "an alert per affected distributor");
+            Assert.Contains(alerts, a => a.Kind == AlertKind.CampaignNotFormed && a.DistributorId is null && a.CampaignId == "gb-small");
+            await ProviderRoundTripTests.Eventually(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
+        }
+    }
+
+    [Fact]
+    public async Task A_reservation_whose_order_never_saved_expires_and_a_held_one_is_kept()
+    {
+        var db = await postgres.Server.CreateDatabaseAsync("expiry");
+        await using var cluster = await PostgresCluster.StartAsync(db, "expiry", silos: 2);
+        var world = new PgWorld(cluster.Client, db);
+        await world.SetUpAsync(distributors: 1, onHandEach: 30, customers: 1);
+        var campaign = await world.CampaignAsync("gb-expiry", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
+        await world.UntilRoutableAsync(campaign, world.Customers[0]);
+        var held = (await world.PlaceAsync(campaign, world.Customers[0], 4, "k-held")).Order!;
+        Assert.Equal(OrderStatus.Allocated, held.Status);
+
+        // What a placement that crashed between reserving and saving leaves behind.
+        var distributor = world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]);
+        Assert.True((await distributor.ReserveAsync("o-crashed-placement", [new OrderLine(PgWorld.Sku, 5)])).Success);
+        Assert.Equal(9, (await world.InventoryAsync())[world.Distributors[0]].Reserved);
+
+        var reservations = await ProviderRoundTripTests.Eventually(() => distributor.GetReservationsAsync(),
+            r => r.All(x => x.Verified), "the orphan to expire and the held reservation to be verified", seconds: 30);
+        Assert.Equal(held.OrderId, Assert.Single(reservations).OrderId);
+        Assert.Equal(4, (await world.InventoryAsync())[world.Distributors[0]].Reserved);
+        await ProviderRoundTripTests.Eventually(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
+        var ledger = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetInventoryAsync();
+        Assert.Equal(30, Assert.Single(ledger).OnHand);
+    }
+}
