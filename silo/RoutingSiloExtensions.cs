@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Routing.Grains.Events;
 using Routing.Grains.Infrastructure;
 
@@ -20,6 +22,10 @@ public static class RoutingSiloExtensions
             case "Memory":
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
                 silo.AddMemoryGrainStorage(StorageNames.Routing);
+                // The default serializer of memory storage is Newtonsoft JSON, which dominated a flash sale's CPU
+                // profile; Orleans' own binary serializer is several times cheaper per write.
+                silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Routing)
+                    .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
                 break;
             default:
                 throw new InvalidOperationException(

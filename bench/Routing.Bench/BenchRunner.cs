@@ -101,6 +101,7 @@ public static class BenchRunner
             new LoadPlan("steady", true, 0, rate, options.Duration, options.MaxOrdersPerPhase), customers, campaigns, maxQuantity, prefix + "-s", 3);
         log.WriteLine($"   open loop at {rate:0}/s: {steady.OrdersPerSecond:0} orders/s, p99 {steady.Latency.P99} ms, errors {steady.Errors.Values.Sum()}");
         client.Acks = null;
+        foreach (var (kind, body) in client.Examples) log.WriteLine($"   e.g. {kind}: {body}");
 
         LiveLag? lagPeak = null, lagSteady = null;
         if (probe is not null)

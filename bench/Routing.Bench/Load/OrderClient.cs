@@ -37,6 +37,9 @@ public sealed class OrderClient
         _paths = data.Campaigns.Select(c => $"/api/campaigns/{c.Id}/orders").ToArray();
     }
 
+    /// <summary>The first response body seen for each kind of error, to say why in the run's log.</summary>
+    public ConcurrentDictionary<string, string> Examples { get; } = new();
+
     /// <summary>When set, each allocated order's acknowledgement time is recorded by order id (for the live-event lag).</summary>
     public ConcurrentDictionary<string, long>? Acks { get; set; }
 
@@ -53,14 +56,20 @@ public sealed class OrderClient
             var body = await response.Content.ReadAsByteArrayAsync(ct);
             if (response.StatusCode == HttpStatusCode.Created)
             {
-                if (body.AsSpan().IndexOf(AllocatedMarker) < 0) return new(false, "201 not allocated", 0);
+                if (body.AsSpan().IndexOf(AllocatedMarker) < 0) return Error("201 not allocated", body);
                 Acks?.TryAdd(OrderIds.For(customerId, key), Stopwatch.GetTimestamp());
                 return new(true, null, quantity);
             }
-            return new(false, $"{(int)response.StatusCode} {ProblemCode(body)}".TrimEnd(), 0);
+            return Error($"{(int)response.StatusCode} {ProblemCode(body)}".TrimEnd(), body);
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested) { return new(false, "timeout", 0); }
         catch (HttpRequestException e) { return new(false, $"connection ({e.HttpRequestError})", 0); }
+    }
+
+    private OrderOutcome Error(string kind, byte[] body)
+    {
+        if (!Examples.ContainsKey(kind)) Examples.TryAdd(kind, Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 600)));
+        return new(false, kind, 0);
     }
 
     private static string ProblemCode(byte[] body)

@@ -47,19 +47,21 @@ public sealed class ScenarioData
     {
         Spec = spec;
         var random = new Random(20261124);
+        // Every city served has a distributor, even in a scaled-down scenario, so every customer has a home.
+        var cities = Cities[..Math.Min(Cities.Length, spec.Distributors)];
         Distributors = Enumerable.Range(0, spec.Distributors).Select(i =>
         {
-            var city = Cities[i % Cities.Length];
+            var city = cities[i % cities.Length];
             return new BenchDistributor($"{prefix}-d{i:000}", city.Code, city.Lat + Jitter(random), city.Lon + Jitter(random), 1 + i % 3);
         }).ToList();
         Skus = Enumerable.Range(0, spec.Skus).Select(i => $"{prefix}-SKU{i:00}").ToList();
         Campaigns = Skus.Select((sku, i) => new BenchCampaign($"{prefix}-gb{i:00}", sku)).ToList();
         Customers = Enumerable.Range(0, spec.Customers).Select(i =>
         {
-            var c = i % Cities.Length;
-            var local = Distributors.Where(d => d.Region == Cities[c].Code).ToList();
-            var home = local.Count > 0 ? local[i / Cities.Length % local.Count] : Distributors[i % Distributors.Count];
-            return new BenchCustomer($"{prefix}-c{i:00000}", $"{Cities[c].Code}{1 + i % 9:00}", Cities[c].Lat + Jitter(random), Cities[c].Lon + Jitter(random), home.Id);
+            var city = cities[i % cities.Length];
+            var local = Distributors.Where(d => d.Region == city.Code).ToList();
+            var home = local[i / cities.Length % local.Count];
+            return new BenchCustomer($"{prefix}-c{i:00000}", $"{city.Code}{1 + i % 9:00}", city.Lat + Jitter(random), city.Lon + Jitter(random), home.Id);
         }).ToList();
     }
 

@@ -9,7 +9,10 @@ using Routing.Grains.Infrastructure;
 namespace Routing.Grains.Distributors;
 
 /// <summary>One distributor's profile, stock and reservations: the only place stock is decided.
-/// Not reentrant on purpose: each reservation checks and changes stock in one turn, so reserved ≤ on hand always.</summary>
+/// Reentrant, so a flash sale's concurrent reservations share writes (group commit): every call checks and changes
+/// stock synchronously, in one turn with no await in between, so reserved ≤ on hand always holds in memory, and each
+/// call answers only after a write covering its change has finished. Alerts are raised in the order of the changes.</summary>
+[Reentrant]
 public sealed class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
     IRoutingEventPublisher events,
@@ -20,6 +23,11 @@ public sealed class DistributorGrain(
 
     private IGrainTimer? _pushTimer;
     private bool _pushPending;
+    private GroupCommit? _commit;
+    /// <summary>Alert changes go to the log one call's batch after another, in the order the stock changed.</summary>
+    private Task _alerts = Task.CompletedTask;
+
+    private GroupCommit Commit => _commit ??= new GroupCommit(() => state.SaveAsync(this));
 
     private string Id => this.GetPrimaryKeyString();
     private DistributorState S => state.State;
@@ -33,7 +41,7 @@ public sealed class DistributorGrain(
         if (old is not null && old with { Regions = profile.Regions } == profile && old.Regions.SequenceEqual(profile.Regions))
             return UpsertResult.Unchanged;
         S.Profile = profile;
-        await state.SaveAsync(this);
+        await Commit.CommitAsync();
         await PushSnapshotAsync();
         return old is null ? UpsertResult.Created : UpsertResult.Updated;
     }
@@ -50,8 +58,8 @@ public sealed class DistributorGrain(
         stock.Threshold = threshold;
         S.Stock[sku] = stock;
         var alerts = CheckThresholds(sku, stock);
-        await state.SaveAsync(this);
-        await AfterStockChangedAsync(sku, stock, alerts);
+        await Commit.CommitAsync();
+        await AfterStockChangedAsync([(sku, stock, alerts)]);
         await PushSnapshotAsync();
         return new(StockUpdateOutcome.Updated, ToItem(sku, stock));
     }
@@ -66,7 +74,12 @@ public sealed class DistributorGrain(
     public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines)
     {
         if (S.Profile is null) return Fail("unknown distributor");
-        if (S.Reservations.ContainsKey(orderId)) return new(true, null, Snapshot());
+        if (S.Reservations.ContainsKey(orderId))
+        {
+            // A retry may overtake the write of the first attempt: answer only once that is durable.
+            await Commit.DurableAsync();
+            return new(true, null, Snapshot());
+        }
         if (!S.Profile.Active) return Fail("distributor is inactive");
 
         RollLoadDate();
@@ -88,16 +101,20 @@ public sealed class DistributorGrain(
         }
         S.LoadToday += total;
         S.Reservations[orderId] = new Reservation(orderId, lines, clock.GetUtcNow());
-        await state.SaveAsync(this);
+        await Commit.CommitAsync();
 
-        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        await AfterStockChangedAsync(changed);
         SchedulePush();
         return new(true, null, Snapshot());
     }
 
     public async Task ReleaseAsync(string orderId)
     {
-        if (!S.Reservations.Remove(orderId, out var reservation)) return;
+        if (!S.Reservations.Remove(orderId, out var reservation))
+        {
+            await Commit.DurableAsync();
+            return;
+        }
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
         foreach (var (sku, quantity) in PerSku(reservation.Lines))
         {
@@ -107,22 +124,26 @@ public sealed class DistributorGrain(
         }
         if (DateOnly.FromDateTime(reservation.ReservedAt.UtcDateTime) == S.LoadDate)
             S.LoadToday = Math.Max(0, S.LoadToday - reservation.Lines.Sum(l => l.Quantity));
-        await state.SaveAsync(this);
+        await Commit.CommitAsync();
 
-        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        await AfterStockChangedAsync(changed);
         SchedulePush();
     }
 
     public async Task<bool> ShipAsync(string orderId)
     {
-        if (!S.Reservations.Remove(orderId, out var reservation)) return false;
+        if (!S.Reservations.Remove(orderId, out var reservation))
+        {
+            await Commit.DurableAsync();
+            return false;
+        }
         foreach (var (sku, quantity) in PerSku(reservation.Lines))
         {
             var stock = S.Stock[sku];
             stock.Reserved -= quantity;
             stock.OnHand -= quantity;
         }
-        await state.SaveAsync(this);
+        await Commit.CommitAsync();
         foreach (var (sku, _) in PerSku(reservation.Lines)) PublishInventory(sku, S.Stock[sku]);
         SchedulePush();
         return true;
@@ -161,16 +182,26 @@ public sealed class DistributorGrain(
         return alerts;
     }
 
-    private async Task AfterStockChangedAsync(string sku, StockState stock, List<AlertChange> alerts)
+    /// <summary>Once the change is durable: publishes the stock levels and raises or clears alerts, after every
+    /// earlier call's alerts (calls interleave here, and the log must see crossings in the order they happened).</summary>
+    private Task AfterStockChangedAsync(List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
     {
-        PublishInventory(sku, stock);
-        if (alerts.Count == 0) return;
+        foreach (var (sku, stock, _) in changed) PublishInventory(sku, stock);
+        if (changed.TrueForAll(c => c.Alerts.Count == 0)) return Task.CompletedTask;
+        var previous = _alerts;
+        return _alerts = RaiseAfterAsync(previous, changed);
+    }
+
+    private async Task RaiseAfterAsync(Task previous, List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        try { await previous; } catch { /* the earlier call reports its own failure */ }
         var log = GrainFactory.GetGrain<IAlertLogGrain>(0);
-        foreach (var change in alerts)
-        {
-            if (change.Raise is null) await log.ClearAsync(change.Key);
-            else await log.RaiseAsync(change.Raise);
-        }
+        foreach (var (_, _, alerts) in changed)
+            foreach (var change in alerts)
+            {
+                if (change.Raise is null) await log.ClearAsync(change.Key);
+                else await log.RaiseAsync(change.Raise);
+            }
     }
 
     /// <summary>An alert to raise, or (when <see cref="Raise"/> is null) the open alert with this key to clear.</summary>
