@@ -11,6 +11,8 @@ using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
 using Routing.Silo;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,6 +35,9 @@ builder.Services.AddHostedService<LiveEventsBridge>();
 builder.Services.AddSingleton<FlashSaleSimulator>();
 builder.Services.AddHostedService<DemoData>();
 builder.Services.AddHostedService<StartupBanner>();
+builder.Services.AddRoutingTelemetry(builder.Configuration, "routing-api",
+    metrics: m => m.AddAspNetCoreInstrumentation().AddPrometheusExporter(),
+    tracing: t => t.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics")));
 
 var app = builder.Build();
 
@@ -44,6 +49,8 @@ app.UseAuthorization();
 
 app.MapOpenApi().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
+// Prometheus scrapes with an ops token (scrape config `authorization: { credentials: <token> }`).
+app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Roles.Ops);
 app.MapDistributorEndpoints();
 app.MapProductEndpoints();
 app.MapCustomerEndpoints();

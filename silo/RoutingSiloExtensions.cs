@@ -31,6 +31,8 @@ public static class RoutingSiloExtensions
                 throw new InvalidOperationException(
                     $"Storage:Provider '{options.StorageProvider}' is not supported; use 'Memory'.");
         }
+        // Traces follow a request into every grain it calls, when traces are exported at all (see RoutingTelemetry).
+        if (RoutingTelemetry.TracingEnabled(configuration)) silo.AddActivityPropagation();
         silo.ConfigureServices(services => services.AddRoutingGrainServices());
         return silo;
     }

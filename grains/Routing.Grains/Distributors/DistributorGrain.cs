@@ -27,7 +27,11 @@ public sealed class DistributorGrain(
     /// <summary>Alert changes go to the log one call's batch after another, in the order the stock changed.</summary>
     private Task _alerts = Task.CompletedTask;
 
-    private GroupCommit Commit => _commit ??= new GroupCommit(() => state.SaveAsync(this));
+    private GroupCommit Commit => _commit ??= new GroupCommit(() =>
+    {
+        RoutingMetrics.StateWrites.Add(1);
+        return state.SaveAsync(this);
+    });
 
     private string Id => this.GetPrimaryKeyString();
     private DistributorState S => state.State;
@@ -103,6 +107,7 @@ public sealed class DistributorGrain(
         S.Reservations[orderId] = new Reservation(orderId, lines, clock.GetUtcNow());
         await Commit.CommitAsync();
 
+        RoutingMetrics.Reservations.Add(1);
         await AfterStockChangedAsync(changed);
         SchedulePush();
         return new(true, null, Snapshot());
@@ -151,8 +156,11 @@ public sealed class DistributorGrain(
 
     public Task PublishSnapshotAsync() => S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
 
-    private ReservationResult Fail(string reason) =>
-        new(false, $"{Id}: {reason}", S.Profile is null ? EmptySnapshot() : Snapshot());
+    private ReservationResult Fail(string reason)
+    {
+        RoutingMetrics.ReservationsRefused.Add(1);
+        return new(false, $"{Id}: {reason}", S.Profile is null ? EmptySnapshot() : Snapshot());
+    }
 
     /// <summary>Marks low-stock and out-of-stock crossings on the stock (persisted with it) and returns the alerts
     /// to raise once the change is durable. An alert fires when available crosses below, not on every order.</summary>

@@ -129,6 +129,9 @@ public sealed class OrderGrain(
         state.State.Order = order;
         state.State.Fingerprint = fingerprint;
         await state.SaveAsync(this);
+        RoutingMetrics.OrdersPlaced.Add(1);
+        (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
+        RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
         if (command.CampaignId is null) await GrainFactory.GetGrain<ICustomerGrain>(customer.Id).AddOrderAsync(Id);
 
         await AnnounceAsync(order, customer);
