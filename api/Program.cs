@@ -12,6 +12,8 @@ using Routing.Api.Policies;
 using Routing.Api.Products;
 using Routing.Silo;
 using Routing.Silo.Postgres;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
 
@@ -53,6 +55,9 @@ try
     builder.Services.AddSingleton<FlashSaleSimulator>();
     builder.Services.AddHostedService<DemoData>();
     builder.Services.AddHostedService<StartupBanner>();
+    builder.Services.AddRoutingTelemetry(builder.Configuration, "routing-api",
+        metrics: m => m.AddAspNetCoreInstrumentation().AddPrometheusExporter(),
+        tracing: t => t.AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics")));
 
     var app = builder.Build();
 
@@ -64,6 +69,8 @@ try
 
     app.MapOpenApi().AllowAnonymous();
     app.MapHealthChecks("/health").AllowAnonymous();
+    // Prometheus scrapes with an ops token (scrape config `authorization: { credentials: <token> }`).
+    app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Roles.Ops);
     app.MapDistributorEndpoints();
     app.MapProductEndpoints();
     app.MapCustomerEndpoints();

@@ -9,6 +9,7 @@ try
 {
     if (args.Contains("migrate")) return await MigrateCommand.RunAsync(builder.Configuration, Console.Out);
     builder.UseOrleans(silo => silo.AddRoutingSilo(builder.Configuration));
+    builder.Services.AddRoutingTelemetry(builder.Configuration, "routing-silo");
     await builder.Build().RunAsync();
     return 0;
 }

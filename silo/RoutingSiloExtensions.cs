@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
 using Routing.Grains.History;
@@ -45,6 +47,8 @@ public static class RoutingSiloExtensions
         silo.AddRoutingStorage(settings);
         silo.Services.Configure<ReservationExpiryOptions>(configuration.GetSection(ReservationExpiryOptions.Section));
         silo.Services.AddRoutingGrainServices();
+        // Traces follow a request into every grain it calls, when traces are exported at all (see RoutingTelemetry).
+        if (RoutingTelemetry.TracingEnabled(configuration)) silo.AddActivityPropagation();
         return silo;
     }
 
@@ -62,9 +66,6 @@ public static class RoutingSiloExtensions
                 o.Invariant = Invariant;
                 o.ConnectionString = settings.ConnectionString;
             });
-            // Grain states are [GenerateSerializer] types: store them with Orleans' own version-tolerant serializer.
-            silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Routing)
-                .Configure<Orleans.Serialization.Serializer>((o, serializer) => o.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
@@ -76,6 +77,12 @@ public static class RoutingSiloExtensions
             silo.AddMemoryGrainStorage(StorageNames.Routing);
             silo.UseInMemoryReminderService();
         }
+        // Grain states are [GenerateSerializer] types: store them with Orleans' own version-tolerant binary serializer
+        // (the memory provider's default, Newtonsoft JSON, dominated a flash sale's CPU profile).
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Routing)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Routing)
+            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         silo.Services.AddRoutingHistory(settings);
         return silo;
     }

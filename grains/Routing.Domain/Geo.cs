@@ -27,6 +27,13 @@ public static class RegionCodes
 
     public static bool AnyCovers(IEnumerable<string> territories, string region)
     {
+        // Indexed when possible: the router asks this of every candidate, and enumerating an interface allocates.
+        if (territories is IReadOnlyList<string> list)
+        {
+            for (var i = 0; i < list.Count; i++)
+                if (Covers(list[i], region)) return true;
+            return false;
+        }
         foreach (var t in territories)
             if (Covers(t, region)) return true;
         return false;

@@ -39,6 +39,7 @@ public sealed class AlertLogGrain(
         Alerts.Add(alert);
         if (Alerts.Count > Retained) Alerts.RemoveRange(0, Alerts.Count - Retained);
         await state.SaveAsync(this);
+        RoutingMetrics.AlertsRaised.Add(1);
         events.Publish(new AlertRaised(alert.RaisedAt, alert));
         return alert;
     }

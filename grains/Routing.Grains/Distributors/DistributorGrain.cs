@@ -13,9 +13,12 @@ using Routing.Grains.Infrastructure;
 namespace Routing.Grains.Distributors;
 
 /// <summary>One distributor's profile, stock and reservations: the only place stock is decided.
-/// Not reentrant on purpose: each reservation checks and changes stock in one turn, so reserved ≤ on hand always.
+/// Reentrant, so a flash sale's concurrent reservations share writes (group commit): every call checks and changes
+/// stock synchronously, in one turn with no await in between, so reserved ≤ on hand always holds in memory, and each
+/// call answers only after a write covering its change has finished. Alerts are raised in the order of the changes.
 /// Every stock movement is saved with the stock it changed (an outbox in the state) and then appended to the ledger
 /// in the background, so the ledger adds no round trip to a reservation and loses nothing in a crash.</summary>
+[Reentrant]
 public sealed class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
     IRoutingEventPublisher events,
@@ -31,6 +34,11 @@ public sealed class DistributorGrain(
     private bool _pushPending;
     /// <summary>Ledger writes in flight or done, by movement number: a movement leaves the outbox once written.</summary>
     private readonly Dictionary<long, Task<bool>> _ledgerWrites = [];
+    private GroupCommit? _commit;
+    /// <summary>Alert changes go to the log one call's batch after another, in the order the stock changed.</summary>
+    private Task _alerts = Task.CompletedTask;
+
+    private GroupCommit Commit => _commit ??= new GroupCommit(WriteAsync);
 
     private string Id => this.GetPrimaryKeyString();
     private DistributorState S => state.State;
@@ -51,7 +59,7 @@ public sealed class DistributorGrain(
         if (old is not null && old with { Regions = profile.Regions } == profile && old.Regions.SequenceEqual(profile.Regions))
             return UpsertResult.Unchanged;
         S.Profile = profile;
-        await SaveAsync();
+        await Commit.CommitAsync();
         await PushSnapshotAsync();
         return old is null ? UpsertResult.Created : UpsertResult.Updated;
     }
@@ -72,8 +80,8 @@ public sealed class DistributorGrain(
             Record(onHand > onHandBefore ? MovementKind.Receive : MovementKind.Adjust, sku, onHand - onHandBefore,
                 onHandBefore, reservedBefore, stock, null, onHand > onHandBefore ? "stock received" : "stock adjusted down");
         var alerts = CheckThresholds(sku, stock);
-        await SaveAsync();
-        await AfterStockChangedAsync(sku, stock, alerts);
+        await Commit.CommitAsync();
+        await AfterStockChangedAsync([(sku, stock, alerts)]);
         await PushSnapshotAsync();
         return new(StockUpdateOutcome.Updated, ToItem(sku, stock));
     }
@@ -95,7 +103,12 @@ public sealed class DistributorGrain(
             if (!existing.Verified)
             {
                 S.Reservations[orderId] = existing with { ReservedAt = clock.GetUtcNow() };
-                await SaveAsync();
+                await Commit.CommitAsync();
+            }
+            else
+            {
+                // A retry may overtake the write of the first attempt: answer only once that is durable.
+                await Commit.DurableAsync();
             }
             return new(true, null, Snapshot());
         }
@@ -121,9 +134,10 @@ public sealed class DistributorGrain(
         }
         S.LoadToday += total;
         S.Reservations[orderId] = new Reservation(orderId, lines, clock.GetUtcNow());
-        await SaveAsync();
+        await Commit.CommitAsync();
 
-        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        RoutingMetrics.Reservations.Add(1);
+        await AfterStockChangedAsync(changed);
         SchedulePush();
         return new(true, null, Snapshot());
     }
@@ -131,10 +145,15 @@ public sealed class DistributorGrain(
     public async Task ReleaseAsync(string orderId)
     {
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
-        if (!Release(orderId, "order released its reservation", changed)) return;
-        await SaveAsync();
+        if (!Release(orderId, "order released its reservation", changed))
+        {
+            // Released already, maybe by a call whose write is still in flight: answer once that is durable.
+            await Commit.DurableAsync();
+            return;
+        }
+        await Commit.CommitAsync();
 
-        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        await AfterStockChangedAsync(changed);
         SchedulePush();
     }
 
@@ -155,8 +174,8 @@ public sealed class DistributorGrain(
             dirty |= Release(checkedOne.OrderId, "expired: its order does not hold it (placement never completed)", changed);
         }
         if (!dirty) return;
-        await SaveAsync();
-        foreach (var (sku, stock, alerts) in changed) await AfterStockChangedAsync(sku, stock, alerts);
+        await Commit.CommitAsync();
+        await AfterStockChangedAsync(changed);
         if (changed.Count > 0) SchedulePush();
     }
 
@@ -181,7 +200,11 @@ public sealed class DistributorGrain(
 
     public async Task<bool> ShipAsync(string orderId)
     {
-        if (!S.Reservations.Remove(orderId, out var reservation)) return false;
+        if (!S.Reservations.Remove(orderId, out var reservation))
+        {
+            await Commit.DurableAsync();
+            return false;
+        }
         foreach (var (sku, quantity) in PerSku(reservation.Lines))
         {
             var stock = S.Stock[sku];
@@ -189,7 +212,7 @@ public sealed class DistributorGrain(
             stock.OnHand -= quantity;
             Record(MovementKind.Ship, sku, -quantity, stock.OnHand + quantity, stock.Reserved + quantity, stock, orderId, "order shipped");
         }
-        await SaveAsync();
+        await Commit.CommitAsync();
         foreach (var (sku, _) in PerSku(reservation.Lines)) PublishInventory(sku, S.Stock[sku]);
         SchedulePush();
         return true;
@@ -224,9 +247,11 @@ public sealed class DistributorGrain(
     private bool HoldsStockHere(OrderView? order) =>
         order is { Status: OrderStatus.Allocated or OrderStatus.Confirmed } && order.Allocations.Any(a => a.DistributorId == Id);
 
-    /// <summary>Saves the state with the movements it records, then sends those movements to the ledger.</summary>
-    private async Task SaveAsync()
+    /// <summary>One group-commit write: saves the state with the movements it records, then sends those movements to
+    /// the ledger. Runs synchronously up to the storage call, so no other turn changes the state it writes meanwhile.</summary>
+    private async Task WriteAsync()
     {
+        RoutingMetrics.StateWrites.Add(1);
         // Movements the ledger has confirmed leave the outbox with this write.
         S.PendingLedger.RemoveAll(m => _ledgerWrites.TryGetValue(m.Seq, out var w) && w.IsCompletedSuccessfully && w.Result);
         foreach (var seq in _ledgerWrites.Keys.Where(seq => !S.PendingLedger.Exists(m => m.Seq == seq)).ToList())
@@ -248,8 +273,11 @@ public sealed class DistributorGrain(
         S.PendingLedger.Add(new LedgerMovement(Id, ++S.LedgerSeq, kind, sku, quantity, onHandBefore, after.OnHand,
             reservedBefore, after.Reserved, orderId, cause, clock.GetUtcNow()));
 
-    private ReservationResult Fail(string reason) =>
-        new(false, $"{Id}: {reason}", S.Profile is null ? EmptySnapshot() : Snapshot());
+    private ReservationResult Fail(string reason)
+    {
+        RoutingMetrics.ReservationsRefused.Add(1);
+        return new(false, $"{Id}: {reason}", S.Profile is null ? EmptySnapshot() : Snapshot());
+    }
 
     /// <summary>Marks low-stock and out-of-stock crossings on the stock (persisted with it) and returns the alerts
     /// to raise once the change is durable. An alert fires when available crosses below, not on every order.</summary>
@@ -279,16 +307,26 @@ public sealed class DistributorGrain(
         return alerts;
     }
 
-    private async Task AfterStockChangedAsync(string sku, StockState stock, List<AlertChange> alerts)
+    /// <summary>Once the change is durable: publishes the stock levels and raises or clears alerts, after every
+    /// earlier call's alerts (calls interleave here, and the log must see crossings in the order they happened).</summary>
+    private Task AfterStockChangedAsync(List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
     {
-        PublishInventory(sku, stock);
-        if (alerts.Count == 0) return;
+        foreach (var (sku, stock, _) in changed) PublishInventory(sku, stock);
+        if (changed.TrueForAll(c => c.Alerts.Count == 0)) return Task.CompletedTask;
+        var previous = _alerts;
+        return _alerts = RaiseAfterAsync(previous, changed);
+    }
+
+    private async Task RaiseAfterAsync(Task previous, List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        try { await previous; } catch { /* the earlier call reports its own failure */ }
         var log = GrainFactory.GetGrain<IAlertLogGrain>(0);
-        foreach (var change in alerts)
-        {
-            if (change.Raise is null) await log.ClearAsync(change.Key);
-            else await log.RaiseAsync(change.Raise);
-        }
+        foreach (var (_, _, alerts) in changed)
+            foreach (var change in alerts)
+            {
+                if (change.Raise is null) await log.ClearAsync(change.Key);
+                else await log.RaiseAsync(change.Raise);
+            }
     }
 
     /// <summary>An alert to raise, or (when <see cref="Raise"/> is null) the open alert with this key to clear.</summary>

@@ -10,7 +10,9 @@ namespace Routing.Grains.Events;
 public sealed class EventNotifierGrain(TimeProvider clock, ILogger<EventNotifierGrain> logger) : Grain, IEventNotifierGrain
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ObserverListTtl = TimeSpan.FromSeconds(2);
+    /// <summary>A host that subscribed a moment ago must get the next batch (it was lost for up to this long with a
+    /// 2 s cache); one call per flush per silo, and only when there is something to send, is cheap.</summary>
+    private static readonly TimeSpan ObserverListTtl = TimeSpan.Zero;
     /// <summary>Under a burst, the oldest events beyond this are dropped rather than letting memory grow: live views
     /// resync from REST snapshots, so losing some news is safe; losing the process is not.</summary>
     private const int MaxPending = 50_000;
@@ -47,7 +49,7 @@ public sealed class EventNotifierGrain(TimeProvider clock, ILogger<EventNotifier
 
     private async Task<IReadOnlyList<ILiveEventObserver>> ObserversAsync()
     {
-        if (!_observersLoaded || clock.GetElapsedTime(_observersLoadedAt) > ObserverListTtl)
+        if (!_observersLoaded || clock.GetElapsedTime(_observersLoadedAt) >= ObserverListTtl)
         {
             _observers = await GrainFactory.GetGrain<ILiveHostsGrain>(0).GetObserversAsync();
             _observersLoadedAt = clock.GetTimestamp();

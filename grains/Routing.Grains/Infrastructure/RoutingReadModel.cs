@@ -30,6 +30,9 @@ public sealed class RoutingReadModel(IGrainFactory grains, TimeProvider clock)
     /// <summary>A timestamp to pass as <c>loadedAfter</c> to ask for data no older than now.</summary>
     public long Now() => clock.GetTimestamp();
 
+    /// <summary>Milliseconds since a <see cref="Now"/> timestamp.</summary>
+    public double ElapsedMs(long since) => clock.GetElapsedTime(since).TotalMilliseconds;
+
     public Task<ImmutableArray<DistributorSnapshot>> GetSnapshotsAsync(long? loadedAfter = null) => _snapshots.GetAsync(loadedAfter);
 
     /// <summary>The policy with this id, or null if there is none.</summary>

@@ -125,6 +125,9 @@ public sealed class OrderGrain(
         // From here on the order exists: a failure below must not give back what it holds.
         held.Durable = true;
         await history.SaveOrderAsync(order, state.State.Revision);
+        RoutingMetrics.OrdersPlaced.Add(1);
+        (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
+        RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
         if (command.CampaignId is null) await GrainFactory.GetGrain<ICustomerGrain>(customer.Id).AddOrderAsync(Id);
 
         await AnnounceAsync(order, customer);

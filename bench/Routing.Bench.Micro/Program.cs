@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Routing.Bench.Micro.RouterBenchmarks).Assembly).Run(args);

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Routing.Bench;
+using Routing.Bench.Scenarios;
+using Routing.Bench.Targets;
+
+// The load driver. `./bench/run.sh` builds in Release and runs the full comparison; see bench/README.md.
+//   --smoke                      a few seconds per target with tiny numbers (what the test suite runs)
+//   --scenarios hot-sku,spread   --targets ceiling,naive,engine-memory   --target NAME=URL (already running)
+//   --duration S  --warmup S  --clients N  --share 0.7  --json PATH  --configuration Release
+string? Option(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+var repo = BenchOptions.FindRepoRoot(AppContext.BaseDirectory);
+var configuration = Option("--configuration") ?? "Release";
+var options = args.Contains("--smoke") ? BenchOptions.Smoke(repo, configuration) : BenchOptions.Full(repo) with { Configuration = configuration };
+
+if (Option("--scenarios") is { } scenarios)
+    options = options with { Scenarios = scenarios.Split(',').Select(s => ScenarioSpec.ByName(s, options.IsSmoke ? 0.02 : 1)).ToList() };
+if (Option("--targets") is { } targets)
+    options = options with { Targets = targets.Split(',').Select(TargetCatalog.ByName).ToList() };
+var external = args.Select((a, i) => (a, i)).Where(x => x.a == "--target" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2)).ToList();
+if (external.Count > 0)
+    options = options with { Targets = [.. options.Targets.Where(t => external.All(e => e[0] != t.Name)), .. external.Select(e => TargetCatalog.External(e[0], new Uri(e[1])))] };
+if (Option("--duration") is { } duration) options = options with { Duration = TimeSpan.FromSeconds(double.Parse(duration, CultureInfo.InvariantCulture)) };
+if (Option("--warmup") is { } warmup) options = options with { Warmup = TimeSpan.FromSeconds(double.Parse(warmup, CultureInfo.InvariantCulture)) };
+if (Option("--clients") is { } clients) options = options with { Clients = int.Parse(clients, CultureInfo.InvariantCulture) };
+if (Option("--share") is { } share) options = options with { SteadyShare = double.Parse(share, CultureInfo.InvariantCulture) };
+if (Option("--json") is { } json) options = options with { JsonPath = json };
+if (options.IsSmoke && Option("--json") is null) options = options with { JsonPath = null };
+
+// Bounded: a run that overstays its budget is stopped.
+var budget = TimeSpan.FromSeconds(120) + (options.Warmup + 2 * options.Duration + TimeSpan.FromSeconds(90)) * options.Scenarios.Count * options.Targets.Count;
+var run = BenchRunner.RunAsync(options, Console.Out);
+if (await Task.WhenAny(run, Task.Delay(budget)) != run)
+{
+    Console.Error.WriteLine($"bench: over its time budget of {budget.TotalMinutes:0} min; stopping");
+    await Routing.Bench.Targets.HostProcess.StopAllAsync();
+    await PostgresServer.StopAllAsync();
+    return 2;
+}
+var report = await run;
+var oversold = report.Results.Sum(r => r.Audit.OversoldUnits + r.LostUnits);
+if (oversold > 0) Console.Error.WriteLine($"bench: {oversold} units oversold or lost");
+return oversold > 0 ? 1 : 0;

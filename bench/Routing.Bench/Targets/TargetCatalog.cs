@@ -1,0 +1,62 @@
+namespace Routing.Bench.Targets;
+
+/// <summary>What a target speaks beyond the common order route: how a scenario is set up, how stock is audited,
+/// and whether it has live events.</summary>
+public enum TargetKind
+{
+    /// <summary>The HTTP stack alone: no setup, no audit.</summary>
+    Ceiling,
+    /// <summary>The naive baseline: /bench/setup and /bench/audit.</summary>
+    Naive,
+    /// <summary>The engine: its public REST API and the ops hub.</summary>
+    Engine,
+}
+
+/// <summary>A system under test: a name, what it is, and how to start it (or where it already runs).</summary>
+public sealed record TargetDefinition(string Name, TargetKind Kind, string Description, Func<TargetContext, Task<RunningTarget>> Start);
+
+/// <summary>Every target the benchmark knows, in the order they run. Adding a target is adding an entry.</summary>
+public static class TargetCatalog
+{
+    public const string Ceiling = "ceiling";
+    public const string Naive = "naive";
+    public const string EngineMemory = "engine-memory";
+    public const string EnginePostgres = "engine-postgres";
+
+    public static IReadOnlyList<TargetDefinition> All { get; } =
+    [
+        new(Ceiling, TargetKind.Ceiling, "trivial ASP.NET Core JSON POST endpoint (the HTTP stack alone)",
+            ctx => ctx.StartBaselineAsync("ceiling", postgres: false)),
+        new(Naive, TargetKind.Naive, "ASP.NET Core + Npgsql, one transaction per order (SELECT … FOR UPDATE), PostgreSQL 15",
+            ctx => ctx.StartBaselineAsync("naive", postgres: true)),
+        new(EngineMemory, TargetKind.Engine, "the engine: embedded silo, in-memory storage",
+            ctx => ctx.StartEngineAsync(["--Storage:Provider", "Memory"], postgres: false)),
+        // When PostgreSQL storage lands, this is the whole change (the engine reads its connection string from
+        // the setting the storage work chooses; {pg} is the driver's own PostgreSQL):
+        // new(EnginePostgres, TargetKind.Engine, "the engine: embedded silo, PostgreSQL storage",
+        //     ctx => ctx.StartEngineAsync(["--Storage:Provider", "Postgres", "--ConnectionStrings:Routing", "{pg}"], postgres: true)),
+    ];
+
+    /// <summary>A target that already runs at <paramref name="url"/> (<c>--target NAME=URL</c>); its kind is the
+    /// catalog entry's of that name, or <see cref="TargetKind.Engine"/> for a new name.</summary>
+    public static TargetDefinition External(string name, Uri url)
+    {
+        var kind = All.FirstOrDefault(t => t.Name == name)?.Kind ?? TargetKind.Engine;
+        return new(name, kind, $"already running at {url}", _ => Task.FromResult(new RunningTarget(url)));
+    }
+
+    public static TargetDefinition ByName(string name) =>
+        All.FirstOrDefault(t => t.Name == name)
+        ?? throw new ArgumentException($"unknown target '{name}'; known: {string.Join(", ", All.Select(t => t.Name))} (or NAME=URL)");
+}
+
+/// <summary>A started target: its base URL and what to stop afterwards (processes, a database), newest first.</summary>
+public sealed class RunningTarget(Uri baseUrl, params IAsyncDisposable[] resources) : IAsyncDisposable
+{
+    public Uri BaseUrl { get; } = baseUrl;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var r in resources.Reverse()) await r.DisposeAsync();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Routing.Bench.Targets;
+
+/// <summary>Where the built targets are and how to start them: each runs in its own process on loopback ports
+/// picked free at start, and is stopped (with its PostgreSQL, if any) when the run is done.</summary>
+public sealed class TargetContext(string repoRoot, string configuration, string signingKey, string logDirectory, TextWriter log)
+{
+    public string RepoRoot { get; } = repoRoot;
+    public string Configuration { get; } = configuration;
+    public string SigningKey { get; } = signingKey;
+    public string LogDirectory { get; } = logDirectory;
+    public TextWriter Log { get; } = log;
+
+    public async Task<RunningTarget> StartBaselineAsync(string mode, bool postgres)
+    {
+        var dll = Built("bench/Routing.Bench.Baselines", "Routing.Bench.Baselines");
+        var port = FreeTcpPort();
+        PostgresServer? pg = null;
+        List<string> args = [dll, "--urls", $"http://127.0.0.1:{port}", "--Mode", mode, "--Auth:SigningKey", SigningKey];
+        if (postgres)
+        {
+            pg = await PostgresServer.StartAsync(LogDirectory, Log);
+            args.AddRange(["--ConnectionStrings:Naive", pg.ConnectionString + ";Maximum Pool Size=64;No Reset On Close=true"]);
+        }
+        return await StartProcessAsync($"baseline-{mode}", port, args, Path.GetDirectoryName(dll)!, pg);
+    }
+
+    /// <summary>Starts the API with its embedded silo. <c>{pg}</c> in an argument becomes a fresh PostgreSQL's connection string.</summary>
+    public async Task<RunningTarget> StartEngineAsync(IReadOnlyList<string> settings, bool postgres)
+    {
+        var dll = Built("api", "Routing.Api");
+        var port = FreeTcpPort();
+        var pg = postgres ? await PostgresServer.StartAsync(LogDirectory, Log) : null;
+        List<string> args =
+        [
+            dll, "--Urls", $"http://127.0.0.1:{port}", "--Demo:Seed", "false", "--Auth:SigningKey", SigningKey,
+            "--Orleans:SiloPort", FreeTcpPort().ToString(), "--Orleans:GatewayPort", FreeTcpPort().ToString(),
+            "--Orleans:ClusterId", $"bench-{port}", "--Logging:LogLevel:Default", "Warning",
+        ];
+        args.AddRange(settings.Select(s => pg is null ? s : s.Replace("{pg}", pg.ConnectionString)));
+        return await StartProcessAsync("engine", port, args, Path.Combine(RepoRoot, "api"), pg);
+    }
+
+    private async Task<RunningTarget> StartProcessAsync(string name, int port, List<string> args, string workingDirectory, PostgresServer? pg)
+    {
+        var url = new Uri($"http://127.0.0.1:{port}");
+        HostProcess? process = null;
+        try
+        {
+            process = HostProcess.Start(name, "dotnet", args, workingDirectory, Path.Combine(LogDirectory, $"{name}-{port}.log"));
+            await process.WaitHealthyAsync(url, TimeSpan.FromSeconds(120));
+            return pg is null ? new RunningTarget(url, process) : new RunningTarget(url, pg, process);
+        }
+        catch
+        {
+            if (process is not null) await process.DisposeAsync();
+            if (pg is not null) await pg.DisposeAsync();
+            throw;
+        }
+    }
+
+    private string Built(string projectDir, string assembly)
+    {
+        var path = Path.Combine(RepoRoot, projectDir, "bin", Configuration, "net10.0", assembly + ".dll");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path} is not built: run `dotnet build Routing.sln -c {Configuration}` first", path);
+        return path;
+    }
+
+    public static int FreeTcpPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
+        finally { listener.Stop(); }
+    }
+}
