@@ -1,5 +1,6 @@
 using Routing.Bench.Scenarios;
 using Routing.Bench.Targets;
+using Routing.LocalPostgres;
 
 namespace Routing.Bench;
 
@@ -36,7 +37,7 @@ public sealed record BenchOptions
         RepoRoot = repoRoot,
         Configuration = configuration,
         Scenarios = [ScenarioSpec.HotSku(0.02), ScenarioSpec.Spread(0.02)],
-        Targets = TargetCatalog.All.Where(t => t.Name != TargetCatalog.Naive || PostgresServer.FindBinaries() is not null).ToList(),
+        Targets = TargetCatalog.All.Where(t => t.Name != TargetCatalog.Naive || LocalPostgresServer.FindBinaries() is not null).ToList(),
         Warmup = TimeSpan.FromSeconds(1),
         Duration = TimeSpan.FromSeconds(2),
         Clients = 8,

@@ -2,6 +2,7 @@ using System.Globalization;
 using Routing.Bench;
 using Routing.Bench.Scenarios;
 using Routing.Bench.Targets;
+using Routing.LocalPostgres;
 
 // The load driver. `./bench/run.sh` builds in Release and runs the full comparison; see bench/README.md.
 //   --smoke                      a few seconds per target with tiny numbers (what the test suite runs)
@@ -38,7 +39,7 @@ if (await Task.WhenAny(run, Task.Delay(budget)) != run)
 {
     Console.Error.WriteLine($"bench: over its time budget of {budget.TotalMinutes:0} min; stopping");
     await Routing.Bench.Targets.HostProcess.StopAllAsync();
-    await PostgresServer.StopAllAsync();
+    await LocalPostgresServer.StopAllAsync();
     return 2;
 }
 var report = await run;

@@ -31,10 +31,9 @@ public static class TargetCatalog
             ctx => ctx.StartBaselineAsync("naive", postgres: true)),
         new(EngineMemory, TargetKind.Engine, "the engine: embedded silo, in-memory storage",
             ctx => ctx.StartEngineAsync(["--Storage:Provider", "Memory"], postgres: false)),
-        // When PostgreSQL storage lands, this is the whole change (the engine reads its connection string from
-        // the setting the storage work chooses; {pg} is the driver's own PostgreSQL):
-        // new(EnginePostgres, TargetKind.Engine, "the engine: embedded silo, PostgreSQL storage",
-        //     ctx => ctx.StartEngineAsync(["--Storage:Provider", "Postgres", "--ConnectionStrings:Routing", "{pg}"], postgres: true)),
+        // {pg} is the connection string of a PostgreSQL the driver starts for this target.
+        new(EnginePostgres, TargetKind.Engine, "the engine: embedded silo, PostgreSQL storage, clustering, reminders and history",
+            ctx => ctx.StartEngineAsync(["--Storage:Provider", "Postgres", "--ConnectionStrings:Routing", "{pg}"], postgres: true)),
     ];
 
     /// <summary>A target that already runs at <paramref name="url"/> (<c>--target NAME=URL</c>); its kind is the

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Routing.LocalPostgres;
 
 namespace Routing.Bench.Targets;
 
@@ -17,12 +18,12 @@ public sealed class TargetContext(string repoRoot, string configuration, string 
     {
         var dll = Built("bench/Routing.Bench.Baselines", "Routing.Bench.Baselines");
         var port = FreeTcpPort();
-        PostgresServer? pg = null;
+        LocalPostgresServer? pg = null;
         List<string> args = [dll, "--urls", $"http://127.0.0.1:{port}", "--Mode", mode, "--Auth:SigningKey", SigningKey];
         if (postgres)
         {
-            pg = await PostgresServer.StartAsync(LogDirectory, Log);
-            args.AddRange(["--ConnectionStrings:Naive", pg.ConnectionString + ";Maximum Pool Size=64;No Reset On Close=true"]);
+            pg = await LocalPostgresServer.StartAsync(durable: true, log: Log);
+            args.AddRange(["--ConnectionStrings:Naive", pg.ConnectionString() + ";Maximum Pool Size=64;No Reset On Close=true"]);
         }
         return await StartProcessAsync($"baseline-{mode}", port, args, Path.GetDirectoryName(dll)!, pg);
     }
@@ -32,18 +33,18 @@ public sealed class TargetContext(string repoRoot, string configuration, string 
     {
         var dll = Built("api", "Routing.Api");
         var port = FreeTcpPort();
-        var pg = postgres ? await PostgresServer.StartAsync(LogDirectory, Log) : null;
+        var pg = postgres ? await LocalPostgresServer.StartAsync(durable: true, log: Log) : null;
         List<string> args =
         [
             dll, "--Urls", $"http://127.0.0.1:{port}", "--Demo:Seed", "false", "--Auth:SigningKey", SigningKey,
             "--Orleans:SiloPort", FreeTcpPort().ToString(), "--Orleans:GatewayPort", FreeTcpPort().ToString(),
             "--Orleans:ClusterId", $"bench-{port}", "--Logging:LogLevel:Default", "Warning",
         ];
-        args.AddRange(settings.Select(s => pg is null ? s : s.Replace("{pg}", pg.ConnectionString)));
+        args.AddRange(settings.Select(s => pg is null ? s : s.Replace("{pg}", pg.ConnectionString())));
         return await StartProcessAsync("engine", port, args, Path.Combine(RepoRoot, "api"), pg);
     }
 
-    private async Task<RunningTarget> StartProcessAsync(string name, int port, List<string> args, string workingDirectory, PostgresServer? pg)
+    private async Task<RunningTarget> StartProcessAsync(string name, int port, List<string> args, string workingDirectory, LocalPostgresServer? pg)
     {
         var url = new Uri($"http://127.0.0.1:{port}");
         HostProcess? process = null;

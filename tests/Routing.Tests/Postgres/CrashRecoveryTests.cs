@@ -23,7 +23,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres)
     [Fact]
     public async Task A_silo_killed_mid_load_loses_no_acknowledged_order_and_oversells_nothing()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("crash");
+        var db = await postgres.CreateDatabaseAsync("crash");
         await using var cluster = await PostgresCluster.StartAsync(db, "crash", silos: 3);
         var world = new PgWorld(cluster.Client, db);
         await world.SetUpAsync(distributors: 4, onHandEach: 150, customers: 120);

@@ -11,7 +11,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [Fact]
     public async Task Migration_is_idempotent_and_safe_to_run_concurrently()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("migrate");
+        var db = await postgres.CreateDatabaseAsync("migrate");
 
         // Eight nodes starting at once: one migrates under the advisory lock, the others then find nothing to do.
         var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => new SchemaMigrator(db, NullLogger.Instance).MigrateAsync())));
@@ -34,7 +34,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [Fact]
     public async Task Every_query_the_Orleans_providers_look_up_is_installed()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("queries");
+        var db = await postgres.CreateDatabaseAsync("queries");
         await new SchemaMigrator(db, NullLogger.Instance).MigrateAsync();
         string[] expected =
         [
@@ -56,7 +56,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
     [Fact]
     public async Task A_schema_that_is_behind_stops_start_up_with_the_fix()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("behind");
+        var db = await postgres.CreateDatabaseAsync("behind");
         var error = await Assert.ThrowsAsync<RoutingStartupException>(() => new SchemaMigrator(db, NullLogger.Instance).VerifyAsync());
         Assert.Contains("schema is at version 0", error.Message);
         Assert.Contains("migrate", error.Message);

@@ -51,7 +51,7 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
     [Fact]
     public async Task Order_history_and_ledger_are_searchable_with_paging_and_scoped_to_the_caller()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("api");
+        var db = await postgres.CreateDatabaseAsync("api");
         await using var api = new PostgresApi(db);
         var ops = api.As(Roles.Ops);
         await Http.EventuallyAsync(async () => (await ops.GetAsync("/health")).StatusCode, s => s == HttpStatusCode.OK, "health", seconds: 60);

@@ -14,7 +14,7 @@ public sealed class ProviderRoundTripTests(PostgresFixture postgres)
     [Fact]
     public async Task Grain_state_written_is_read_back_after_the_cluster_restarts()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("roundtrip");
+        var db = await postgres.CreateDatabaseAsync("roundtrip");
         var profile = new DistributorProfile("d-rt", "Round Trip Agri", ["4201"], new GeoPoint(30.5, 114.3), 1, 5000);
         await using (var cluster = await PostgresCluster.StartAsync(db, "roundtrip", silos: 1))
         {
@@ -46,7 +46,7 @@ public sealed class ProviderRoundTripTests(PostgresFixture postgres)
     [Fact]
     public async Task Three_silos_join_through_the_membership_table_and_a_dead_one_is_declared_dead()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("membership");
+        var db = await postgres.CreateDatabaseAsync("membership");
         await using var cluster = await PostgresCluster.StartAsync(db, "membership", silos: 3);
 
         const int Active = 3, Dead = 6;

@@ -13,7 +13,7 @@ public sealed class RestartTests(PostgresFixture postgres)
     [Fact]
     public async Task A_whole_cluster_restart_keeps_every_campaign_order_reservation_and_alert()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("restart");
+        var db = await postgres.CreateDatabaseAsync("restart");
         Dictionary<string, OrderView> orders = [];
         IReadOnlyList<Reservation> reservations;
         IReadOnlyList<Alert> alerts;
@@ -64,7 +64,7 @@ public sealed class RestartTests(PostgresFixture postgres)
     [Fact]
     public async Task A_campaign_that_ends_below_its_minimum_is_wound_up_by_its_reminder_after_a_restart()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("notformed");
+        var db = await postgres.CreateDatabaseAsync("notformed");
         PgWorld world;
         List<OrderView> placed = [];
         await using (var cluster = await PostgresCluster.StartAsync(db, "notformed", silos: 2))
@@ -100,7 +100,7 @@ public sealed class RestartTests(PostgresFixture postgres)
     [Fact]
     public async Task A_reservation_whose_order_never_saved_expires_and_a_held_one_is_kept()
     {
-        var db = await postgres.Server.CreateDatabaseAsync("expiry");
+        var db = await postgres.CreateDatabaseAsync("expiry");
         await using var cluster = await PostgresCluster.StartAsync(db, "expiry", silos: 2);
         var world = new PgWorld(cluster.Client, db);
         await world.SetUpAsync(distributors: 1, onHandEach: 30, customers: 1);
