@@ -129,7 +129,9 @@ public static class OrderEndpoints
         if (result.Outcome == PlaceOutcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return result.Outcome switch
         {
-            PlaceOutcome.Created or PlaceOutcome.Replayed => TypedResults.Created($"/api/orders/{orderId}", result.Order),
+            // The routing explanation (kilobytes for many candidates) is left out of the answer to every order of a flash
+            // sale; GET /api/orders/{id} has it.
+            PlaceOutcome.Created or PlaceOutcome.Replayed => TypedResults.Created($"/api/orders/{orderId}", result.Order! with { Explanation = null }),
             PlaceOutcome.IdempotencyConflict => Problems.Unprocessable("idempotencyKeyReused", result.Detail!),
             PlaceOutcome.CustomerNotFound => Problems.NotFound(result.Detail!),
             PlaceOutcome.CampaignNotFound => Problems.NotFound(result.Detail!),
