@@ -21,6 +21,9 @@ namespace Routing.Grains.Distributors;
 [Reentrant]
 public sealed class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
+    [PersistentState("reservations-recent", StorageNames.Routing)] IPersistentState<ReservationShelf> recentReservations,
+    [PersistentState("reservations-middle", StorageNames.Routing)] IPersistentState<ReservationShelf> middleReservations,
+    [PersistentState("reservations-archive", StorageNames.Routing)] IPersistentState<ReservationShelf> archivedReservations,
     IRoutingEventPublisher events,
     IRoutingHistory history,
     IOptions<ReservationExpiryOptions> expiryOptions,
@@ -39,18 +42,41 @@ public sealed class DistributorGrain(
     private Task _alerts = Task.CompletedTask;
 
     private GroupCommit Commit => _commit ??= new GroupCommit(WriteAsync);
+    private readonly ReservationBook _reservations = new([recentReservations, middleReservations, archivedReservations]);
 
     private string Id => this.GetPrimaryKeyString();
     private DistributorState S => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var expiry = expiryOptions.Value;
         // Interleaving: while it asks order grains about their reservations, those orders may be calling this grain.
         this.RegisterGrainTimer(CheckUnverifiedReservationsAsync,
             new GrainTimerCreationOptions(expiry.CheckEvery, expiry.CheckEvery) { Interleave = true });
+        if (ReconcileReservedWithShelves()) await Commit.CommitAsync();
         SendLedger();
-        return S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
+        if (S.Profile is not null) await PushSnapshotAsync();
+    }
+
+    /// <summary>The reservations on the shelves are the authority on what is reserved. A crash between writing the stock
+    /// and writing the shelves leaves the two apart: set reserved from the shelves, with a ledger movement saying why.</summary>
+    private bool ReconcileReservedWithShelves()
+    {
+        var onShelves = PerSku(_reservations.All.SelectMany(r => r.Lines)).ToDictionary(x => x.Sku, x => x.Quantity, StringComparer.Ordinal);
+        var changed = false;
+        foreach (var (sku, stock) in S.Stock)
+        {
+            var reserved = onShelves.GetValueOrDefault(sku);
+            if (stock.Reserved == reserved) continue;
+            var (onHand, before) = (stock.OnHand, stock.Reserved);
+            logger.LogWarning("Distributor {DistributorId} {Sku}: reserved was {Before}, its reservations hold {Reserved} (a write was cut short); reconciled", Id, sku, before, reserved);
+            stock.Reserved = reserved;
+            Record(reserved > before ? MovementKind.Reserve : MovementKind.Release, sku, reserved - before, onHand, before, stock, null,
+                "reconciled with the reservations after an interrupted write");
+            CheckThresholds(sku, stock);
+            changed = true;
+        }
+        return changed;
     }
 
     public async Task<UpsertResult> UpsertProfileAsync(DistributorProfile profile)
@@ -91,18 +117,18 @@ public sealed class DistributorGrain(
             S.Stock.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ToItem(kv.Key, kv.Value)).ToList());
 
     public Task<IReadOnlyList<Reservation>> GetReservationsAsync() =>
-        Task.FromResult<IReadOnlyList<Reservation>>(S.Reservations.Values.OrderBy(r => r.ReservedAt).ToList());
+        Task.FromResult<IReadOnlyList<Reservation>>(_reservations.All.OrderBy(r => r.ReservedAt).ToList());
 
     public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines)
     {
         if (S.Profile is null) return Fail("unknown distributor");
-        if (S.Reservations.TryGetValue(orderId, out var existing))
+        if (_reservations.TryGet(orderId, out var existing))
         {
             // A retried placement: the reservation counts as new again, so an expiry check made before the retry
             // (which found no order) cannot release it.
             if (!existing.Verified)
             {
-                S.Reservations[orderId] = existing with { ReservedAt = clock.GetUtcNow() };
+                _reservations.Set(existing with { ReservedAt = clock.GetUtcNow() });
                 await Commit.CommitAsync();
             }
             else
@@ -133,7 +159,7 @@ public sealed class DistributorGrain(
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
         S.LoadToday += total;
-        S.Reservations[orderId] = new Reservation(orderId, lines, clock.GetUtcNow());
+        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow()));
         await Commit.CommitAsync();
 
         RoutingMetrics.Reservations.Add(1);
@@ -163,7 +189,7 @@ public sealed class DistributorGrain(
         foreach (var checkedOne in held)
         {
             if (!IsStillUnverified(checkedOne, out var current)) continue;
-            S.Reservations[checkedOne.OrderId] = current with { Verified = true };
+            _reservations.Set(current with { Verified = true });
             dirty = true;
         }
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
@@ -180,12 +206,12 @@ public sealed class DistributorGrain(
     }
 
     private bool IsStillUnverified(Reservation checkedOne, out Reservation current) =>
-        S.Reservations.TryGetValue(checkedOne.OrderId, out current!) && !current.Verified && current.ReservedAt == checkedOne.ReservedAt;
+        _reservations.TryGet(checkedOne.OrderId, out current) && !current.Verified && current.ReservedAt == checkedOne.ReservedAt;
 
     /// <summary>Gives an order's reserved units back (in memory; the caller saves). False if it held none.</summary>
     private bool Release(string orderId, string cause, List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
     {
-        if (!S.Reservations.Remove(orderId, out var reservation)) return false;
+        if (!_reservations.Remove(orderId, out var reservation)) return false;
         foreach (var (sku, quantity) in PerSku(reservation.Lines))
         {
             var stock = S.Stock[sku];
@@ -200,7 +226,7 @@ public sealed class DistributorGrain(
 
     public async Task<bool> ShipAsync(string orderId)
     {
-        if (!S.Reservations.Remove(orderId, out var reservation))
+        if (!_reservations.Remove(orderId, out var reservation))
         {
             await Commit.DurableAsync();
             return false;
@@ -227,7 +253,7 @@ public sealed class DistributorGrain(
         SendLedger();
         var options = expiryOptions.Value;
         var cutoff = clock.GetUtcNow() - options.UnverifiedAfter;
-        var candidates = S.Reservations.Values.Where(r => !r.Verified && r.ReservedAt < cutoff).Take(options.MaxChecksPerRound).ToList();
+        var candidates = _reservations.All.Where(r => !r.Verified && r.ReservedAt < cutoff).Take(options.MaxChecksPerRound).ToList();
         if (candidates.Count == 0) return;
         try
         {
@@ -256,7 +282,9 @@ public sealed class DistributorGrain(
         S.PendingLedger.RemoveAll(m => _ledgerWrites.TryGetValue(m.Seq, out var w) && w.IsCompletedSuccessfully && w.Result);
         foreach (var seq in _ledgerWrites.Keys.Where(seq => !S.PendingLedger.Exists(m => m.Seq == seq)).ToList())
             _ledgerWrites.Remove(seq);
+        // The stock first, then the reservations (see ReservationBook): a crash in between is reconciled on activation.
         await state.SaveAsync(this);
+        await _reservations.WriteAsync(this);
         SendLedger();
     }
 

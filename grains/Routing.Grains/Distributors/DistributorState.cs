@@ -9,7 +9,7 @@ public sealed class DistributorState
 {
     [Id(0)] public DistributorProfile? Profile { get; set; }
     [Id(1)] public Dictionary<string, StockState> Stock { get; set; } = new(StringComparer.Ordinal);
-    [Id(2)] public Dictionary<string, Reservation> Reservations { get; set; } = new(StringComparer.Ordinal);
+    // [Id(2)] held the reservations; they now live on their own shelves (see ReservationBook).
     [Id(3)] public DateOnly LoadDate { get; set; }
     [Id(4)] public int LoadToday { get; set; }
     /// <summary>The sequence number of the last stock movement; movements are numbered without gaps.</summary>
