@@ -15,8 +15,9 @@ public sealed class ReservationShelf
 /// onto the next (like the levels of a log-structured merge tree). A flash sale's writes then carry the stock and a
 /// few dozen reservations, not every open one; a large shelf is written only once per <see cref="Limits"/> of the
 /// shelf before it.</summary>
-/// <remarks>Shelves are written after the distributor's own state (see <see cref="DistributorGrain"/>): a crash in
-/// between leaves stock counters that disagree with the shelves, which the grain reconciles when it next activates.
+/// <remarks>Shelves are written beside the distributor's own state (see <see cref="DistributorGrain"/>): a crash that
+/// lets one land without the other leaves stock counters that disagree with the shelves, which the grain reconciles
+/// when it next activates.
 /// A move writes the receiving shelf first, so a crash mid-move leaves a reservation on two shelves (the same
 /// record), never on none. Used from the grain's own turns only.</remarks>
 public sealed class ReservationBook(IReadOnlyList<IPersistentState<ReservationShelf>> shelves)
