@@ -53,17 +53,22 @@ public sealed class DistributorGrain(
         // Interleaving: while it asks order grains about their reservations, those orders may be calling this grain.
         this.RegisterGrainTimer(CheckUnverifiedReservationsAsync,
             new GrainTimerCreationOptions(expiry.CheckEvery, expiry.CheckEvery) { Interleave = true });
-        if (ReconcileReservedWithShelves()) await Commit.CommitAsync();
+        var reconciled = ReconcileReservedWithShelves();
+        if (reconciled.Count > 0)
+        {
+            await Commit.CommitAsync();
+            await AfterStockChangedAsync(reconciled);
+        }
         SendLedger();
         if (S.Profile is not null) await PushSnapshotAsync();
     }
 
     /// <summary>The reservations on the shelves are the authority on what is reserved. A crash between writing the stock
     /// and writing the shelves leaves the two apart: set reserved from the shelves, with a ledger movement saying why.</summary>
-    private bool ReconcileReservedWithShelves()
+    private List<(string Sku, StockState Stock, List<AlertChange> Alerts)> ReconcileReservedWithShelves()
     {
         var onShelves = PerSku(_reservations.All.SelectMany(r => r.Lines)).ToDictionary(x => x.Sku, x => x.Quantity, StringComparer.Ordinal);
-        var changed = false;
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
         foreach (var (sku, stock) in S.Stock)
         {
             var reserved = onShelves.GetValueOrDefault(sku);
@@ -73,8 +78,7 @@ public sealed class DistributorGrain(
             stock.Reserved = reserved;
             Record(reserved > before ? MovementKind.Reserve : MovementKind.Release, sku, reserved - before, onHand, before, stock, null,
                 "reconciled with the reservations after an interrupted write");
-            CheckThresholds(sku, stock);
-            changed = true;
+            changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
         return changed;
     }
