@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -61,11 +63,9 @@ public static class RoutingSiloExtensions
             silo.Services.AddSingleton(settings);
             silo.Services.AddSingleton<SchemaStartup>();
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloSchemaStartup>();
-            silo.AddAdoNetGrainStorage(StorageNames.Routing, o =>
-            {
-                o.Invariant = Invariant;
-                o.ConnectionString = settings.ConnectionString;
-            });
+            silo.Services.AddGrainStorage(StorageNames.Routing, (sp, _) => new PostgresGrainStorage(settings.ConnectionString!,
+                sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, StateSerializer(sp),
+                sp.GetRequiredService<ILogger<PostgresGrainStorage>>()));
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
@@ -77,15 +77,16 @@ public static class RoutingSiloExtensions
             silo.AddMemoryGrainStorage(StorageNames.Routing);
             silo.UseInMemoryReminderService();
         }
-        // Grain states are [GenerateSerializer] types: store them with Orleans' own version-tolerant binary serializer
-        // (the memory provider's default, Newtonsoft JSON, dominated a flash sale's CPU profile).
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Routing)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Routing)
-            .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = StateSerializer(sp));
         silo.Services.AddRoutingHistory(settings);
         return silo;
     }
+
+    /// <summary>Grain states are [GenerateSerializer] types: they are stored with Orleans' own version-tolerant binary
+    /// serializer (the memory provider's default, Newtonsoft JSON, dominated a flash sale's CPU profile).</summary>
+    private static IGrainStorageSerializer StateSerializer(IServiceProvider services) =>
+        new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
 
     /// <summary>The history store: PostgreSQL when configured, otherwise kept in memory in this process.</summary>
     public static IServiceCollection AddRoutingHistory(this IServiceCollection services, RoutingSettings settings)

@@ -109,7 +109,7 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         {
             await connection.OpenAsync();
             await using var bump = new NpgsqlCommand(
-                "UPDATE orleansstorage SET version = version + 1 WHERE graintypestring LIKE '%distributor%' AND graintypestring NOT LIKE '%directory%'", connection);
+                "UPDATE routing_grain_state SET version = version + 1 WHERE grain_id LIKE 'distributor/%' AND state_name = 'distributor'", connection);
             Assert.True(await bump.ExecuteNonQueryAsync() > 0);
         }
         var conflict = (await ops.PutJsonAsync("/api/distributors/d-a/inventory/UREA-50", new { onHand = 120, threshold = 5 })).ExpectProblem(HttpStatusCode.Conflict);

@@ -40,7 +40,7 @@ public sealed class ProviderRoundTripTests(PostgresFixture postgres)
         }
 
         // The state is in PostgreSQL, one row per grain.
-        Assert.True(await ScalarAsync<long>(db, "SELECT count(*) FROM orleansstorage WHERE serviceid = 'roundtrip' AND payloadbinary IS NOT NULL") >= 3);
+        Assert.True(await ScalarAsync<long>(db, "SELECT count(*) FROM routing_grain_state WHERE service_id = 'roundtrip' AND payload IS NOT NULL") >= 3);
     }
 
     [Fact]
