@@ -41,6 +41,21 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
             throw new HistoryUnavailableException($"the order history could not be written for order {order.OrderId}; the order itself is saved");
     }
 
+    public async Task ForgetOrderAsync(string orderId, int revision)
+    {
+        try
+        {
+            await using var command = _db.CreateCommand("DELETE FROM routing_orders WHERE order_id = @id AND revision = @revision");
+            command.Parameters.AddWithValue("id", orderId);
+            command.Parameters.AddWithValue("revision", revision);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "Order {OrderId}: its history row (revision {Revision}) could not be removed after its state failed to save", orderId, revision);
+        }
+    }
+
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
     {
         var write = new Write(null, movements);

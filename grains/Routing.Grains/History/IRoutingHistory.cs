@@ -12,6 +12,10 @@ public interface IRoutingHistory
     /// when it could not be written.</summary>
     Task SaveOrderAsync(OrderView order, int revision);
 
+    /// <summary>Deletes an order's row if it is still at <paramref name="revision"/>: for a row written alongside an
+    /// order state that then failed to save (so the order was never acknowledged). Best effort: never throws.</summary>
+    Task ForgetOrderAsync(string orderId, int revision);
+
     /// <summary>Appends stock movements, skipping any already written. Never throws: answers false when they could not
     /// be written, and the caller keeps them to try again.</summary>
     Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements);

@@ -16,6 +16,12 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory
         return Task.CompletedTask;
     }
 
+    public Task ForgetOrderAsync(string orderId, int revision)
+    {
+        if (_orders.TryGetValue(orderId, out var row) && row.Revision == revision) _orders.TryRemove(new(orderId, row));
+        return Task.CompletedTask;
+    }
+
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
     {
         foreach (var m in movements) _ledger.TryAdd((m.DistributorId, m.Seq), m);

@@ -27,7 +27,8 @@ public sealed class OrderState
 /// <summary>One order. Places itself: takes campaign quota and the customer's limit, routes with the pure
 /// <see cref="Router"/>, reserves at the chosen distributors all-or-nothing (re-routing when a reservation
 /// fails), and only answers once its state is durable. Not reentrant: retries of the same request queue here.
-/// The grain's own state write is the durability point; its history row follows in a group commit before it answers.</summary>
+/// The grain's own state write is the durability point; its history row is written alongside, and both are durable
+/// before it answers.</summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Routing)] IPersistentState<OrderState> state,
     RoutingReadModel readModel,
@@ -49,7 +50,7 @@ public sealed class OrderGrain(
             if (state.State.Fingerprint != fingerprint)
                 return new(PlaceOutcome.IdempotencyConflict, null, "this Idempotency-Key was already used for a different request");
             // The first answer may have been lost with its history row: writing it again is idempotent.
-            await history.SaveOrderAsync(existing, state.State.Revision);
+            await RecordAsync(existing);
             return new(PlaceOutcome.Replayed, existing, null);
         }
 
@@ -80,21 +81,18 @@ public sealed class OrderGrain(
         IReadOnlySet<string>? participants = null;
         decimal? unitPrice = null;
         var quantity = lines.Sum(l => l.Quantity);
+        CampaignDefinition? campaign = null;
+        Task<LimitCheck>? limit = null;
 
         if (command.CampaignId is { } campaignId)
         {
             var ticket = await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).TakeAsync(quantity, customer.Region);
             if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
             held.CampaignUnits = quantity;
-            var campaign = ticket.Definition!;
-
-            var limit = await GrainFactory.GetGrain<ICustomerGrain>(customer.Id).ReserveCampaignUnitsAsync(campaignId, Id, quantity, campaign.PerCustomerLimit);
-            if (!limit.Allowed)
-            {
-                await GiveBackAsync(held);
-                return new(PlaceOutcome.LimitExceeded, null,
-                    $"the limit is {campaign.PerCustomerLimit} units per customer; already bought {limit.AlreadyBought}, ordered {quantity}");
-            }
+            campaign = ticket.Definition!;
+            // The customer's limit is taken (and made durable) while the order routes and reserves: two durable steps
+            // at once instead of one after the other. Giving it back is idempotent, so it counts as held from here.
+            limit = GrainFactory.GetGrain<ICustomerGrain>(customer.Id).ReserveCampaignUnitsAsync(campaignId, Id, quantity, campaign.PerCustomerLimit);
             held.CustomerLimit = true;
             lines = [new OrderLine(campaign.Sku, quantity)];
             policyId = campaign.PolicyId;
@@ -109,7 +107,18 @@ public sealed class OrderGrain(
                 return new(PlaceOutcome.ProductNotFound, null, $"product '{unknown.Sku}' does not exist");
         }
 
-        var plan = await RouteAsync(customer, lines, policyId, participants, products, startedAt, held);
+        var routing = RouteAsync(customer, lines, policyId, participants, products, startedAt, held);
+        if (limit is not null)
+        {
+            await Task.WhenAll(limit, routing);
+            if (!limit.Result.Allowed)
+            {
+                await GiveBackAsync(held);
+                return new(PlaceOutcome.LimitExceeded, null,
+                    $"the limit is {campaign!.PerCustomerLimit} units per customer; already bought {limit.Result.AlreadyBought}, ordered {quantity}");
+            }
+        }
+        var plan = await routing;
         var status = StatusOf(plan.Outcome);
         var now = clock.GetUtcNow();
         var order = new OrderView(Id, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
@@ -121,10 +130,22 @@ public sealed class OrderGrain(
         state.State.Order = order;
         state.State.Fingerprint = fingerprint;
         state.State.Revision++;
-        await state.SaveAsync(this);
+        // The order's state and its history row are written at once; the state write is the durability point.
+        var recorded = RecordAsync(order);
+        try
+        {
+            await state.SaveAsync(this);
+        }
+        catch
+        {
+            // Not acknowledged, so its history row must not outlive it.
+            try { await recorded; } catch (HistoryUnavailableException) { }
+            await history.ForgetOrderAsync(Id, state.State.Revision);
+            throw;
+        }
         // From here on the order exists: a failure below must not give back what it holds.
         held.Durable = true;
-        await history.SaveOrderAsync(order, state.State.Revision);
+        await recorded;
         RoutingMetrics.OrdersPlaced.Add(1);
         (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
         RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
@@ -399,7 +420,11 @@ public sealed class OrderGrain(
     /// <summary>Answers a change once the order's history row shows it (written again on a repeat: idempotent).</summary>
     private async Task<TransitionResult> DoneAsync(OrderView order)
     {
-        await history.SaveOrderAsync(order, state.State.Revision);
+        await RecordAsync(order);
         return new(TransitionOutcome.Done, order, null);
     }
+
+    /// <summary>Writes the order's history row. The row leaves out the routing explanation (kilobytes per order, read
+    /// only from the order itself: <c>GET /api/orders/{id}</c>).</summary>
+    private Task RecordAsync(OrderView order) => history.SaveOrderAsync(order with { Explanation = null }, state.State.Revision);
 }
