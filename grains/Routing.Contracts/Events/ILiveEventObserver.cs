@@ -20,9 +20,10 @@ public interface ILiveHostsGrain : IGrainWithIntegerKey
     [ReadOnly] Task<IReadOnlyList<ILiveEventObserver>> GetObserversAsync();
 }
 
-/// <summary>A silo's batching notifier (one per silo): grains hand it events; it coalesces and forwards
-/// them to every listening API host a few times a second.</summary>
+/// <summary>A silo's batching notifier (one per silo): it takes the events grains published into the silo's buffer and
+/// forwards them to every listening API host a few times a second.</summary>
 public interface IEventNotifierGrain : IGrainWithIntegerKey
 {
-    [OneWay] Task PublishAsync(RoutingEvent routingEvent);
+    /// <summary>Makes sure the notifier is active: sent once when events start arriving after a quiet spell, not per event.</summary>
+    [OneWay] Task WakeAsync();
 }

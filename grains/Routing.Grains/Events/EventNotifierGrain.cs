@@ -3,43 +3,40 @@ using Routing.Contracts.Events;
 
 namespace Routing.Grains.Events;
 
-/// <summary>The batching notifier of a silo: one activation per silo ([StatelessWorker(1)]), so publishing is a
-/// local one-way call. Flushes every <see cref="FlushInterval"/>, which also caps coalesced events (progress,
-/// stock levels) at about ten a second per campaign or per distributor and SKU.</summary>
+/// <summary>The batching notifier of a silo: one activation per silo ([StatelessWorker(1)]) that takes what grains
+/// published into the silo's <see cref="LocalEventStream"/> every <see cref="FlushInterval"/> and forwards it to the API
+/// hosts, which also caps coalesced events (progress, stock levels) at about ten a second per campaign or per
+/// distributor and SKU.</summary>
 [StatelessWorker(1)]
-public sealed class EventNotifierGrain(TimeProvider clock, ILogger<EventNotifierGrain> logger) : Grain, IEventNotifierGrain
+public sealed class EventNotifierGrain(LocalEventStream stream, TimeProvider clock, ILogger<EventNotifierGrain> logger) : Grain, IEventNotifierGrain
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
     /// <summary>A host that subscribed a moment ago must get the next batch (it was lost for up to this long with a
     /// 2 s cache); one call per flush per silo, and only when there is something to send, is cheap.</summary>
     private static readonly TimeSpan ObserverListTtl = TimeSpan.Zero;
-    /// <summary>Under a burst, the oldest events beyond this are dropped rather than letting memory grow: live views
-    /// resync from REST snapshots, so losing some news is safe; losing the process is not.</summary>
-    private const int MaxPending = 50_000;
-
-    private readonly EventCoalescer _pending = new();
     private IReadOnlyList<ILiveEventObserver> _observers = [];
     private long _observersLoadedAt;
     private bool _observersLoaded;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(_ => FlushAsync(), FlushInterval, FlushInterval);
+        // Events reach it without messages, so its own timer keeps it alive (an idle flush finds nothing and is cheap).
+        this.RegisterGrainTimer(_ => FlushAsync(), new GrainTimerCreationOptions(FlushInterval, FlushInterval) { KeepAlive = true });
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
-
-    public Task PublishAsync(RoutingEvent routingEvent)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_pending.Count < MaxPending) _pending.Add(routingEvent);
-        return Task.CompletedTask;
+        await FlushAsync();
+        stream.NotifierStopped();
     }
+
+    public Task WakeAsync() => Task.CompletedTask;
 
     private async Task FlushAsync()
     {
-        if (_pending.Count == 0) return;
-        var batch = _pending.Drain();
+        var batch = stream.Drain();
+        if (batch.Count == 0) return;
         foreach (var observer in await ObserversAsync())
         {
             try { await observer.OnEventsAsync(batch); }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Runtime;
@@ -34,11 +35,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(SiloCount);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Routing);
-            silo.UseInMemoryReminderService();
+            // Storage as the embedded host configures it (memory, Orleans' serializer), with one history for all silos.
+            silo.Services.AddSingleton<IRoutingHistory>(History);
+            silo.AddRoutingStorage(RoutingSettings.From(new ConfigurationBuilder().Build()));
             silo.ConfigureServices(services =>
             {
-                services.AddSingleton<IRoutingHistory>(History);
                 services.AddRoutingGrainServices();
                 // The default (resource-optimized) placement sends a burst of new activations to whichever silo
                 // looked least loaded at its last sample, and these silos share one machine: a whole test's orders
