@@ -7,6 +7,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Routing.Grains.Campaigns;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
 using Routing.Grains.History;
@@ -122,6 +123,7 @@ public static class RoutingSiloExtensions
         services.TryAddSingleton<LocalEventStream>();
         services.TryAddSingleton<IRoutingEventPublisher>(sp => sp.GetRequiredService<LocalEventStream>());
         services.TryAddSingleton<RoutingReadModel>();
+        services.TryAddSingleton<QuotaPools>();
         services.TryAddSingleton<IRoutingHistory, InMemoryRoutingHistory>();
         services.AddOptions<ReservationExpiryOptions>();
         return services;

@@ -7,6 +7,7 @@ using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Grains.Campaigns;
 using Routing.Grains.Events;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
@@ -32,6 +33,7 @@ public sealed class OrderState
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Routing)] IPersistentState<OrderState> state,
     RoutingReadModel readModel,
+    QuotaPools quotaPools,
     IRoutingHistory history,
     IRoutingEventPublisher events,
     TimeProvider clock,
@@ -86,7 +88,8 @@ public sealed class OrderGrain(
 
         if (command.CampaignId is { } campaignId)
         {
-            var ticket = await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).TakeAsync(quantity, customer.Region);
+            var ticket = quotaPools.TryTake(campaignId, quantity, customer.Region)
+                ?? await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).TakeAsync(quantity, customer.Region);
             if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
             held.CampaignUnits = quantity;
             campaign = ticket.Definition!;
@@ -345,7 +348,7 @@ public sealed class OrderGrain(
             held.Distributors.Clear();
             if (held.CampaignId is { } campaignId && held.CampaignUnits > 0)
             {
-                await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).ReturnAsync(held.CampaignUnits);
+                await ReturnCampaignUnitsAsync(campaignId, held.CampaignUnits);
                 held.CampaignUnits = 0;
             }
             if (held.CampaignId is { } limitCampaign && held.CustomerLimit)
@@ -364,9 +367,14 @@ public sealed class OrderGrain(
     private async Task ReturnCampaignUnitsAsync(OrderView order)
     {
         if (order.CampaignId is not { } campaignId) return;
-        await GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).ReturnAsync(order.Lines.Sum(l => l.Quantity));
+        await ReturnCampaignUnitsAsync(campaignId, order.Lines.Sum(l => l.Quantity));
         await GrainFactory.GetGrain<ICustomerGrain>(order.CustomerId).ReleaseCampaignUnitsAsync(campaignId, Id);
     }
+
+    /// <summary>Gives units back to this silo's pool of the campaign, or to its holder grain when none is open here.</summary>
+    private Task ReturnCampaignUnitsAsync(string campaignId, int quantity) =>
+        quotaPools.TryReturn(campaignId, quantity) ? Task.CompletedTask
+            : GrainFactory.GetGrain<ICampaignQuotaGrain>(campaignId).ReturnAsync(quantity);
 
     private async Task AnnounceAsync(OrderView order, CustomerProfile customer)
     {

@@ -1,0 +1,51 @@
+using Routing.Contracts.Campaigns;
+using Routing.Grains.Campaigns;
+
+namespace Routing.Tests.Grains;
+
+/// <summary>The silo-local pool that orders take campaign units from without messaging the holder grain: it answers
+/// only what it can answer alone, never hands out a unit twice, and stops once its holder closes it.</summary>
+public sealed class QuotaPoolTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    private static CampaignDefinition Campaign(DateTimeOffset startsAt) => new("gb-pool", "Pool", "UREA-50", 100m, [],
+        startsAt, Now.AddHours(1), Cap: 1000, PerCustomerLimit: 10, MinUnits: 1, Regions: ["42"], Distributors: [], "default");
+
+    [Fact]
+    public void Units_are_taken_concurrently_exactly_once_and_the_holder_is_asked_when_they_run_out()
+    {
+        var pool = new QuotaPool(TimeProvider.System);
+        Assert.Null(pool.TryTake(1, "420106")); // nothing leased yet: the holder must lease
+        pool.AddLease(new QuotaLease(500, Campaign(Now.AddHours(-1)), Sold: 0));
+
+        var taken = 0;
+        Parallel.For(0, 2000, _ =>
+        {
+            if (pool.TryTake(1, "420106") is { Outcome: QuotaOutcome.Taken }) Interlocked.Increment(ref taken);
+        });
+        Assert.Equal(500, taken);
+        Assert.Null(pool.TryTake(1, "420106"));
+
+        Assert.True(pool.TryReturn(3));
+        Assert.Equal((497, 0), pool.TakeReport(returnUnits: false));
+        Assert.Equal((0, 3), pool.TakeReport(returnUnits: true));
+    }
+
+    [Fact]
+    public void It_answers_not_open_and_not_eligible_itself_and_nothing_once_closed()
+    {
+        var pool = new QuotaPool(TimeProvider.System);
+        pool.AddLease(new QuotaLease(10, Campaign(Now.AddHours(1)), Sold: 0));
+        Assert.Equal(QuotaOutcome.NotOpen, pool.TryTake(1, "420106")!.Outcome);
+
+        pool.AddLease(new QuotaLease(0, Campaign(Now.AddHours(-1)), Sold: 0));
+        Assert.Equal(QuotaOutcome.RegionNotEligible, pool.TryTake(1, "110101")!.Outcome);
+        Assert.Equal(QuotaOutcome.Taken, pool.TryTake(1, "420106")!.Outcome);
+
+        pool.Close();
+        Assert.Null(pool.TryTake(1, "420106"));
+        Assert.False(pool.TryReturn(1));
+        Assert.Equal((1, 9), pool.TakeReport(returnUnits: true));
+    }
+}
