@@ -26,10 +26,12 @@ public sealed record InventoryItem(
 
 /// <summary>Units held for one order at one distributor. <see cref="Verified"/> once the order grain has confirmed,
 /// after the fact, that the order really holds them; an unverified reservation whose order never saved expires.</summary>
+/// <remarks><see cref="Lines"/> is an array, never changed once made: a distributor's writes carry many reservations, and an array
+/// of a sealed type is stored without the per-entry type information an interface-typed list needs.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record Reservation(
     [property: Id(0)] string OrderId,
-    [property: Id(1)] IReadOnlyList<OrderLine> Lines,
+    [property: Id(1)] OrderLine[] Lines,
     [property: Id(2)] DateTimeOffset ReservedAt,
     [property: Id(3)] bool Verified = false);
 

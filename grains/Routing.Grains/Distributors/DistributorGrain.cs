@@ -23,6 +23,7 @@ public sealed class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
     [PersistentState("reservations-recent", StorageNames.Routing)] IPersistentState<ReservationShelf> recentReservations,
     [PersistentState("reservations-middle", StorageNames.Routing)] IPersistentState<ReservationShelf> middleReservations,
+    [PersistentState("reservations-older", StorageNames.Routing)] IPersistentState<ReservationShelf> olderReservations,
     [PersistentState("reservations-archive", StorageNames.Routing)] IPersistentState<ReservationShelf> archivedReservations,
     IRoutingEventPublisher events,
     IRoutingHistory history,
@@ -42,7 +43,7 @@ public sealed class DistributorGrain(
     private Task _alerts = Task.CompletedTask;
 
     private GroupCommit Commit => _commit ??= new GroupCommit(WriteAsync);
-    private readonly ReservationBook _reservations = new([recentReservations, middleReservations, archivedReservations]);
+    private readonly ReservationBook _reservations = new([recentReservations, middleReservations, olderReservations, archivedReservations]);
 
     private string Id => this.GetPrimaryKeyString();
     private DistributorState S => state.State;
@@ -163,7 +164,7 @@ public sealed class DistributorGrain(
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
         S.LoadToday += total;
-        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow()));
+        _reservations.Set(new Reservation(orderId, [.. lines], clock.GetUtcNow()));
         await Commit.CommitAsync();
 
         RoutingMetrics.Reservations.Add(1);

@@ -22,8 +22,10 @@ public sealed class ReservationShelf
 /// record), never on none. Used from the grain's own turns only.</remarks>
 public sealed class ReservationBook(IReadOnlyList<IPersistentState<ReservationShelf>> shelves)
 {
-    /// <summary>How many reservations each shelf holds before it moves onto the next; the last shelf has no limit.</summary>
-    public static readonly int[] Limits = [64, 2048];
+    /// <summary>How many reservations each shelf holds before it moves onto the next; the last shelf has no limit.
+    /// Each shelf is 16 times the one before: a reservation is then rewritten about 8 times per shelf it passes
+    /// (measured: with 64 and 2,048 on three shelves, serializing shelves was an eighth of a flash sale's CPU).</summary>
+    public static readonly int[] Limits = [16, 256, 4096];
 
     private readonly bool[] _dirty = new bool[shelves.Count];
 
