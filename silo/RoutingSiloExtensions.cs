@@ -124,6 +124,7 @@ public static class RoutingSiloExtensions
         services.TryAddSingleton<IRoutingEventPublisher>(sp => sp.GetRequiredService<LocalEventStream>());
         services.TryAddSingleton<RoutingReadModel>();
         services.TryAddSingleton<QuotaPools>();
+        services.TryAddSingleton<SnapshotOutbox>();
         services.TryAddSingleton<IRoutingHistory, InMemoryRoutingHistory>();
         services.AddOptions<ReservationExpiryOptions>();
         return services;

@@ -5,7 +5,8 @@ namespace Routing.Domain;
 public readonly record struct StockLevel([property: Id(0)] int Available, [property: Id(1)] int Threshold);
 
 /// <summary>What the router knows about a distributor: its profile, today's load and its stock.
-/// Snapshots may be stale; the reservation at the distributor's grain is the authority.</summary>
+/// Snapshots may be stale; the reservation at the distributor's grain is the authority. <see cref="Version"/> grows with
+/// the distributor's stock movements, so an older snapshot arriving late never replaces a newer one.</summary>
 [GenerateSerializer, Immutable]
 public sealed record DistributorSnapshot(
     [property: Id(0)] string Id,
@@ -15,7 +16,8 @@ public sealed record DistributorSnapshot(
     [property: Id(4)] int Priority,
     [property: Id(5)] int DailyCapacity,
     [property: Id(6)] int LoadToday,
-    [property: Id(7)] IReadOnlyDictionary<string, StockLevel> Stock)
+    [property: Id(7)] IReadOnlyDictionary<string, StockLevel> Stock,
+    [property: Id(8)] long Version = 0)
 {
     /// <summary>Units this distributor can still take today.</summary>
     public int CapacityLeft => Math.Max(0, DailyCapacity - LoadToday);

@@ -3,11 +3,12 @@ using Routing.Domain;
 
 namespace Routing.Contracts.Distributors;
 
-/// <summary>Routing snapshots of every distributor (key 0), pushed by the distributors on change, coalesced.
+/// <summary>Routing snapshots of every distributor (key 0), pushed on change through each silo's outbox, coalesced.
 /// Lets the router see all candidates without calling each distributor per order.</summary>
 public interface IDistributorDirectoryGrain : IGrainWithIntegerKey
 {
-    Task UpdateAsync(DistributorSnapshot snapshot);
+    /// <summary>Takes each distributor's snapshot unless the directory holds a newer one (by version).</summary>
+    Task UpdateManyAsync(IReadOnlyList<DistributorSnapshot> snapshots);
 
     [ReadOnly] Task<ImmutableArray<DistributorSnapshot>> GetSnapshotsAsync();
 }

@@ -29,12 +29,17 @@ public sealed class DistributorDirectoryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task UpdateAsync(DistributorSnapshot snapshot)
+    public async Task UpdateManyAsync(IReadOnlyList<DistributorSnapshot> snapshots)
     {
-        _snapshots[snapshot.Id] = snapshot;
-        _all = null;
-        if (state.State.DistributorIds.Add(snapshot.Id))
-            await state.SaveAsync(this);
+        var added = false;
+        foreach (var snapshot in snapshots)
+        {
+            if (_snapshots.TryGetValue(snapshot.Id, out var held) && held.Version > snapshot.Version) continue;
+            _snapshots[snapshot.Id] = snapshot;
+            _all = null;
+            added |= state.State.DistributorIds.Add(snapshot.Id);
+        }
+        if (added) await state.SaveAsync(this);
     }
 
     public Task<ImmutableArray<DistributorSnapshot>> GetSnapshotsAsync()

@@ -26,6 +26,7 @@ public sealed class DistributorGrain(
     [PersistentState("reservations-older", StorageNames.Routing)] IPersistentState<ReservationShelf> olderReservations,
     [PersistentState("reservations-archive", StorageNames.Routing)] IPersistentState<ReservationShelf> archivedReservations,
     IRoutingEventPublisher events,
+    SnapshotOutbox snapshots,
     IRoutingHistory history,
     IOptions<ReservationExpiryOptions> expiryOptions,
     TimeProvider clock,
@@ -391,17 +392,19 @@ public sealed class DistributorGrain(
     private Task OnPushTimerAsync(CancellationToken _)
     {
         _pushPending = false;
-        return PushSnapshotAsync();
+        snapshots.Put(Snapshot());
+        return Task.CompletedTask;
     }
 
-    private Task PushSnapshotAsync() => GrainFactory.GetGrain<IDistributorDirectoryGrain>(0).UpdateAsync(Snapshot());
+    /// <summary>Sends the snapshot now and waits until the directory has it (after a change made through the API).</summary>
+    private Task PushSnapshotAsync() => snapshots.PushAsync(Snapshot());
 
     private DistributorSnapshot Snapshot()
     {
         RollLoadDate();
         var p = S.Profile!;
         var stock = S.Stock.ToDictionary(kv => kv.Key, kv => new StockLevel(kv.Value.Available, kv.Value.Threshold), StringComparer.Ordinal);
-        return new DistributorSnapshot(Id, p.Active, p.Regions, p.Location, p.Priority, p.DailyCapacity, S.LoadToday, stock);
+        return new DistributorSnapshot(Id, p.Active, p.Regions, p.Location, p.Priority, p.DailyCapacity, S.LoadToday, stock, S.LedgerSeq);
     }
 
     private DistributorSnapshot EmptySnapshot() =>
