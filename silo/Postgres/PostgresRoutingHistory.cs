@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -24,20 +23,20 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 
     private readonly NpgsqlDataSource _db;
     private readonly ILogger _logger;
-    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _writer;
+    private readonly BatchQueue<Write> _queue;
 
     public PostgresRoutingHistory(string connectionString, ILogger<PostgresRoutingHistory> logger)
     {
         _db = NpgsqlDataSource.Create(connectionString);
         _logger = logger;
-        _writer = Task.Run(WriteLoopAsync);
+        // One batch at a time: two batches never contend for the same rows.
+        _queue = new BatchQueue<Write>(lanes: 1, MaxBatch, WriteBatchAsync, (batch, _) => Complete(batch, written: false));
     }
 
     public async Task SaveOrderAsync(OrderView order, int revision)
     {
         var write = new Write(new OrderRow(order, revision), null);
-        if (!_queue.Writer.TryWrite(write) || !await write.Done.Task)
+        if (!_queue.TryAdd(write) || !await write.Done.Task)
             throw new HistoryUnavailableException($"the order history could not be written for order {order.OrderId}; the order itself is saved");
     }
 
@@ -59,7 +58,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
     {
         var write = new Write(null, movements);
-        return _queue.Writer.TryWrite(write) ? write.Done.Task : Task.FromResult(false);
+        return _queue.TryAdd(write) ? write.Done.Task : Task.FromResult(false);
     }
 
     public async Task<IReadOnlyList<string>> CampaignOrderIdsAsync(string campaignId)
@@ -143,21 +142,15 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer; // what was queued is written before the process ends
+        await _queue.CloseAsync(); // what was queued is written before the process ends
         await _db.DisposeAsync();
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteBatchAsync(List<Write> batch) => Complete(batch, await WriteWithRetriesAsync(batch));
+
+    private static void Complete(List<Write> batch, bool written)
     {
-        var batch = new List<Write>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
-            var written = await WriteWithRetriesAsync(batch);
-            foreach (var write in batch) write.Done.TrySetResult(written);
-        }
+        foreach (var write in batch) write.Done.TrySetResult(written);
     }
 
     private async Task<bool> WriteWithRetriesAsync(List<Write> batch)
