@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Runtime.Hosting;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -64,7 +65,7 @@ public static class RoutingSiloExtensions
             silo.Services.AddSingleton(settings);
             silo.Services.AddSingleton<SchemaStartup>();
             silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloSchemaStartup>();
-            silo.Services.AddGrainStorage(StorageNames.Routing, (sp, _) => new PostgresGrainStorage(settings.ConnectionString!,
+            silo.Services.AddGrainStorage(StorageNames.Routing, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<NpgsqlDataSource>(),
                 sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, StateSerializer(sp),
                 sp.GetRequiredService<ILogger<PostgresGrainStorage>>()));
             silo.UseAdoNetReminderService(o =>
@@ -93,8 +94,12 @@ public static class RoutingSiloExtensions
     public static IServiceCollection AddRoutingHistory(this IServiceCollection services, RoutingSettings settings)
     {
         if (settings.UsesPostgres)
+        {
+            // One connection pool per process for Routing's own tables (grain state and history).
+            services.TryAddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString!));
             services.TryAddSingleton<IRoutingHistory>(sp =>
-                new PostgresRoutingHistory(settings.ConnectionString!, sp.GetRequiredService<ILogger<PostgresRoutingHistory>>()));
+                new PostgresRoutingHistory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresRoutingHistory>>()));
+        }
         else
             services.TryAddSingleton<IRoutingHistory, InMemoryRoutingHistory>();
         return services;

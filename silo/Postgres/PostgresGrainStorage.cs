@@ -28,12 +28,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     private readonly BatchQueue<PendingWrite> _writes;
     private readonly BatchQueue<PendingRead> _reads;
 
-    public PostgresGrainStorage(string connectionString, string serviceId, IGrainStorageSerializer serializer, ILogger<PostgresGrainStorage> logger)
+    /// <param name="db">The process's data source (its pool); owned by the caller.</param>
+    public PostgresGrainStorage(NpgsqlDataSource db, string serviceId, IGrainStorageSerializer serializer, ILogger<PostgresGrainStorage> logger)
     {
+        _db = db;
         _serviceId = serviceId;
         _serializer = serializer;
         _logger = logger;
-        _db = NpgsqlDataSource.Create(connectionString);
         _writes = new BatchQueue<PendingWrite>(Lanes, MaxBatch, WriteBatchAsync, (batch, e) => Fail(batch, e));
         _reads = new BatchQueue<PendingRead>(Lanes, MaxBatch, ReadBatchAsync, (batch, e) => Fail(batch, e));
     }
@@ -60,7 +61,6 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         // What was queued is written before the process ends.
         await _writes.CloseAsync();
         await _reads.CloseAsync();
-        await _db.DisposeAsync();
     }
 
     private static Task Cleared<T>(IGrainState<T> grainState)

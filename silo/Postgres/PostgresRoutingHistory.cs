@@ -25,9 +25,10 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly BatchQueue<Write> _queue;
 
-    public PostgresRoutingHistory(string connectionString, ILogger<PostgresRoutingHistory> logger)
+    /// <param name="db">The process's data source (its pool); owned by the caller.</param>
+    public PostgresRoutingHistory(NpgsqlDataSource db, ILogger<PostgresRoutingHistory> logger)
     {
-        _db = NpgsqlDataSource.Create(connectionString);
+        _db = db;
         _logger = logger;
         // One batch at a time: two batches never contend for the same rows.
         _queue = new BatchQueue<Write>(lanes: 1, MaxBatch, WriteBatchAsync, (batch, _) => Complete(batch, written: false));
@@ -143,7 +144,6 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _queue.CloseAsync(); // what was queued is written before the process ends
-        await _db.DisposeAsync();
     }
 
     private async Task WriteBatchAsync(List<Write> batch) => Complete(batch, await WriteWithRetriesAsync(batch));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -120,7 +121,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres)
             _db = await postgres.CreateDatabaseAsync(database);
             await new SchemaMigrator(_db, NullLogger.Instance).MigrateAsync();
         }
-        return new PostgresGrainStorage(_db!, "storage-tests", Serializer, NullLogger<PostgresGrainStorage>.Instance);
+        return new PostgresGrainStorage(NpgsqlDataSource.Create(_db!), "storage-tests", Serializer, NullLogger<PostgresGrainStorage>.Instance);
     }
 
     private static GrainId Order(int i) => GrainId.Create("order", $"o-{i}");
