@@ -8,7 +8,7 @@ namespace Routing.Silo.Postgres;
 
 /// <summary>Grain state in PostgreSQL (<c>routing_grain_state</c>, one row per grain and state name), written with group
 /// commit: every state write of this silo that arrives while another batch is in flight goes out with the next batch,
-/// as one statement in one transaction, so a flash sale costs the database one commit (one WAL flush) for hundreds of
+/// as one UPDATE and one INSERT in one transaction, so a flash sale costs the database one commit (one WAL flush) for hundreds of
 /// grains' writes instead of one each. A write is answered only when its batch has committed, so durability is the same
 /// as one transaction per write. Reads on activation are batched the same way.
 /// The version column is the optimistic-concurrency token (the grain state's ETag): a write names the version it read
