@@ -70,6 +70,7 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILogger<CampaignQuotaGr
 
     public Task ReturnAsync(int quantity)
     {
+        // Refused only while this holder is closing: the units are then not sold again (an undersell, never an oversell).
         _pool.TryReturn(quantity);
         return Task.CompletedTask;
     }

@@ -58,11 +58,6 @@ public sealed class QuotaPool(TimeProvider clock)
         get { lock (_gate) return _definition is not null; }
     }
 
-    public bool Closed
-    {
-        get { lock (_gate) return _closed; }
-    }
-
     /// <summary>The pool holds units, but nobody took any for longer than <paramref name="idleFor"/>.</summary>
     public bool IdleWithUnits(TimeSpan idleFor)
     {
