@@ -47,10 +47,11 @@ try
     builder.Services.AddValidation();
     builder.Services.AddOpenApi();
     builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
-    builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    builder.Services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
+    builder.Services.AddRoutingRateLimits(builder.Configuration);
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
-    builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+    builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
     builder.Services.AddHostedService<LiveEventsBridge>();
     builder.Services.AddSingleton<FlashSaleSimulator>();
     builder.Services.AddHostedService<DemoData>();
@@ -64,7 +65,9 @@ try
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOpsConsole();
+    app.UseMiddleware<PlainTextRequests>();
     app.UseAuthentication();
+    app.UseRoutingRateLimits();
     app.UseAuthorization();
 
     app.MapOpenApi().AllowAnonymous();

@@ -11,15 +11,16 @@ public static class AlertEndpoints
     {
         var group = app.MapGroup("/api/alerts").WithTags("Alerts");
 
-        // Ops see every alert (or one distributor's); a distributor sees only its own.
-        group.MapGet("/", async Task<Results<Ok<IReadOnlyList<Alert>>, ProblemHttpResult>> (
-            string? distributorId, bool? openOnly, int? limit, HttpContext http, IGrainFactory grains) =>
+        // Ops see every alert (or one distributor's); a distributor sees only its own. Newest first, one page at a time.
+        group.MapGet("/", async Task<Results<Ok<List<Alert>>, ProblemHttpResult>> (
+            string? distributorId, bool? openOnly, int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
             var caller = http.Caller();
-            if (caller.Role == Roles.Distributor) distributorId = caller.DistributorId;
-            else if (!caller.IsOps) return Problems.Forbidden("alerts are for operations staff and distributors");
-            if (limit is < 1 or > 1000) return Problems.BadRequest("invalidLimit", "limit is between 1 and 1000");
-            return TypedResults.Ok(await grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(distributorId, openOnly ?? false, limit ?? 200)));
+            if (!caller.ReadsAlerts) return Problems.Forbidden("alerts are for operations staff and distributors");
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
+            if (!caller.IsOps) distributorId = caller.DistributorId;
+            var alerts = await grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(distributorId, openOnly ?? false, Routing.Grains.Alerts.AlertLogGrain.Retained));
+            return TypedResults.Ok(Paging.Page(http, alerts, page, pageSize));
         });
 
         group.MapPost("/{id:long}/acknowledge", async Task<Results<Ok<Alert>, ProblemHttpResult>> (long id, HttpContext http, IGrainFactory grains) =>
@@ -28,7 +29,7 @@ public static class AlertEndpoints
             var log = grains.GetGrain<IAlertLogGrain>(0);
             var alert = await log.GetAsync(id);
             // A distributor may acknowledge only its own alerts; any other alert "does not exist" for it.
-            if (alert is null || !(caller.IsOps || (alert.DistributorId is { } d && caller.CanSeeDistributor(d))))
+            if (alert is null || !caller.CanSee(alert))
                 return Problems.NotFound($"alert {id} does not exist");
             return TypedResults.Ok((await log.AcknowledgeAsync(id, caller.Subject))!);
         });

@@ -1,8 +1,22 @@
 using System.Security.Claims;
+using Routing.Api.Infrastructure;
+using Routing.Contracts.Alerts;
+using Routing.Contracts.Orders;
+using Routing.Grains.History;
 
 namespace Routing.Api.Auth;
 
-/// <summary>Who is calling, from the token's claims; the one place access rules are written down.</summary>
+/// <summary>Whose resource a route's <c>{id}</c> names.</summary>
+public enum Owner
+{
+    Distributor,
+    Customer,
+}
+
+/// <summary>Who is calling, from the token's claims, and what that caller may see and do: the one place access rules
+/// are written down. The token rules (<see cref="TokenRules"/>) guarantee exactly one known role and the id claim it
+/// needs, so none of these can fail open. A resource that is not the caller's is answered like one that does not exist
+/// (404), so its existence does not leak either.</summary>
 public sealed record Caller(string Subject, string Role, string? DistributorId, string? CustomerId)
 {
     public static Caller From(ClaimsPrincipal user) => new(
@@ -12,21 +26,77 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
         user.FindFirstValue(Roles.CustomerIdClaim));
 
     public bool IsOps => Role == Roles.Ops;
+    public bool IsDistributor => Role == Roles.Distributor && DistributorId is not null;
+    public bool IsCustomer => Role == Roles.Customer && CustomerId is not null;
 
-    /// <summary>Ops see every distributor; a distributor sees only itself.</summary>
-    public bool CanSeeDistributor(string distributorId) =>
-        IsOps || (Role == Roles.Distributor && DistributorId == distributorId);
-
-    /// <summary>Ops see every customer; a customer sees only itself.</summary>
-    public bool CanSeeCustomer(string customerId) =>
-        IsOps || (Role == Roles.Customer && CustomerId == customerId);
+    /// <summary>Ops own every distributor and customer; a distributor owns itself; a customer owns itself.</summary>
+    public bool Owns(Owner kind, string id) => IsOps || kind switch
+    {
+        Owner.Distributor => IsDistributor && DistributorId == id,
+        Owner.Customer => IsCustomer && CustomerId == id,
+        _ => false,
+    };
 
     /// <summary>Ops see every order; a customer its own; a distributor those allocated to it.</summary>
-    public bool CanSeeOrder(Routing.Contracts.Orders.OrderView order) =>
-        CanSeeCustomer(order.CustomerId) || order.Allocations.Any(a => CanSeeDistributor(a.DistributorId));
+    public bool CanSee(OrderView order) =>
+        Owns(Owner.Customer, order.CustomerId) || order.Allocations.Any(a => Owns(Owner.Distributor, a.DistributorId));
+
+    /// <summary>Cancelling an order or routing it again is for ops and the customer who placed it.</summary>
+    public bool CanChange(OrderView order) => Owns(Owner.Customer, order.CustomerId);
+
+    /// <summary>Ops see every alert; a distributor its own.</summary>
+    public bool CanSee(Alert alert) => IsOps || (alert.DistributorId is { } d && Owns(Owner.Distributor, d));
+
+    /// <summary>Alerts are for ops and distributors, not customers.</summary>
+    public bool ReadsAlerts => IsOps || IsDistributor;
+
+    /// <summary>An order as this caller may see it. Ops see everything. Others never see how other distributors fared:
+    /// no routing explanation (it names every candidate's stock and capacity), a routing failure's reason in general
+    /// words (the detailed one quotes stock levels), and substitutes' availability only up to what the order needs.
+    /// A distributor sees only its own allocations.</summary>
+    public OrderView Project(OrderView order)
+    {
+        if (IsOps) return order;
+        var needed = order.Lines.GroupBy(l => l.Sku).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
+        return order with
+        {
+            Explanation = null,
+            Allocations = IsDistributor ? [.. order.Allocations.Where(a => a.DistributorId == DistributorId)] : order.Allocations,
+            Reason = PublicReason(order),
+            Suggestions = [.. order.Suggestions.Select(s =>
+                s with { AvailableNearby = Math.Min(s.AvailableNearby, needed.GetValueOrDefault(s.OriginalSku)) })],
+        };
+    }
+
+    /// <summary>A search narrowed to what this caller may see, whatever its query asked for.</summary>
+    public OrderSearch Scope(OrderSearch search) =>
+        IsOps ? search
+        : IsCustomer ? search with { CustomerId = CustomerId }
+        : IsDistributor ? search with { DistributorId = DistributorId }
+        : throw new InvalidOperationException("a token without a known role reached an endpoint");
+
+    private static string? PublicReason(OrderView order) => order.Status switch
+    {
+        OrderStatus.Rejected => "no distributor serving this customer can fill the order now",
+        OrderStatus.AwaitingSubstitution => "not fillable as ordered; substitutes in stock nearby are suggested",
+        OrderStatus.Backordered => "waiting for stock",
+        OrderStatus.Exception => "in review by operations",
+        _ => order.Reason,
+    };
 }
 
 public static class CallerExtensions
 {
     public static Caller Caller(this HttpContext context) => Auth.Caller.From(context.User);
+
+    /// <summary>The endpoint's route value <c>{id}</c> names a resource of <paramref name="owner"/>'s kind; a caller who
+    /// does not own it is answered 404, exactly as if it did not exist.</summary>
+    public static RouteHandlerBuilder OwnedBy(this RouteHandlerBuilder endpoint, Owner owner) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+        {
+            var id = context.HttpContext.Request.RouteValues["id"] as string ?? "";
+            return context.HttpContext.Caller().Owns(owner, id)
+                ? await next(context)
+                : Problems.NotFound($"{owner.ToString().ToLowerInvariant()} '{id}' does not exist");
+        });
 }

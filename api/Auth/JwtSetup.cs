@@ -23,6 +23,7 @@ public static class JwtSetup
     public static IServiceCollection AddRoutingAuth(this IServiceCollection services, IConfiguration configuration)
     {
         var key = SigningKey(configuration);
+        var maxLifetime = TokenRules.MaxLifetime(configuration);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
             {
@@ -45,6 +46,14 @@ public static class JwtSetup
                         if (context.HttpContext.Request.Path.StartsWithSegments("/hubs")
                             && context.Request.Query["access_token"] is { Count: > 0 } token)
                             context.Token = token;
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = context =>
+                    {
+                        if (context.SecurityToken is not Microsoft.IdentityModel.JsonWebTokens.JsonWebToken token)
+                            context.Fail("unexpected token type");
+                        else if (TokenRules.Violation(context.Principal!, token, maxLifetime, DateTimeOffset.UtcNow) is { } violation)
+                            context.Fail(violation);
                         return Task.CompletedTask;
                     },
                 };

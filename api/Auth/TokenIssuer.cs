@@ -46,8 +46,19 @@ public static class TokenIssuer
         }
         if (role == Roles.Distributor && distributor is null) { error.WriteLine("a distributor token needs --distributor ID"); return 2; }
         if (role == Roles.Customer && customer is null) { error.WriteLine("a customer token needs --customer ID"); return 2; }
-        var hours = double.TryParse(Option("--hours"), out var h) && h > 0 ? h : 12;
-        output.WriteLine(Issue(configuration, role, distributor, customer, Option("--sub"), TimeSpan.FromHours(hours)));
+        var max = TokenRules.MaxLifetime(configuration);
+        var lifetime = TimeSpan.FromHours(12) < max ? TimeSpan.FromHours(12) : max;
+        if (Option("--hours") is { } hoursText)
+        {
+            if (!double.TryParse(hoursText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours)
+                || hours <= 0 || TimeSpan.FromHours(hours) > max)
+            {
+                error.WriteLine($"--hours is a number of hours above 0 and at most {max.TotalHours} ({TokenRules.MaxLifetimeSetting})");
+                return 2;
+            }
+            lifetime = TimeSpan.FromHours(hours);
+        }
+        output.WriteLine(Issue(configuration, role, distributor, customer, Option("--sub"), lifetime));
         return 0;
     }
 }

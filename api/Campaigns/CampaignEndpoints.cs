@@ -19,18 +19,18 @@ public sealed record PriceTierDto(
 /// <summary>Create a group-buy campaign. Creating the same campaign again is a no-op (200); a different one with the same id is 409.</summary>
 public sealed record CampaignRequest(
     [property: Required, StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string Id,
-    [property: StringLength(Limits.MaxNameLength)] string? Name,
-    [property: Required, StringLength(Limits.MaxIdLength)] string Sku,
+    [property: Required, StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string Sku,
     [property: Range(0.01, Limits.MaxPrice)] decimal Price,
-    [property: Required] DateTimeOffset? StartsAt,
-    [property: Required] DateTimeOffset? EndsAt,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
     [property: Range(1, Limits.MaxCapacity)] int Cap,
     [property: Range(1, Limits.MaxOrderQuantity)] int PerCustomerLimit,
     [property: Range(0, Limits.MaxCapacity)] int MinUnits,
-    [property: MaxLength(20), NoNullItems] IReadOnlyList<PriceTierDto>? Tiers,
-    [property: MaxLength(Limits.MaxRegions), EachItem(Limits.RegionPattern)] IReadOnlyList<string>? Regions,
-    [property: MaxLength(Limits.MaxListItems), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Distributors,
-    [property: StringLength(Limits.MaxIdLength)] string? Policy);
+    [property: StringLength(Limits.MaxNameLength)] string? Name = null,
+    [property: MaxLength(20), NoNullItems] IReadOnlyList<PriceTierDto>? Tiers = null,
+    [property: MaxLength(Limits.MaxRegions), EachItem(Limits.RegionPattern)] IReadOnlyList<string>? Regions = null,
+    [property: MaxLength(Limits.MaxListItems), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Distributors = null,
+    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? Policy = null);
 
 /// <summary>A campaign with its live numbers.</summary>
 public sealed record CampaignResponse(
@@ -57,7 +57,7 @@ public static class CampaignEndpoints
             if (await CheckAsync(body, grains) is { } problem) return problem;
             var definition = new CampaignDefinition(body.Id, body.Name ?? body.Id, body.Sku, body.Price,
                 (body.Tiers ?? []).Select(t => new PriceTier(t.MinUnits, t.Price)).OrderBy(t => t.MinUnits).ToList(),
-                body.StartsAt!.Value, body.EndsAt!.Value, body.Cap, body.PerCustomerLimit, body.MinUnits,
+                body.StartsAt, body.EndsAt, body.Cap, body.PerCustomerLimit, body.MinUnits,
                 (body.Regions ?? []).Distinct().ToList(), (body.Distributors ?? []).Distinct().ToList(), body.Policy ?? RoutingPolicy.DefaultId);
             var campaign = grains.GetGrain<ICampaignGrain>(body.Id);
             var result = await campaign.CreateAsync(definition);
@@ -67,11 +67,14 @@ public static class CampaignEndpoints
             return result == UpsertResult.Created ? TypedResults.Created($"/api/campaigns/{body.Id}", view) : TypedResults.Ok(view);
         }).RequireAuthorization(Roles.Ops);
 
-        group.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
+        // Campaigns by start, one page at a time.
+        group.MapGet("/", async Task<Results<Ok<List<CampaignResponse>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var ids = await grains.GetGrain<ICampaignRegistryGrain>(0).ListAsync();
             var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync()));
-            return TypedResults.Ok(views.OfType<CampaignView>().Select(CampaignResponse.From).OrderBy(c => c.StartsAt).ToList());
+            var campaigns = views.OfType<CampaignView>().Select(CampaignResponse.From).OrderBy(c => c.StartsAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
+            return TypedResults.Ok(Paging.Page(http, campaigns, page, pageSize));
         });
 
         group.MapGet("/{id}", async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> (string id, IGrainFactory grains) =>

@@ -16,8 +16,8 @@ public sealed record CustomerRequest(
     [property: Required, StringLength(Limits.MaxNameLength, MinimumLength = 1)] string Name,
     [property: Required, RegularExpression(Limits.RegionPattern)] string Region,
     [property: Required] LocationDto Location,
-    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? HomeDistributorId,
-    [property: StringLength(32)] string? Kind);
+    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? HomeDistributorId = null,
+    [property: StringLength(32)] string? Kind = null);
 
 /// <summary>A customer as the API shows it.</summary>
 public sealed record CustomerResponse(string Id, string Name, string Region, LocationDto Location, string? HomeDistributorId, string Kind)
@@ -41,19 +41,23 @@ public static class CustomerEndpoints
             return result == UpsertResult.Created ? TypedResults.Created($"/api/customers/{body.Id}", response) : TypedResults.Ok(response);
         }).RequireAuthorization(Roles.Ops);
 
-        group.MapGet("/{id}", async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
-        {
-            if (!http.Caller().CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
-            return await grains.GetGrain<ICustomerGrain>(id).GetAsync() is { } profile
+        group.MapGet("/{id}", async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
+            await grains.GetGrain<ICustomerGrain>(id).GetAsync() is { } profile
                 ? TypedResults.Ok(CustomerResponse.From(profile))
-                : Problems.NotFound($"customer '{id}' does not exist");
-        });
+                : Problems.NotFound($"customer '{id}' does not exist"))
+            .OwnedBy(Owner.Customer);
 
-        group.MapGet("/{id}/orders", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        // One page of the customer's orders, newest first (X-Total-Count, X-Page, X-Page-Size headers).
+        group.MapGet("/{id}/orders", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
+            HttpContext http, IGrainFactory grains) =>
         {
-            if (!http.Caller().CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             if (await grains.GetGrain<ICustomerGrain>(id).GetAsync() is null) return Problems.NotFound($"customer '{id}' does not exist");
-            return TypedResults.Ok(await OrderEndpoints.CustomerOrdersAsync(grains, id));
-        });
+            var (p, size) = (page ?? 1, pageSize ?? Paging.DefaultPageSize);
+            var (orders, total) = await OrderEndpoints.CustomerOrdersAsync(grains, id, p, size);
+            Paging.AddHeaders(http, total, p, size);
+            var caller = http.Caller();
+            return TypedResults.Ok(orders.Select(caller.Project).ToList());
+        }).OwnedBy(Owner.Customer);
     }
 }

@@ -55,21 +55,22 @@ public static class DistributorEndpoints
                 : TypedResults.Ok(response);
         }).RequireAuthorization(Roles.Ops);
 
-        group.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
+        // The distributors the caller may see (ops: all; a distributor: itself), by id, one page at a time.
+        group.MapGet("/", async Task<Results<Ok<List<DistributorResponse>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var caller = http.Caller();
             var snapshots = await grains.GetGrain<IDistributorDirectoryGrain>(0).GetSnapshotsAsync();
-            var visible = snapshots.Where(s => caller.CanSeeDistributor(s.Id)).Select(s => s.Id).ToList();
-            var profiles = await Task.WhenAll(visible.Select(id => grains.GetGrain<IDistributorGrain>(id).GetProfileAsync()));
+            var visible = snapshots.Select(s => s.Id).Where(id => caller.Owns(Owner.Distributor, id)).Order(StringComparer.Ordinal).ToList();
+            var profiles = await Task.WhenAll(Paging.Page(http, visible, page, pageSize).Select(id => grains.GetGrain<IDistributorGrain>(id).GetProfileAsync()));
             return TypedResults.Ok(profiles.OfType<DistributorProfile>().Select(DistributorResponse.From).ToList());
         });
 
-        group.MapGet("/{id}", async Task<Results<Ok<DistributorResponse>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        group.MapGet("/{id}", async Task<Results<Ok<DistributorResponse>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
         {
-            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see itself");
             var profile = await grains.GetGrain<IDistributorGrain>(id).GetProfileAsync();
             return profile is null ? Problems.NotFound($"distributor '{id}' does not exist") : TypedResults.Ok(DistributorResponse.From(profile));
-        });
+        }).OwnedBy(Owner.Distributor);
 
         group.MapPut("/{id}/inventory/{sku}", async Task<Results<Ok<InventoryItemResponse>, ProblemHttpResult>> (
             string id, string sku, StockRequest body, IGrainFactory grains) =>
@@ -86,32 +87,36 @@ public static class DistributorEndpoints
             };
         }).RequireAuthorization(Roles.Ops);
 
-        group.MapGet("/{id}/inventory", async Task<Results<Ok<List<InventoryItemResponse>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        // Stock per SKU, by SKU, one page at a time.
+        group.MapGet("/{id}/inventory", async Task<Results<Ok<List<InventoryItemResponse>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
+            HttpContext http, IGrainFactory grains) =>
         {
-            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see its own stock");
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var grain = grains.GetGrain<IDistributorGrain>(id);
             if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
-            return TypedResults.Ok((await grain.GetInventoryAsync()).Select(InventoryItemResponse.From).ToList());
-        });
+            var items = (await grain.GetInventoryAsync()).OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
+            return TypedResults.Ok(Paging.Page(http, items, page, pageSize).Select(InventoryItemResponse.From).ToList());
+        }).OwnedBy(Owner.Distributor);
 
         // Every stock movement, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers).
         group.MapGet("/{id}/ledger", async Task<Results<Ok<IReadOnlyList<LedgerMovement>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
             HttpContext http, IGrainFactory grains, IRoutingHistory history) =>
         {
-            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see its own ledger");
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             if (await grains.GetGrain<IDistributorGrain>(id).GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
             var found = await history.LedgerAsync(id, page ?? 1, pageSize ?? Paging.DefaultPageSize);
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
             return TypedResults.Ok(found.Items);
-        });
+        }).OwnedBy(Owner.Distributor);
 
-        group.MapGet("/{id}/reservations", async Task<Results<Ok<IReadOnlyList<Reservation>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+        // Open reservations (thousands at a busy distributor during a sale), one page at a time.
+        group.MapGet("/{id}/reservations", async Task<Results<Ok<List<Reservation>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
+            HttpContext http, IGrainFactory grains) =>
         {
-            if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see its own reservations");
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var grain = grains.GetGrain<IDistributorGrain>(id);
             if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
-            return TypedResults.Ok(await grain.GetReservationsAsync());
-        });
+            return TypedResults.Ok(Paging.Page(http, await grain.GetReservationsAsync(), page, pageSize));
+        }).OwnedBy(Owner.Distributor);
     }
 }

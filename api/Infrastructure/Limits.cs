@@ -3,12 +3,13 @@ namespace Routing.Api.Infrastructure;
 /// <summary>Input limits of the public API, in one place; request validation attributes refer to these.</summary>
 public static class Limits
 {
-    /// <summary>Ids: letters, digits, '.', '_', '-'; starts with a letter or digit.</summary>
-    public const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
+    /// <summary>Ids: letters, digits, '.', '_', '-'; starts with a letter or digit. Patterns end in <c>\z</c>, not <c>$</c>,
+    /// which would also match before a trailing newline.</summary>
+    public const string IdPattern = @"^[A-Za-z0-9][A-Za-z0-9._-]*\z";
     public const int MaxIdLength = 64;
     public const int MaxNameLength = 200;
     /// <summary>Region codes are 2–12 digits (China's administrative division codes: 42, 4201, 420106…).</summary>
-    public const string RegionPattern = "^[0-9]{2,12}$";
+    public const string RegionPattern = @"^[0-9]{2,12}\z";
     public const int MaxRegions = 200;
     public const int MaxListItems = 500;
     public const int MaxOrderQuantity = 100_000;
@@ -19,4 +20,5 @@ public static class Limits
     public const double MaxPrice = 10_000_000;
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxSubstitutes = 20;
+    public const int MaxReasonLength = 500;
 }

@@ -12,10 +12,10 @@ namespace Routing.Api.Live;
 
 /// <summary>Start a simulated flash sale: bounded in orders and in time.</summary>
 public sealed record FlashSaleRequest(
-    [property: StringLength(Limits.MaxIdLength)] string? CampaignId,
-    [property: Range(1, FlashSaleSimulator.MaxOrders)] int? Orders,
-    [property: Range(1, FlashSaleSimulator.MaxSeconds)] int? Seconds,
-    [property: Range(1, 20)] int? MaxQuantity);
+    [property: StringLength(Limits.MaxIdLength)] string? CampaignId = null,
+    [property: Range(1, FlashSaleSimulator.MaxOrders)] int? Orders = null,
+    [property: Range(1, FlashSaleSimulator.MaxSeconds)] int? Seconds = null,
+    [property: Range(1, 20)] int? MaxQuantity = null);
 
 /// <summary>Progress of a simulated flash sale.</summary>
 public sealed record FlashSaleStatus(string CampaignId, int Orders, int Seconds, bool Running, int Placed, int Allocated, int NotAllocated, int Refused, int Failed);

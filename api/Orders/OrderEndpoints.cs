@@ -17,17 +17,17 @@ public sealed record CampaignOrderRequest([property: Range(1, Limits.MaxOrderQua
 public sealed record OrderLineDto(
     [property: Required, StringLength(Limits.MaxIdLength)] string Sku,
     [property: Range(1, Limits.MaxOrderQuantity)] int Quantity,
-    [property: StringLength(Limits.MaxIdLength)] string? Group);
+    [property: StringLength(Limits.MaxIdLength)] string? Group = null);
 
 /// <summary>A regular order (订单下拉: a retailer or grower ordering outside a campaign), routed by the default policy.</summary>
 public sealed record OrderRequest(
     [property: Required, MinLength(1), MaxLength(Limits.MaxOrderLines), NoNullItems] IReadOnlyList<OrderLineDto> Lines);
 
 /// <summary>Route an order again, optionally accepting one of its suggested substitutes.</summary>
-public sealed record RerouteRequest([property: StringLength(Limits.MaxIdLength)] string? SubstituteSku);
+public sealed record RerouteRequest([property: StringLength(Limits.MaxIdLength)] string? SubstituteSku = null);
 
 /// <summary>Why an order is cancelled.</summary>
-public sealed record CancelRequest([property: StringLength(500)] string? Reason);
+public sealed record CancelRequest([property: StringLength(Limits.MaxReasonLength)] string? Reason = null);
 
 public static class OrderEndpoints
 {
@@ -39,14 +39,16 @@ public static class OrderEndpoints
                 [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, IGrainFactory grains) =>
                 PlaceAsync(http, grains, idempotencyKey, customerId => new PlaceOrder(customerId, campaignId, [new OrderLine("", body.Quantity)], idempotencyKey!)))
             .WithTags("Orders")
-            .RequireAuthorization(Roles.Customer);
+            .RequireAuthorization(Roles.Customer)
+            .LimitedAsPlacement();
 
         var group = app.MapGroup("/api/orders").WithTags("Orders");
 
         group.MapPost("/", (OrderRequest body, [FromHeader(Name = IdempotencyHeader)] string? idempotencyKey, HttpContext http, IGrainFactory grains) =>
                 PlaceAsync(http, grains, idempotencyKey, customerId =>
                     new PlaceOrder(customerId, null, body.Lines.Select(l => new OrderLine(l.Sku, l.Quantity, l.Group)).ToList(), idempotencyKey!)))
-            .RequireAuthorization(Roles.Customer);
+            .RequireAuthorization(Roles.Customer)
+            .LimitedAsPlacement();
 
         group.MapGet("/{id}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
             await VisibleOrderAsync(id, http, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"order '{id}' does not exist"));
@@ -62,31 +64,25 @@ public static class OrderEndpoints
             OrderStatus? statusFilter = null;
             if (status is not null)
             {
-                if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                if (!StrictJson.TryParseName<OrderStatus>(status, out var parsed))
                     return Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<OrderStatus>())}");
                 statusFilter = parsed;
             }
             if (from is not null && to is not null && from > to) return Problems.BadRequest("badRange", "from must not be after to");
             var search = new OrderSearch(campaignId, customerId, distributorId, statusFilter, from, to, page ?? 1, pageSize ?? Paging.DefaultPageSize);
-            search = caller.Role switch
-            {
-                Roles.Ops => search,
-                Roles.Customer => search with { CustomerId = caller.CustomerId },
-                Roles.Distributor => search with { DistributorId = caller.DistributorId },
-                _ => search with { CustomerId = "", DistributorId = "" },
-            };
+            search = caller.Scope(search);
             var found = await history.FindOrdersAsync(search);
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
-            return TypedResults.Ok(found.Items.Select(o => VisibleTo(caller, o)).ToList());
+            return TypedResults.Ok(found.Items.Select(caller.Project).ToList());
         });
 
         group.MapPost("/{id}/cancel", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, CancelRequest? body, HttpContext http, IGrainFactory grains) =>
         {
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
-            if (!caller.IsOps && !caller.CanSeeCustomer(order.CustomerId)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
+            if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
             if (!caller.IsOps && order.Status is OrderStatus.Confirmed) return Problems.Conflict("notAllowed", "a confirmed order can only be cancelled by operations");
-            return ToResult(await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
+            return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
         });
 
         // A customer accepts a suggested substitute; ops may also route a backordered or reviewed order again once stock is in.
@@ -94,8 +90,8 @@ public static class OrderEndpoints
         {
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
-            if (!caller.IsOps && !caller.CanSeeCustomer(order.CustomerId)) return Problems.Forbidden("only ops or the ordering customer may route an order again");
-            return ToResult(await grains.GetGrain<IOrderGrain>(id).RerouteAsync(body?.SubstituteSku));
+            if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may route an order again");
+            return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).RerouteAsync(body?.SubstituteSku));
         });
 
         MapFulfilment(group, "confirm", g => g.ConfirmAsync());
@@ -112,7 +108,7 @@ public static class OrderEndpoints
             // A distributor that can see the order has an allocation in it.
             if (!caller.IsOps && caller.Role != Roles.Distributor)
                 return Problems.Forbidden($"only ops or an allocated distributor may {step} an order");
-            return ToResult(await action(grains.GetGrain<IOrderGrain>(id)));
+            return ToResult(caller, await action(grains.GetGrain<IOrderGrain>(id)));
         });
 
     private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
@@ -120,6 +116,8 @@ public static class OrderEndpoints
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey))
             return Problems.BadRequest("idempotencyKeyRequired", $"the {IdempotencyHeader} header is required");
+        if (PlainText.HasControlCharacters(idempotencyKey))
+            return Problems.BadRequest("controlCharacters", $"the {IdempotencyHeader} header: {PlainText.ControlCharactersMessage}");
         if (idempotencyKey.Length > Limits.MaxIdempotencyKeyLength)
             return Problems.BadRequest("idempotencyKeyTooLong", $"the {IdempotencyHeader} header is at most {Limits.MaxIdempotencyKeyLength} characters");
 
@@ -129,9 +127,8 @@ public static class OrderEndpoints
         if (result.Outcome == PlaceOutcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return result.Outcome switch
         {
-            // The routing explanation (kilobytes for many candidates) is left out of the answer to every order of a flash
-            // sale; GET /api/orders/{id} has it.
-            PlaceOutcome.Created or PlaceOutcome.Replayed => TypedResults.Created($"/api/orders/{orderId}", result.Order! with { Explanation = null }),
+            // The answer is the customer's view: no routing explanation (it weighs the other distributors).
+            PlaceOutcome.Created or PlaceOutcome.Replayed => TypedResults.Created($"/api/orders/{orderId}", http.Caller().Project(result.Order!)),
             PlaceOutcome.IdempotencyConflict => Problems.Unprocessable("idempotencyKeyReused", result.Detail!),
             PlaceOutcome.CustomerNotFound => Problems.NotFound(result.Detail!),
             PlaceOutcome.CampaignNotFound => Problems.NotFound(result.Detail!),
@@ -143,31 +140,28 @@ public static class OrderEndpoints
         };
     }
 
-    /// <summary>A customer's orders, newest first.</summary>
-    public static async Task<List<OrderView>> CustomerOrdersAsync(IGrainFactory grains, string customerId)
+    /// <summary>One page of a customer's orders, newest first, and how many there are.</summary>
+    public static async Task<(List<OrderView> Orders, int Total)> CustomerOrdersAsync(IGrainFactory grains, string customerId, int page, int pageSize)
     {
         var ids = await grains.GetGrain<ICustomerGrain>(customerId).GetOrderIdsAsync();
-        var orders = await Task.WhenAll(ids.Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
-        return orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList();
+        // The customer keeps its orders in the order they were placed: the newest are at the end.
+        var newestFirst = ids.Reverse().ToList();
+        var orders = await Task.WhenAll(Paging.Slice(newestFirst, page, pageSize).Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
+        return (orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList(), newestFirst.Count);
     }
 
-    /// <summary>The order if it exists and the caller may see it; otherwise null, so its existence does not leak.
-    /// A distributor sees only its own allocations, and not the explanation (it ranks other distributors).</summary>
+    /// <summary>The order as the caller may see it (<see cref="Caller.Project"/>), if it exists and the caller may see it;
+    /// otherwise null, so its existence does not leak.</summary>
     private static async Task<OrderView?> VisibleOrderAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var caller = http.Caller();
-        if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is not { } order || !caller.CanSeeOrder(order)) return null;
-        return VisibleTo(caller, order);
+        if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is not { } order || !caller.CanSee(order)) return null;
+        return caller.Project(order);
     }
 
-    private static OrderView VisibleTo(Caller caller, OrderView order) =>
-        caller.Role == Roles.Distributor
-            ? order with { Allocations = order.Allocations.Where(a => a.DistributorId == caller.DistributorId).ToList(), Explanation = null }
-            : order;
-
-    private static Results<Ok<OrderView>, ProblemHttpResult> ToResult(TransitionResult result) => result.Outcome switch
+    private static Results<Ok<OrderView>, ProblemHttpResult> ToResult(Caller caller, TransitionResult result) => result.Outcome switch
     {
-        TransitionOutcome.Done => TypedResults.Ok(result.Order!),
+        TransitionOutcome.Done => TypedResults.Ok(caller.Project(result.Order!)),
         TransitionOutcome.NotFound => Problems.NotFound("order does not exist"),
         _ => Problems.Conflict("notAllowed", result.Detail!),
     };

@@ -16,14 +16,14 @@ public sealed record WeightsDto(
 
 /// <summary>A routing policy's settings; omitted fields take the defaults.</summary>
 public sealed record PolicyRequest(
-    bool? HomeFirst,
-    [property: Range(0.1, 20000.0)] double? MaxDistanceKm,
-    WeightsDto? Weights,
-    SplitPolicy? Split,
-    [property: Range(1, 20)] int? MaxSplits,
-    bool? SuggestSubstitutes,
-    bool? AutoSubstitute,
-    FallbackAction? Fallback);
+    bool? HomeFirst = null,
+    [property: Range(0.1, 20000.0)] double? MaxDistanceKm = null,
+    WeightsDto? Weights = null,
+    SplitPolicy? Split = null,
+    [property: Range(1, 20)] int? MaxSplits = null,
+    bool? SuggestSubstitutes = null,
+    bool? AutoSubstitute = null,
+    FallbackAction? Fallback = null);
 
 public static class PolicyEndpoints
 {
@@ -31,7 +31,13 @@ public static class PolicyEndpoints
     {
         var group = app.MapGroup("/api/policies").WithTags("Routing policies").RequireAuthorization(Roles.Ops);
 
-        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IRoutingPoliciesGrain>(0).ListAsync()));
+        // Policies by id, one page at a time.
+        group.MapGet("/", async Task<Results<Ok<List<RoutingPolicy>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
+            var policies = (await grains.GetGrain<IRoutingPoliciesGrain>(0).ListAsync()).OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+            return TypedResults.Ok(Paging.Page(http, policies, page, pageSize));
+        });
 
         group.MapGet("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             await grains.GetGrain<IRoutingPoliciesGrain>(0).GetAsync(id) is { } policy

@@ -11,9 +11,9 @@ namespace Routing.Api.Products;
 public sealed record ProductRequest(
     [property: Required, StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string Sku,
     [property: Required, StringLength(Limits.MaxNameLength, MinimumLength = 1)] string Name,
-    [property: StringLength(32)] string? Unit,
-    [property: StringLength(Limits.MaxNameLength)] string? Category,
-    [property: MaxLength(Limits.MaxSubstitutes), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Substitutes);
+    [property: StringLength(32)] string? Unit = null,
+    [property: StringLength(Limits.MaxNameLength)] string? Category = null,
+    [property: MaxLength(Limits.MaxSubstitutes), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Substitutes = null);
 
 public static class ProductEndpoints
 {
@@ -31,7 +31,13 @@ public static class ProductEndpoints
             return result == UpsertResult.Created ? TypedResults.Created($"/api/products/{body.Sku}", product) : TypedResults.Ok(product);
         }).RequireAuthorization(Roles.Ops);
 
-        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()));
+        // Products by SKU, one page at a time.
+        group.MapGet("/", async Task<Results<Ok<List<Product>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
+        {
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
+            var products = (await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()).OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
+            return TypedResults.Ok(Paging.Page(http, products, page, pageSize));
+        });
 
         group.MapGet("/{sku}", async Task<Results<Ok<Product>, ProblemHttpResult>> (string sku, IGrainFactory grains) =>
             await grains.GetGrain<IProductCatalogGrain>(0).GetAsync(sku) is { } product

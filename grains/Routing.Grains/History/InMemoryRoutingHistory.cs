@@ -43,13 +43,20 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory
             .OrderByDescending(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)
             .ToList();
         return Task.FromResult(new HistoryPage<OrderView>(
-            matches.Skip((s.Page - 1) * s.PageSize).Take(s.PageSize).ToList(), matches.Count, s.Page, s.PageSize));
+            PageOf(matches, s.Page, s.PageSize), matches.Count, s.Page, s.PageSize));
     }
 
     public Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize)
     {
         var rows = _ledger.Values.Where(m => m.DistributorId == distributorId).OrderByDescending(m => m.Seq).ToList();
         return Task.FromResult(new HistoryPage<LedgerMovement>(
-            rows.Skip((page - 1) * pageSize).Take(pageSize).ToList(), rows.Count, page, pageSize));
+            PageOf(rows, page, pageSize), rows.Count, page, pageSize));
+    }
+
+    /// <summary>A page far past the end (page × size beyond an int) is empty, as in PostgreSQL, never page 1.</summary>
+    private static List<T> PageOf<T>(List<T> rows, int page, int pageSize)
+    {
+        var offset = (long)(page - 1) * pageSize;
+        return offset >= rows.Count ? [] : rows.Skip((int)offset).Take(pageSize).ToList();
     }
 }

@@ -64,9 +64,13 @@ public sealed class AccessScopingTests(ApiFactory api)
         Assert.Equal(world.Sku, (string?)Assert.Single(own)!["sku"]);
         (await a.GetJsonAsync($"/api/distributors/{world.DistributorA}")).Expect(HttpStatusCode.OK);
 
-        (await a.GetJsonAsync($"/api/distributors/{world.DistributorB}/inventory")).ExpectProblem(HttpStatusCode.Forbidden);
-        (await a.GetJsonAsync($"/api/distributors/{world.DistributorB}/reservations")).ExpectProblem(HttpStatusCode.Forbidden);
-        (await a.GetJsonAsync($"/api/distributors/{world.DistributorB}")).ExpectProblem(HttpStatusCode.Forbidden);
+        // Another distributor's resources are answered exactly like ones that do not exist.
+        foreach (var path in new[] { "", "/inventory", "/reservations", "/ledger" })
+        {
+            var theirs = (await a.GetJsonAsync($"/api/distributors/{world.DistributorB}{path}")).ExpectProblem(HttpStatusCode.NotFound);
+            var none = (await world.Ops.GetJsonAsync($"/api/distributors/d-{world.Tag}-none{path}")).ExpectProblem(HttpStatusCode.NotFound);
+            Assert.Equal((string?)none["code"], (string?)theirs["code"]);
+        }
 
         var listed = (await a.GetJsonAsync("/api/distributors")).Expect(HttpStatusCode.OK).AsArray();
         Assert.Equal(world.DistributorA, (string?)Assert.Single(listed)!["id"]);
@@ -157,21 +161,16 @@ public sealed class AccessScopingTests(ApiFactory api)
         Assert.Equal(100, (int)(await world.StockAsync(world.DistributorA))["onHand"]!);
     }
 
-    public static TheoryData<string> NonCustomerCallers => new() { "ops", "distributor", "customer without customer_id" };
+    public static TheoryData<string> NonCustomerCallers => new() { "ops", "distributor" };
 
     [Theory]
     [MemberData(nameof(NonCustomerCallers))]
     public async Task Orders_are_placed_only_by_customer_tokens(string caller)
     {
         var world = await World.CreateAsync(api);
-        var token = caller switch
-        {
-            "ops" => api.OpsToken,
-            "distributor" => api.Token(Roles.Distributor, distributorId: world.DistributorA),
-            _ => api.Token(Roles.Customer),
-        };
+        var token = caller == "ops" ? api.OpsToken : api.Token(Roles.Distributor, distributorId: world.DistributorA);
 
-        var reply = await api.Client(token).PostJsonAsync($"/api/campaigns/{world.Campaign}/orders", new { quantity = 1, customerId = world.CustomerX },
+        var reply = await api.Client(token).PostJsonAsync($"/api/campaigns/{world.Campaign}/orders", new { quantity = 1 },
             Guid.NewGuid().ToString());
 
         reply.ExpectProblem(HttpStatusCode.Forbidden);
@@ -186,8 +185,14 @@ public sealed class AccessScopingTests(ApiFactory api)
         var world = await World.CreateAsync(api);
         var x = world.AsCustomer(world.CustomerX);
 
-        var placed = (await x.PostJsonAsync($"/api/campaigns/{world.Campaign}/orders",
-            new { quantity = 2, customerId = world.CustomerY, customer_id = world.CustomerY }, Guid.NewGuid().ToString())).Expect(HttpStatusCode.Created);
+        // A body that names a customer is refused outright (there is no such field), and places nothing.
+        var named = await x.PostJsonAsync($"/api/campaigns/{world.Campaign}/orders",
+            new { quantity = 2, customerId = world.CustomerY }, Guid.NewGuid().ToString());
+        Assert.Equal("invalidJson", (string?)named.ExpectProblem(HttpStatusCode.BadRequest)["code"]);
+        Assert.Equal(0, await world.ReservedAsync());
+
+        var placed = (await x.PostJsonAsync($"/api/campaigns/{world.Campaign}/orders", new { quantity = 2 }, Guid.NewGuid().ToString()))
+            .Expect(HttpStatusCode.Created);
 
         Assert.Equal(world.CustomerX, (string?)placed["customerId"]);
         Assert.Equal(world.DistributorA, (string?)placed["allocations"]![0]!["distributorId"]); // X's home, not Y's
@@ -227,10 +232,107 @@ public sealed class AccessScopingTests(ApiFactory api)
         Assert.Equal(0, (int)(await world.CampaignAsync())["sold"]!);
     }
 
+    public static TheoryData<string> ScopelessTokens => new(ScopelessToken.Kinds.Keys);
+
+    /// <summary>A token whose scope is unclear is refused at sign-in, on every endpoint, so no endpoint can fail open.</summary>
+    [Theory]
+    [MemberData(nameof(ScopelessTokens))]
+    public async Task A_token_without_one_known_role_and_its_id_is_refused_everywhere(string kind)
+    {
+        var world = await World.CreateAsync(api);
+        (await world.OrderAsync(world.CustomerX, 1)).Expect(HttpStatusCode.Created);
+        var client = api.Client(ScopelessToken.Kinds[kind](world));
+
+        foreach (var path in new[] { "/api/orders", "/api/alerts", "/api/campaigns", "/api/products", $"/api/customers/{world.CustomerX}/orders" })
+            (await client.GetJsonAsync(path)).ExpectProblem(HttpStatusCode.Unauthorized);
+        (await client.PostJsonAsync($"/api/campaigns/{world.Campaign}/orders", new { quantity = 1 }, Guid.NewGuid().ToString()))
+            .ExpectProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(1, await world.ReservedAsync());
+    }
+
+    [Fact]
+    public async Task A_token_living_exactly_as_long_as_allowed_is_accepted()
+    {
+        var token = ScopelessToken.Mint([new Claim(Roles.RoleClaim, Roles.Ops)], TokenRules.DefaultMaxLifetime);
+        (await api.Client(token).GetJsonAsync("/api/campaigns")).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_customer_sees_its_outcome_and_chosen_distributor_but_not_other_distributors_stock()
+    {
+        var world = await World.CreateAsync(api, stockA: 5, stockB: 7);
+        var x = world.AsCustomer(world.CustomerX);
+        var allocated = (string)(await world.OrderAsync(world.CustomerX, 3)).Expect(HttpStatusCode.Created)["orderId"]!;
+        var rejected = (await x.PostJsonAsync("/api/orders", new { lines = new[] { new { sku = world.Sku, quantity = 40 } } }, Guid.NewGuid().ToString()))
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal("Rejected", (string?)rejected["status"]);
+
+        // Ops see the whole explanation, with every candidate's stock.
+        var opsView = (await world.Ops.GetJsonAsync($"/api/orders/{rejected["orderId"]}")).Expect(HttpStatusCode.OK);
+        Assert.NotNull(opsView["explanation"]);
+        Assert.Contains(world.DistributorB, (string)opsView["reason"]!);
+
+        // The customer sees its outcome and who serves it, nothing of how the other distributors fared.
+        foreach (var view in new[]
+                 {
+                     rejected,
+                     (await x.GetJsonAsync($"/api/orders/{rejected["orderId"]}")).Expect(HttpStatusCode.OK),
+                     (await x.GetJsonAsync($"/api/orders/{allocated}")).Expect(HttpStatusCode.OK),
+                     (await x.GetJsonAsync($"/api/customers/{world.CustomerX}/orders")).Expect(HttpStatusCode.OK).AsArray()[0]!,
+                     (await x.GetJsonAsync("/api/orders")).Expect(HttpStatusCode.OK).AsArray()[0]!,
+                 })
+        {
+            Assert.Null(view["explanation"]);
+            var reason = (string?)view["reason"] ?? "";
+            Assert.DoesNotContain(world.DistributorA, reason);
+            Assert.DoesNotContain(world.DistributorB, reason);
+            Assert.DoesNotMatch("[0-9]", reason);
+        }
+        var mine = (await x.GetJsonAsync($"/api/orders/{allocated}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(world.DistributorA, (string?)mine["allocations"]![0]!["distributorId"]);
+    }
+
     private static async Task<long> LowStockAlertAsync(World world, string distributorId)
     {
         var alerts = (await world.Ops.GetJsonAsync($"/api/alerts?distributorId={distributorId}&openOnly=true")).Expect(HttpStatusCode.OK).AsArray();
         return (long)alerts.Single(x => (string?)x!["kind"] == "LowStock" && (string?)x["sku"] == world.Sku)!["id"]!;
+    }
+
+    /// <summary>Validly signed tokens whose scope is unclear: each must be refused, though its signature is good.</summary>
+    private static class ScopelessToken
+    {
+        public static readonly Dictionary<string, Func<World, string>> Kinds = new()
+        {
+            ["a customer without customer_id"] = _ => Mint([new Claim(Roles.RoleClaim, Roles.Customer)]),
+            ["a distributor without distributor_id"] = _ => Mint([new Claim(Roles.RoleClaim, Roles.Distributor)]),
+            ["a customer with an empty customer_id"] = _ => Mint([new Claim(Roles.RoleClaim, Roles.Customer), new Claim(Roles.CustomerIdClaim, "")]),
+            ["a customer with two customer_ids"] = w => Mint([new Claim(Roles.RoleClaim, Roles.Customer),
+                new Claim(Roles.CustomerIdClaim, w.CustomerX), new Claim(Roles.CustomerIdClaim, w.CustomerY)]),
+            ["roles as an array [customer, ops]"] = w => Mint([new Claim(Roles.RoleClaim, Roles.Customer), new Claim(Roles.RoleClaim, Roles.Ops),
+                new Claim(Roles.CustomerIdClaim, w.CustomerX)]),
+            ["no role"] = w => Mint([new Claim(Roles.CustomerIdClaim, w.CustomerX)]),
+            ["an unknown role"] = _ => Mint([new Claim(Roles.RoleClaim, "admin")]),
+            ["a role in another case"] = _ => Mint([new Claim(Roles.RoleClaim, "OPS")]),
+            ["an ops token living 100 years"] = _ => Mint([new Claim(Roles.RoleClaim, Roles.Ops)], TimeSpan.FromDays(36500)),
+            ["an ops token living a day and a minute"] = _ => Mint([new Claim(Roles.RoleClaim, Roles.Ops)], TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1)),
+        };
+
+        /// <summary>Signed with the host's key, issued now (to the second, as JWT times are) and living <paramref name="lifetime"/>.</summary>
+        public static string Mint(IEnumerable<Claim> claims, TimeSpan? lifetime = null)
+        {
+            var now = DateTime.UtcNow;
+            now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+            return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+            {
+                Issuer = Roles.Issuer,
+                Audience = Roles.Audience,
+                Subject = new ClaimsIdentity([new Claim("sub", "someone"), .. claims]),
+                IssuedAt = now,
+                NotBefore = now,
+                Expires = now + (lifetime ?? TimeSpan.FromHours(1)),
+                SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(ApiFactory.SigningKey)), SecurityAlgorithms.HmacSha256),
+            });
+        }
     }
 
     /// <summary>Tokens that must not get in, each wrong in one way only.</summary>

@@ -9,8 +9,10 @@ using Routing.Api.Auth;
 namespace Routing.Tests.Api;
 
 /// <summary>The real API host (with its in-process Orleans silo), shared by every API test class.
-/// No demo data, a test signing key, and Orleans ports picked free at start so it never meets another cluster.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+/// No demo data, a test signing key, and Orleans ports picked free at start so it never meets another cluster. The rate
+/// limits are the defaults (the tests live with what a real sale lives with), except failed sign-ins: the bad-token tests
+/// all come from one address.</summary>
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string SigningKey = "routing-api-tests-signing-key-0123456789-abcdef";
 
@@ -33,7 +35,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Orleans:ClusterId", $"api-tests-{Guid.NewGuid():N}");
         builder.UseSetting("Orleans:ServiceId", "routing-api-tests");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("RateLimits:FailedSignInsPerMinute", "100000");
+        foreach (var (name, value) in Settings) builder.UseSetting(name, value);
     }
+
+    /// <summary>Settings of a host made for one kind of test, over the ones above.</summary>
+    protected virtual IEnumerable<(string Name, string Value)> Settings => [];
 
     public string Token(string role, string? distributorId = null, string? customerId = null) =>
         TokenIssuer.Issue(TokenSettings, role, distributorId, customerId);
