@@ -39,6 +39,11 @@ public sealed class TargetContext(string repoRoot, string configuration, string 
             dll, "--Urls", $"http://127.0.0.1:{port}", "--Demo:Seed", "false", "--Auth:SigningKey", SigningKey,
             "--Orleans:SiloPort", FreeTcpPort().ToString(), "--Orleans:GatewayPort", FreeTcpPort().ToString(),
             "--Orleans:ClusterId", $"bench-{port}", "--Logging:LogLevel:Default", "Warning",
+            // The benchmark measures the engine, not its door: limits far above any load the driver can make (the limiters
+            // still run, so their cost is measured).
+            "--RateLimits:CustomerBurst", "1000000", "--RateLimits:CustomerPerSecond", "1000000",
+            "--RateLimits:CampaignBurst", "1000000", "--RateLimits:CampaignPerSecond", "1000000",
+            "--RateLimits:ConcurrentPlacements", "1000000",
         ];
         args.AddRange(settings.Select(s => pg is null ? s : s.Replace("{pg}", pg.ConnectionString())));
         return await StartProcessAsync("engine", port, args, Path.Combine(RepoRoot, "api"), pg);
