@@ -59,6 +59,20 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return json as T;
 }
 
+/** The largest page the API serves (pageSize 1…500). */
+const MAX_PAGE = 500;
+
+/** Every item of a paged list: pages of the largest size until one comes back short. */
+export async function requestAll<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
+  const all: T[] = [];
+  const sep = path.includes('?') ? '&' : '?';
+  for (let page = 1; ; page++) {
+    const items = await request<T[]>(`${path}${sep}page=${page}&pageSize=${MAX_PAGE}`, options);
+    all.push(...items);
+    if (items.length < MAX_PAGE) return all;
+  }
+}
+
 function toError(response: Response, json: unknown, text: string): ApiError {
   if (json && typeof json === 'object') {
     const p = json as Record<string, unknown>;
@@ -80,14 +94,15 @@ function toError(response: Response, json: unknown, text: string): ApiError {
 const enc = encodeURIComponent;
 
 export const api = {
-  campaigns: () => request<Campaign[]>('/api/campaigns'),
-  distributors: () => request<Distributor[]>('/api/distributors'),
+  campaigns: () => requestAll<Campaign>('/api/campaigns'),
+  distributors: () => requestAll<Distributor>('/api/distributors'),
   distributor: (id: string, token?: string) => request<Distributor>(`/api/distributors/${enc(id)}`, { token }),
-  inventory: (id: string) => request<InventoryItem[]>(`/api/distributors/${enc(id)}/inventory`),
-  alerts: (openOnly: boolean, limit = 200) => request<Alert[]>(`/api/alerts?openOnly=${openOnly}&limit=${limit}`),
+  inventory: (id: string) => requestAll<InventoryItem>(`/api/distributors/${enc(id)}/inventory`),
+  /** The newest alerts, one page (the log keeps 5,000). */
+  alerts: (openOnly: boolean, pageSize = 200) => request<Alert[]>(`/api/alerts?openOnly=${openOnly}&pageSize=${pageSize}`),
   acknowledge: (id: number) => request<Alert>(`/api/alerts/${id}/acknowledge`, { method: 'POST' }),
   order: (id: string) => request<OrderView>(`/api/orders/${enc(id)}`),
-  policies: () => request<RoutingPolicy[]>('/api/policies'),
+  policies: () => requestAll<RoutingPolicy>('/api/policies'),
   savePolicy: (id: string, body: PolicyRequest) => request<RoutingPolicy>(`/api/policies/${enc(id)}`, { method: 'PUT', body }),
   startFlashSale: () => request<FlashSaleStatus>('/api/simulations/flash-sale', { method: 'POST', body: {} }),
   flashSale: () => request<FlashSaleStatus>('/api/simulations/flash-sale'),
