@@ -16,8 +16,10 @@ public static class DevTokenEndpoint
         app.MapGet("/api/dev/tokens", Results<Ok<TokenResponse>, ProblemHttpResult> (string role, string? distributorId, string? customerId, IConfiguration configuration) =>
         {
             if (role is not (Roles.Ops or Roles.Distributor or Roles.Customer)) return Problems.BadRequest("invalidRole", "role is ops, distributor or customer");
-            if (role == Roles.Distributor && string.IsNullOrEmpty(distributorId)) return Problems.BadRequest("distributorIdRequired", "a distributor token needs distributorId");
-            if (role == Roles.Customer && string.IsNullOrEmpty(customerId)) return Problems.BadRequest("customerIdRequired", "a customer token needs customerId");
+            if (role == Roles.Distributor && (distributorId is null || !TokenRules.IsId(distributorId)))
+                return Problems.BadRequest("distributorIdRequired", "a distributor token needs a distributorId (letters, digits, '.', '_', '-')");
+            if (role == Roles.Customer && (customerId is null || !TokenRules.IsId(customerId)))
+                return Problems.BadRequest("customerIdRequired", "a customer token needs a customerId (letters, digits, '.', '_', '-')");
             return TypedResults.Ok(new TokenResponse(TokenIssuer.Issue(configuration, role,
                 role == Roles.Distributor ? distributorId : null, role == Roles.Customer ? customerId : null, lifetime: TimeSpan.FromHours(8))));
         }).AllowAnonymous().WithTags("Development");

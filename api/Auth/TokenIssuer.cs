@@ -21,10 +21,14 @@ public static class TokenIssuer
             Subject = new ClaimsIdentity(claims),
             IssuedAt = now,
             NotBefore = now,
-            Expires = now + (lifetime ?? TimeSpan.FromHours(12)),
+            Expires = now + (lifetime ?? DefaultLifetime(configuration)),
             SigningCredentials = new SigningCredentials(JwtSetup.SigningKey(configuration), SecurityAlgorithms.HmacSha256),
         });
     }
+
+    /// <summary>12 hours, or the longest a token may live when that is shorter.</summary>
+    public static TimeSpan DefaultLifetime(IConfiguration configuration) =>
+        TimeSpan.FromHours(12) < TokenRules.MaxLifetime(configuration) ? TimeSpan.FromHours(12) : TokenRules.MaxLifetime(configuration);
 
     /// <summary><c>token --role ops|distributor|customer [--distributor ID] [--customer ID] [--sub NAME] [--hours N]</c>;
     /// prints the token. Returns the process exit code.</summary>
@@ -44,10 +48,10 @@ public static class TokenIssuer
             error.WriteLine(usage);
             return 2;
         }
-        if (role == Roles.Distributor && distributor is null) { error.WriteLine("a distributor token needs --distributor ID"); return 2; }
-        if (role == Roles.Customer && customer is null) { error.WriteLine("a customer token needs --customer ID"); return 2; }
+        if (role == Roles.Distributor && (distributor is null || !TokenRules.IsId(distributor))) { error.WriteLine("a distributor token needs --distributor ID"); return 2; }
+        if (role == Roles.Customer && (customer is null || !TokenRules.IsId(customer))) { error.WriteLine("a customer token needs --customer ID"); return 2; }
         var max = TokenRules.MaxLifetime(configuration);
-        var lifetime = TimeSpan.FromHours(12) < max ? TimeSpan.FromHours(12) : max;
+        var lifetime = DefaultLifetime(configuration);
         if (Option("--hours") is { } hoursText)
         {
             if (!double.TryParse(hoursText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours)

@@ -54,6 +54,7 @@ public static class TokenRules
         return null;
     }
 
-    private static bool IsId(string value) =>
+    /// <summary>An id a token may carry: what the API accepts as a distributor or customer id.</summary>
+    public static bool IsId(string value) =>
         value.Length is > 0 and <= Limits.MaxIdLength && Regex.IsMatch(value, Limits.IdPattern);
 }
