@@ -21,7 +21,7 @@ public static class DevTokenEndpoint
             if (role == Roles.Customer && (customerId is null || !TokenRules.IsId(customerId)))
                 return Problems.BadRequest("customerIdRequired", "a customer token needs a customerId (letters, digits, '.', '_', '-')");
             return TypedResults.Ok(new TokenResponse(TokenIssuer.Issue(configuration, role,
-                role == Roles.Distributor ? distributorId : null, role == Roles.Customer ? customerId : null, lifetime: TimeSpan.FromHours(8))));
+                role == Roles.Distributor ? distributorId : null, role == Roles.Customer ? customerId : null, lifetime: TokenIssuer.DefaultLifetime(configuration))));
         }).AllowAnonymous().WithTags("Development");
     }
 }
