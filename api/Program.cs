@@ -15,14 +15,15 @@ using Routing.Silo.Postgres;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
+DefaultEnvironment.Apply();
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
-
-// `dotnet run --project api -- token --role ops` mints a token and exits.
-if (args.Length > 0 && args[0] == "token")
-    return TokenIssuer.RunCommand(args, builder.Configuration, Console.Out, Console.Error);
 
 try
 {
+    // `dotnet run --project api -- token --role ops` mints a token and exits.
+    if (args.Length > 0 && args[0] == "token")
+        return TokenIssuer.RunCommand(args, builder.Configuration, Console.Out, Console.Error);
+
     // `dotnet run --project api -- migrate` applies the PostgreSQL schema migrations and exits.
     if (args.Contains("migrate")) return await MigrateCommand.RunAsync(builder.Configuration, Console.Out);
 
@@ -50,6 +51,7 @@ try
     builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+    builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false); // it only tells an attacker what runs here
     builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
     builder.Services.AddHostedService<LiveEventsBridge>();
     builder.Services.AddSingleton<FlashSaleSimulator>();
@@ -61,6 +63,7 @@ try
 
     var app = builder.Build();
 
+    app.UseSecurityHeaders();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOpsConsole();
