@@ -15,14 +15,15 @@ using Routing.Silo.Postgres;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
+DefaultEnvironment.Apply();
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
-
-// `dotnet run --project api -- token --role ops` mints a token and exits.
-if (args.Length > 0 && args[0] == "token")
-    return TokenIssuer.RunCommand(args, builder.Configuration, Console.Out, Console.Error);
 
 try
 {
+    // `dotnet run --project api -- token --role ops` mints a token and exits.
+    if (args.Length > 0 && args[0] == "token")
+        return TokenIssuer.RunCommand(args, builder.Configuration, Console.Out, Console.Error);
+
     // `dotnet run --project api -- migrate` applies the PostgreSQL schema migrations and exits.
     if (args.Contains("migrate")) return await MigrateCommand.RunAsync(builder.Configuration, Console.Out);
 
@@ -50,7 +51,11 @@ try
     builder.Services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
     builder.Services.AddRoutingRateLimits(builder.Configuration);
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-    builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+    builder.WebHost.ConfigureKestrel(k =>
+    {
+        k.Limits.MaxRequestBodySize = 1024 * 1024;
+        k.AddServerHeader = false; // it only tells an attacker what runs here
+    });
     builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false)));
     builder.Services.AddHostedService<LiveEventsBridge>();
     builder.Services.AddSingleton<FlashSaleSimulator>();
@@ -62,6 +67,7 @@ try
 
     var app = builder.Build();
 
+    app.UseSecurityHeaders();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UseOpsConsole();

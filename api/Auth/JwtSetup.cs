@@ -9,14 +9,17 @@ public static class JwtSetup
 {
     public const string SigningKeySetting = "Auth:SigningKey";
 
+    /// <summary>The key tokens are signed and checked with. Only Development has one by default (a known key in
+    /// appsettings.Development.json); elsewhere a missing or short key stops the host with one line.</summary>
     public static SymmetricSecurityKey SigningKey(IConfiguration configuration)
     {
         var key = configuration[SigningKeySetting];
         if (string.IsNullOrWhiteSpace(key))
-            throw new InvalidOperationException(
-                $"{SigningKeySetting} is not set. Set it in configuration or as the environment variable Auth__SigningKey (at least 32 characters).");
+            throw new Routing.Silo.RoutingStartupException(
+                $"{SigningKeySetting} is not set; set it (environment variable Auth__SigningKey) to a secret of at least 32 bytes");
         if (Encoding.UTF8.GetByteCount(key) < 32)
-            throw new InvalidOperationException($"{SigningKeySetting} must be at least 32 bytes long for HS256.");
+            throw new Routing.Silo.RoutingStartupException(
+                $"{SigningKeySetting} is {Encoding.UTF8.GetByteCount(key)} bytes long; HS256 needs a secret of at least 32 bytes");
         return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
     }
 

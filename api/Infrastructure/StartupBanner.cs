@@ -4,8 +4,10 @@ using Routing.Api.Auth;
 
 namespace Routing.Api.Infrastructure;
 
-/// <summary>Prints where the app listens and a ready ops token, so a newcomer can start at once.</summary>
-public sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration) : IHostedService
+/// <summary>Prints where the app listens and, in Development only, a ready ops token, so a newcomer can start at once.
+/// Outside Development nothing secret goes to the log: tokens come from the <c>token</c> verb.</summary>
+public sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer server, IConfiguration configuration, IHostEnvironment environment)
+    : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -14,6 +16,11 @@ public sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer ser
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             if (addresses.Count == 0) return; // the in-memory test server has no address to show
             var url = addresses.First();
+            if (!environment.IsDevelopment())
+            {
+                Console.WriteLine($"Routing is running at {url} ({environment.EnvironmentName})");
+                return;
+            }
             Console.WriteLine($"""
 
                 Routing is running at {url}

@@ -13,7 +13,8 @@ namespace Routing.Silo.Postgres;
 /// as one transaction per write. Reads on activation are batched the same way.
 /// The version column is the optimistic-concurrency token (the grain state's ETag): a write names the version it read
 /// (none for a first write) and changes nothing if the row has moved on, and that write alone fails with
-/// <see cref="InconsistentStateException"/>; the rest of its batch is unaffected.</summary>
+/// <see cref="InconsistentStateException"/>; the rest of its batch is unaffected. A write or read the database refuses
+/// for its data (a grain key with a NUL character) fails alone too: <see cref="BatchQueue{T}"/> splits its batch.</summary>
 public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 {
     /// <summary>Most writes (or reads) one round trip carries.</summary>
@@ -90,13 +91,16 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     private async Task WriteBatchAsync(List<PendingWrite> batch)
     {
         // A grain never has two writes of one state in flight; if it did, the later one is a conflict, not a lost update.
+        // A write answered so already is skipped when its batch runs again in halves (see BatchQueue).
         var seen = new HashSet<(string, string)>();
         var unique = new List<PendingWrite>(batch.Count);
         foreach (var write in batch)
         {
+            if (write.Done.Task.IsCompleted) continue;
             if (seen.Add((write.GrainId, write.StateName))) unique.Add(write);
             else write.Done.TrySetResult(null);
         }
+        if (unique.Count == 0) return;
         var updates = unique.Where(w => w.Expected is not null).ToList();
         var inserts = unique.Where(w => w.Expected is null).ToList();
         await using var command = _db.CreateBatch();
@@ -131,7 +135,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
             command.BatchCommands.Add(insert);
         }
 
-        // A multi-statement batch is one implicit transaction: all of it commits, or none and every caller fails.
+        // A multi-statement batch is one implicit transaction: all of it commits, or none (and the queue splits it, or
+        // fails every caller).
         var versions = new Dictionary<(string, string), int>();
         await using (var reader = await command.ExecuteReaderAsync())
         {

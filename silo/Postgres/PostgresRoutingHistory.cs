@@ -11,7 +11,9 @@ namespace Routing.Silo.Postgres;
 /// <summary>History in PostgreSQL, written with Npgsql. Writes from every grain of this process queue up and go out
 /// together (group commit): one round trip carries every order row and ledger movement that arrived meanwhile, so a
 /// flash sale costs the database a few statements per batch, not one per order. Rows are upserted by natural key
-/// (order id with a growing revision; distributor and movement number), so retries never double them.</summary>
+/// (order id with a growing revision; distributor and movement number), so retries never double them. A write PostgreSQL
+/// refuses for its data (a NUL character in an order's text or a movement's) fails alone: <see cref="BatchQueue{T}"/>
+/// splits its batch, and every other write of it commits.</summary>
 public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 {
     /// <summary>Most writes one round trip carries.</summary>
@@ -31,7 +33,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         _db = db;
         _logger = logger;
         // One batch at a time: two batches never contend for the same rows.
-        _queue = new BatchQueue<Write>(lanes: 1, MaxBatch, WriteBatchAsync, (batch, _) => Complete(batch, written: false));
+        _queue = new BatchQueue<Write>(lanes: 1, MaxBatch, WriteBatchAsync, Fail);
     }
 
     public async Task SaveOrderAsync(OrderView order, int revision)
@@ -146,33 +148,35 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         await _queue.CloseAsync(); // what was queued is written before the process ends
     }
 
-    private async Task WriteBatchAsync(List<Write> batch) => Complete(batch, await WriteWithRetriesAsync(batch));
-
-    private static void Complete(List<Write> batch, bool written)
-    {
-        foreach (var write in batch) write.Done.TrySetResult(written);
-    }
-
-    private async Task<bool> WriteWithRetriesAsync(List<Write> batch)
+    /// <summary>Writes a batch, retrying what may be transient (the connection, the server). A batch refused for its data
+    /// is not retried: it goes back to the queue at once, which splits it so only the bad writes fail.</summary>
+    private async Task WriteBatchAsync(List<Write> batch)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 await WriteAsync(batch);
-                return true;
+                Complete(batch, written: true);
+                return;
             }
-            catch (Exception e) when (attempt < RetryDelays.Length)
+            catch (Exception e) when (attempt < RetryDelays.Length && !BatchQueue.IsRefusedForData(e))
             {
                 _logger.LogWarning(e, "Writing {Count} history rows failed (attempt {Attempt}); retrying", batch.Count, attempt + 1);
                 await Task.Delay(RetryDelays[attempt]);
             }
-            catch (Exception e)
-            {
-                _logger.LogError(e, "Writing {Count} history rows failed; giving up on this batch (callers keep or retry them)", batch.Count);
-                return false;
-            }
         }
+    }
+
+    private void Fail(List<Write> batch, Exception e)
+    {
+        _logger.LogError(e, "Writing {Count} history rows failed; giving up on them (callers keep or retry them)", batch.Count);
+        Complete(batch, written: false);
+    }
+
+    private static void Complete(List<Write> batch, bool written)
+    {
+        foreach (var write in batch) write.Done.TrySetResult(written);
     }
 
     private async Task WriteAsync(List<Write> batch)
