@@ -7,6 +7,7 @@ using Routing.Api.Demo;
 using Routing.Api.Distributors;
 using Routing.Api.Infrastructure;
 using Routing.Api.Live;
+using Routing.Api.OpenApi;
 using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
@@ -45,7 +46,7 @@ try
     builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
     builder.Services.AddExceptionHandler<StorageExceptionHandler>();
     builder.Services.AddValidation();
-    builder.Services.AddOpenApi();
+    builder.Services.AddRoutingOpenApi();
     builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
     builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -67,7 +68,7 @@ try
     app.UseAuthentication();
     app.UseAuthorization();
 
-    app.MapOpenApi().AllowAnonymous();
+    app.MapRoutingOpenApi();
     app.MapHealthChecks("/health").AllowAnonymous();
     // Prometheus scrapes with an ops token (scrape config `authorization: { credentials: <token> }`).
     app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Roles.Ops);

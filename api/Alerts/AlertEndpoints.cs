@@ -20,7 +20,8 @@ public static class AlertEndpoints
             else if (!caller.IsOps) return Problems.Forbidden("alerts are for operations staff and distributors");
             if (limit is < 1 or > 1000) return Problems.BadRequest("invalidLimit", "limit is between 1 and 1000");
             return TypedResults.Ok(await grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(distributorId, openOnly ?? false, limit ?? 200)));
-        });
+        })
+            .WithName("listAlerts").WithSummary("List alerts, newest first").ProducesProblemCodes(400, "invalidLimit", "badRequest").ProducesProblem(403);
 
         group.MapPost("/{id:long}/acknowledge", async Task<Results<Ok<Alert>, ProblemHttpResult>> (long id, HttpContext http, IGrainFactory grains) =>
         {
@@ -31,6 +32,7 @@ public static class AlertEndpoints
             if (alert is null || !(caller.IsOps || (alert.DistributorId is { } d && caller.CanSeeDistributor(d))))
                 return Problems.NotFound($"alert {id} does not exist");
             return TypedResults.Ok((await log.AcknowledgeAsync(id, caller.Subject))!);
-        });
+        })
+            .WithName("acknowledgeAlert").WithSummary("Acknowledge an alert").ProducesProblem(404);
     }
 }

@@ -20,6 +20,8 @@ public static class DevTokenEndpoint
             if (role == Roles.Customer && string.IsNullOrEmpty(customerId)) return Problems.BadRequest("customerIdRequired", "a customer token needs customerId");
             return TypedResults.Ok(new TokenResponse(TokenIssuer.Issue(configuration, role,
                 role == Roles.Distributor ? distributorId : null, role == Roles.Customer ? customerId : null, lifetime: TimeSpan.FromHours(8))));
-        }).AllowAnonymous().WithTags("Development");
+        }).AllowAnonymous().WithTags("Development")
+            // Not part of the contract: it exists only in Development, so a client generated from the document must not see it.
+            .ExcludeFromDescription();
     }
 }

@@ -39,7 +39,9 @@ public static class CustomerEndpoints
             var result = await grains.GetGrain<ICustomerGrain>(body.Id).UpsertAsync(profile);
             var response = CustomerResponse.From(profile);
             return result == UpsertResult.Created ? TypedResults.Created($"/api/customers/{body.Id}", response) : TypedResults.Ok(response);
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("upsertCustomer").WithSummary("Create or update a customer").ProducesValidationProblem()
+            .ProducesProblemCodes(422, "unknownDistributor");
 
         group.MapGet("/{id}", async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -47,13 +49,15 @@ public static class CustomerEndpoints
             return await grains.GetGrain<ICustomerGrain>(id).GetAsync() is { } profile
                 ? TypedResults.Ok(CustomerResponse.From(profile))
                 : Problems.NotFound($"customer '{id}' does not exist");
-        });
+        })
+            .WithName("getCustomer").WithSummary("Get a customer").ProducesProblem(404);
 
         group.MapGet("/{id}/orders", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
         {
             if (!http.Caller().CanSeeCustomer(id)) return Problems.NotFound($"customer '{id}' does not exist");
             if (await grains.GetGrain<ICustomerGrain>(id).GetAsync() is null) return Problems.NotFound($"customer '{id}' does not exist");
             return TypedResults.Ok(await OrderEndpoints.CustomerOrdersAsync(grains, id));
-        });
+        })
+            .WithName("listCustomerOrders").WithSummary("List a customer's orders, newest first").ProducesProblem(404);
     }
 }

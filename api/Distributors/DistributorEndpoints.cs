@@ -53,7 +53,8 @@ public static class DistributorEndpoints
             return result == UpsertResult.Created
                 ? TypedResults.Created($"/api/distributors/{body.Id}", response)
                 : TypedResults.Ok(response);
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("upsertDistributor").WithSummary("Create or update a distributor").ProducesValidationProblem();
 
         group.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
         {
@@ -62,14 +63,16 @@ public static class DistributorEndpoints
             var visible = snapshots.Where(s => caller.CanSeeDistributor(s.Id)).Select(s => s.Id).ToList();
             var profiles = await Task.WhenAll(visible.Select(id => grains.GetGrain<IDistributorGrain>(id).GetProfileAsync()));
             return TypedResults.Ok(profiles.OfType<DistributorProfile>().Select(DistributorResponse.From).ToList());
-        });
+        })
+            .WithName("listDistributors").WithSummary("List the distributors the caller may see");
 
         group.MapGet("/{id}", async Task<Results<Ok<DistributorResponse>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
         {
             if (!http.Caller().CanSeeDistributor(id)) return Problems.Forbidden("a distributor may only see itself");
             var profile = await grains.GetGrain<IDistributorGrain>(id).GetProfileAsync();
             return profile is null ? Problems.NotFound($"distributor '{id}' does not exist") : TypedResults.Ok(DistributorResponse.From(profile));
-        });
+        })
+            .WithName("getDistributor").WithSummary("Get a distributor's profile").ProducesProblem(403).ProducesProblem(404);
 
         group.MapPut("/{id}/inventory/{sku}", async Task<Results<Ok<InventoryItemResponse>, ProblemHttpResult>> (
             string id, string sku, StockRequest body, IGrainFactory grains) =>
@@ -84,7 +87,9 @@ public static class DistributorEndpoints
                 _ => Problems.Conflict("belowReserved",
                     $"on hand cannot be set to {body.OnHand}: {result.Item!.Reserved} units are reserved for open orders"),
             };
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("setStock").WithSummary("Set a SKU's units on hand and low-stock threshold at a distributor")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblemCodes(409, "belowReserved");
 
         group.MapGet("/{id}/inventory", async Task<Results<Ok<List<InventoryItemResponse>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -92,7 +97,8 @@ public static class DistributorEndpoints
             var grain = grains.GetGrain<IDistributorGrain>(id);
             if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
             return TypedResults.Ok((await grain.GetInventoryAsync()).Select(InventoryItemResponse.From).ToList());
-        });
+        })
+            .WithName("listInventory").WithSummary("List a distributor's stock per SKU").ProducesProblem(403).ProducesProblem(404);
 
         // Every stock movement, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers).
         group.MapGet("/{id}/ledger", async Task<Results<Ok<IReadOnlyList<LedgerMovement>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
@@ -104,7 +110,9 @@ public static class DistributorEndpoints
             var found = await history.LedgerAsync(id, page ?? 1, pageSize ?? Paging.DefaultPageSize);
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
             return TypedResults.Ok(found.Items);
-        });
+        })
+            .WithName("listLedger").WithSummary("List a distributor's stock movements, newest first")
+            .ProducesProblemCodes(400, "badPage", "badPageSize", "badRequest").ProducesProblem(403).ProducesProblem(404);
 
         group.MapGet("/{id}/reservations", async Task<Results<Ok<IReadOnlyList<Reservation>>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
         {
@@ -112,6 +120,7 @@ public static class DistributorEndpoints
             var grain = grains.GetGrain<IDistributorGrain>(id);
             if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
             return TypedResults.Ok(await grain.GetReservationsAsync());
-        });
+        })
+            .WithName("listReservations").WithSummary("List a distributor's open reservations").ProducesProblem(403).ProducesProblem(404);
     }
 }

@@ -31,12 +31,14 @@ public static class PolicyEndpoints
     {
         var group = app.MapGroup("/api/policies").WithTags("Routing policies").RequireAuthorization(Roles.Ops);
 
-        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IRoutingPoliciesGrain>(0).ListAsync()));
+        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IRoutingPoliciesGrain>(0).ListAsync()))
+            .WithName("listPolicies").WithSummary("List the routing policies");
 
         group.MapGet("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             await grains.GetGrain<IRoutingPoliciesGrain>(0).GetAsync(id) is { } policy
                 ? TypedResults.Ok(policy)
-                : Problems.NotFound($"routing policy '{id}' does not exist"));
+                : Problems.NotFound($"routing policy '{id}' does not exist"))
+            .WithName("getPolicy").WithSummary("Get a routing policy").ProducesProblem(404);
 
         group.MapPut("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, PolicyRequest body, IGrainFactory grains) =>
         {
@@ -56,6 +58,8 @@ public static class PolicyEndpoints
                 body.Fallback ?? d.Fallback);
             await grains.GetGrain<IRoutingPoliciesGrain>(0).SetAsync(policy);
             return TypedResults.Ok(policy);
-        });
+        })
+            .WithName("setPolicy").WithSummary("Create or replace a routing policy")
+            .ProducesValidationProblem().ProducesProblemCodes(400, "invalidId").ProducesProblemCodes(422, "invalidWeights");
     }
 }

@@ -29,13 +29,17 @@ public static class ProductEndpoints
             var product = new Product(body.Sku, body.Name, body.Unit ?? "unit", body.Category, substitutes);
             var result = await grains.GetGrain<IProductCatalogGrain>(0).UpsertAsync(product);
             return result == UpsertResult.Created ? TypedResults.Created($"/api/products/{body.Sku}", product) : TypedResults.Ok(product);
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("upsertProduct").WithSummary("Create or update a product").ProducesValidationProblem()
+            .ProducesProblemCodes(422, "invalidSubstitute");
 
-        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()));
+        group.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()))
+            .WithName("listProducts").WithSummary("List the products");
 
         group.MapGet("/{sku}", async Task<Results<Ok<Product>, ProblemHttpResult>> (string sku, IGrainFactory grains) =>
             await grains.GetGrain<IProductCatalogGrain>(0).GetAsync(sku) is { } product
                 ? TypedResults.Ok(product)
-                : Problems.NotFound($"product '{sku}' does not exist"));
+                : Problems.NotFound($"product '{sku}' does not exist"))
+            .WithName("getProduct").WithSummary("Get a product with its ranked substitutes").ProducesProblem(404);
     }
 }
