@@ -23,8 +23,8 @@ public static class OpenApiSetup
     public static void MapRoutingOpenApi(this WebApplication app)
     {
         app.MapOpenApi(DocumentPath).AllowAnonymous();
-        // The page loads its script from the API itself (embedded in Scalar.AspNetCore); no fonts, telemetry, agent or
-        // proxy from outside, so it works on a machine without internet access.
+        // The page loads its script from the API itself (embedded in Scalar.AspNetCore); no fonts, telemetry, AI agent or
+        // hosted developer tools (share, SDK generation) from outside, so it works on a machine without internet access.
         app.MapScalarApiReference(ReferencePagePath, options => options
                 .WithTitle("Routing API")
                 .WithOpenApiRoutePattern(DocumentPath)
@@ -32,7 +32,8 @@ public static class OpenApiSetup
                 .DisableDefaultFonts()
                 .DisableTelemetry()
                 .DisableAgent()
-                .DisableMcp())
+                .DisableMcp()
+                .HideDeveloperTools())
             .AllowAnonymous();
     }
 }
