@@ -7,6 +7,7 @@ using Routing.Api.Demo;
 using Routing.Api.Distributors;
 using Routing.Api.Infrastructure;
 using Routing.Api.Live;
+using Routing.Api.OpenApi;
 using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
@@ -46,7 +47,7 @@ try
     builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
     builder.Services.AddExceptionHandler<StorageExceptionHandler>();
     builder.Services.AddValidation();
-    builder.Services.AddOpenApi();
+    builder.Services.AddRoutingOpenApi();
     builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
     builder.Services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
     builder.Services.AddRoutingRateLimits(builder.Configuration);
@@ -76,7 +77,7 @@ try
     app.UseRoutingRateLimits();
     app.UseAuthorization();
 
-    app.MapOpenApi().AllowAnonymous();
+    app.MapRoutingOpenApi();
     app.MapHealthChecks("/health").AllowAnonymous();
     // Prometheus scrapes with an ops token (scrape config `authorization: { credentials: <token> }`).
     app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Roles.Ops);

@@ -21,7 +21,8 @@ public static class AlertEndpoints
             if (!caller.IsOps) distributorId = caller.DistributorId;
             var alerts = await grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(distributorId, openOnly ?? false, Routing.Grains.Alerts.AlertLogGrain.Retained));
             return TypedResults.Ok(Paging.Page(http, alerts, page, pageSize));
-        });
+        })
+            .WithName("listAlerts").WithSummary("List alerts, newest first").Paged().ProducesProblem(403);
 
         group.MapPost("/{id:long}/acknowledge", async Task<Results<Ok<Alert>, ProblemHttpResult>> (long id, HttpContext http, IGrainFactory grains) =>
         {
@@ -32,6 +33,7 @@ public static class AlertEndpoints
             if (alert is null || !caller.CanSee(alert))
                 return Problems.NotFound($"alert {id} does not exist");
             return TypedResults.Ok((await log.AcknowledgeAsync(id, caller.Subject))!);
-        });
+        })
+            .WithName("acknowledgeAlert").WithSummary("Acknowledge an alert").ProducesProblem(404);
     }
 }

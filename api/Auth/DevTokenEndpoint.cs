@@ -22,6 +22,7 @@ public static class DevTokenEndpoint
                 return Problems.BadRequest("customerIdRequired", "a customer token needs a customerId (letters, digits, '.', '_', '-')");
             return TypedResults.Ok(new TokenResponse(TokenIssuer.Issue(configuration, role,
                 role == Roles.Distributor ? distributorId : null, role == Roles.Customer ? customerId : null, lifetime: TokenIssuer.DefaultLifetime(configuration))));
-        }).AllowAnonymous().WithTags("Development");
+        }).AllowAnonymous().WithTags("Development")
+            .ExcludeFromDescription();
     }
 }

@@ -65,7 +65,10 @@ public static class CampaignEndpoints
                 return Problems.Conflict("campaignExists", $"campaign '{body.Id}' already exists with a different definition");
             var view = CampaignResponse.From((await campaign.GetAsync())!);
             return result == UpsertResult.Created ? TypedResults.Created($"/api/campaigns/{body.Id}", view) : TypedResults.Ok(view);
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("createCampaign").WithSummary("Create a group-buy campaign").ProducesValidationProblem()
+            .ProducesProblemCodes(409, "campaignExists")
+            .ProducesProblemCodes(422, "invalidSchedule", "invalidLimit", "invalidMinimum", "invalidTiers", "unknownProduct", "unknownPolicy", "unknownDistributor");
 
         // Campaigns by start, one page at a time.
         group.MapGet("/", async Task<Results<Ok<List<CampaignResponse>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
@@ -75,12 +78,14 @@ public static class CampaignEndpoints
             var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICampaignGrain>(id).GetAsync()));
             var campaigns = views.OfType<CampaignView>().Select(CampaignResponse.From).OrderBy(c => c.StartsAt).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
             return TypedResults.Ok(Paging.Page(http, campaigns, page, pageSize));
-        });
+        })
+            .WithName("listCampaigns").WithSummary("List the campaigns with their live numbers, earliest start first").Paged();
 
         group.MapGet("/{id}", async Task<Results<Ok<CampaignResponse>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             await grains.GetGrain<ICampaignGrain>(id).GetAsync() is { } view
                 ? TypedResults.Ok(CampaignResponse.From(view))
-                : Problems.NotFound($"campaign '{id}' does not exist"));
+                : Problems.NotFound($"campaign '{id}' does not exist"))
+            .WithName("getCampaign").WithSummary("Get a campaign with its live numbers").ProducesProblem(404);
     }
 
     /// <summary>Rules that span fields or need lookups; single-field limits are on the request type.</summary>

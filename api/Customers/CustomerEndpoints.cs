@@ -39,13 +39,16 @@ public static class CustomerEndpoints
             var result = await grains.GetGrain<ICustomerGrain>(body.Id).UpsertAsync(profile);
             var response = CustomerResponse.From(profile);
             return result == UpsertResult.Created ? TypedResults.Created($"/api/customers/{body.Id}", response) : TypedResults.Ok(response);
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("upsertCustomer").WithSummary("Create or update a customer").ProducesValidationProblem()
+            .ProducesProblemCodes(422, "unknownDistributor");
 
         group.MapGet("/{id}", async Task<Results<Ok<CustomerResponse>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             await grains.GetGrain<ICustomerGrain>(id).GetAsync() is { } profile
                 ? TypedResults.Ok(CustomerResponse.From(profile))
                 : Problems.NotFound($"customer '{id}' does not exist"))
-            .OwnedBy(Owner.Customer);
+            .OwnedBy(Owner.Customer)
+            .WithName("getCustomer").WithSummary("Get a customer").ProducesProblem(404);
 
         // One page of the customer's orders, newest first (X-Total-Count, X-Page, X-Page-Size headers).
         group.MapGet("/{id}/orders", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
@@ -58,6 +61,7 @@ public static class CustomerEndpoints
             Paging.AddHeaders(http, total, p, size);
             var caller = http.Caller();
             return TypedResults.Ok(orders.Select(caller.Project).ToList());
-        }).OwnedBy(Owner.Customer);
+        }).OwnedBy(Owner.Customer)
+            .WithName("listCustomerOrders").WithSummary("List a customer's orders, newest first").Paged().ProducesProblem(404);
     }
 }

@@ -53,7 +53,8 @@ public static class DistributorEndpoints
             return result == UpsertResult.Created
                 ? TypedResults.Created($"/api/distributors/{body.Id}", response)
                 : TypedResults.Ok(response);
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("upsertDistributor").WithSummary("Create or update a distributor").ProducesValidationProblem();
 
         // The distributors the caller may see (ops: all; a distributor: itself), by id, one page at a time.
         group.MapGet("/", async Task<Results<Ok<List<DistributorResponse>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
@@ -64,13 +65,15 @@ public static class DistributorEndpoints
             var visible = snapshots.Select(s => s.Id).Where(id => caller.Owns(Owner.Distributor, id)).Order(StringComparer.Ordinal).ToList();
             var profiles = await Task.WhenAll(Paging.Page(http, visible, page, pageSize).Select(id => grains.GetGrain<IDistributorGrain>(id).GetProfileAsync()));
             return TypedResults.Ok(profiles.OfType<DistributorProfile>().Select(DistributorResponse.From).ToList());
-        });
+        })
+            .WithName("listDistributors").WithSummary("List the distributors the caller may see").Paged();
 
         group.MapGet("/{id}", async Task<Results<Ok<DistributorResponse>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
         {
             var profile = await grains.GetGrain<IDistributorGrain>(id).GetProfileAsync();
             return profile is null ? Problems.NotFound($"distributor '{id}' does not exist") : TypedResults.Ok(DistributorResponse.From(profile));
-        }).OwnedBy(Owner.Distributor);
+        }).OwnedBy(Owner.Distributor)
+            .WithName("getDistributor").WithSummary("Get a distributor's profile").ProducesProblem(404);
 
         group.MapPut("/{id}/inventory/{sku}", async Task<Results<Ok<InventoryItemResponse>, ProblemHttpResult>> (
             string id, string sku, StockRequest body, IGrainFactory grains) =>
@@ -85,7 +88,9 @@ public static class DistributorEndpoints
                 _ => Problems.Conflict("belowReserved",
                     $"on hand cannot be set to {body.OnHand}: {result.Item!.Reserved} units are reserved for open orders"),
             };
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("setStock").WithSummary("Set a SKU's units on hand and low-stock threshold at a distributor")
+            .ProducesValidationProblem().ProducesProblem(404).ProducesProblemCodes(409, "belowReserved");
 
         // Stock per SKU, by SKU, one page at a time.
         group.MapGet("/{id}/inventory", async Task<Results<Ok<List<InventoryItemResponse>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
@@ -96,7 +101,8 @@ public static class DistributorEndpoints
             if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
             var items = (await grain.GetInventoryAsync()).OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
             return TypedResults.Ok(Paging.Page(http, items, page, pageSize).Select(InventoryItemResponse.From).ToList());
-        }).OwnedBy(Owner.Distributor);
+        }).OwnedBy(Owner.Distributor)
+            .WithName("listInventory").WithSummary("List a distributor's stock per SKU").Paged().ProducesProblem(404);
 
         // Every stock movement, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers).
         group.MapGet("/{id}/ledger", async Task<Results<Ok<IReadOnlyList<LedgerMovement>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
@@ -107,7 +113,9 @@ public static class DistributorEndpoints
             var found = await history.LedgerAsync(id, page ?? 1, pageSize ?? Paging.DefaultPageSize);
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
             return TypedResults.Ok(found.Items);
-        }).OwnedBy(Owner.Distributor);
+        }).OwnedBy(Owner.Distributor)
+            .WithName("listLedger").WithSummary("List a distributor's stock movements, newest first")
+            .Paged().ProducesProblem(404);
 
         // Open reservations (thousands at a busy distributor during a sale), one page at a time.
         group.MapGet("/{id}/reservations", async Task<Results<Ok<List<Reservation>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
@@ -117,6 +125,7 @@ public static class DistributorEndpoints
             var grain = grains.GetGrain<IDistributorGrain>(id);
             if (await grain.GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
             return TypedResults.Ok(Paging.Page(http, await grain.GetReservationsAsync(), page, pageSize));
-        }).OwnedBy(Owner.Distributor);
+        }).OwnedBy(Owner.Distributor)
+            .WithName("listReservations").WithSummary("List a distributor's open reservations").Paged().ProducesProblem(404);
     }
 }

@@ -9,6 +9,24 @@ public static class Paging
 {
     public const int DefaultPageSize = 50;
 
+    /// <summary>The response headers of a page; the OpenAPI document declares them on every <see cref="Paged"/> endpoint.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Headers = new Dictionary<string, string>
+    {
+        [TotalHeader] = "How many items match, on all pages.",
+        [PageHeader] = "This page's number, from 1.",
+        [PageSizeHeader] = "Items per page.",
+    };
+
+    private const string TotalHeader = "X-Total-Count";
+    private const string PageHeader = "X-Page";
+    private const string PageSizeHeader = "X-Page-Size";
+
+    /// <summary>Marks a paged list (<c>.Paged()</c>): for its document, its headers and its paging refusals.</summary>
+    public sealed class PagedList;
+
+    public static RouteHandlerBuilder Paged(this RouteHandlerBuilder endpoint) =>
+        endpoint.WithMetadata(new PagedList()).ProducesProblemCodes(400, "badPage", "badPageSize", "invalidParameter");
+
     public static ProblemHttpResult? Check(int? page, int? pageSize) =>
         page is < 1 ? Problems.BadRequest("badPage", "page starts at 1")
         : pageSize is < 1 or > Limits.MaxListItems ? Problems.BadRequest("badPageSize", $"pageSize is between 1 and {Limits.MaxListItems}")
@@ -31,8 +49,8 @@ public static class Paging
 
     public static void AddHeaders(HttpContext http, long total, int page, int pageSize)
     {
-        http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["X-Page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["X-Page-Size"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers[TotalHeader] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers[PageHeader] = page.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers[PageSizeHeader] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -26,6 +26,7 @@ public sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer ser
                 Routing is running at {url}
                   ops console:  {url}/
                   OpenAPI:      {url}/openapi/v1.json
+                  API docs:     {url}/docs
                   ops token (12 h):
                 {TokenIssuer.Issue(configuration, Roles.Ops, subject: "ops-console")}
 

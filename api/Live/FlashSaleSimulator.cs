@@ -131,9 +131,12 @@ public static class SimulationEndpoints
             return status is null
                 ? Problems.Conflict("simulationRunning", "a flash-sale simulation is already running")
                 : TypedResults.Accepted("/api/simulations/flash-sale", status);
-        });
+        })
+            .WithName("startFlashSale").WithSummary("Start a flash-sale simulation of demo orders").ProducesValidationProblem()
+            .ProducesProblem(404).ProducesProblemCodes(409, "noDemoData", "simulationRunning");
 
         group.MapGet("/", Results<Ok<FlashSaleStatus>, ProblemHttpResult> (FlashSaleSimulator simulator) =>
-            simulator.Current is { } status ? TypedResults.Ok(status) : Problems.NotFound("no simulation has run yet"));
+            simulator.Current is { } status ? TypedResults.Ok(status) : Problems.NotFound("no simulation has run yet"))
+            .WithName("getFlashSale").WithSummary("Get the progress of the latest flash-sale simulation").ProducesProblem(404);
     }
 }

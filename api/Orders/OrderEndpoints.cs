@@ -40,7 +40,11 @@ public static class OrderEndpoints
                 PlaceAsync(http, grains, idempotencyKey, customerId => new PlaceOrder(customerId, campaignId, [new OrderLine("", body.Quantity)], idempotencyKey!)))
             .WithTags("Orders")
             .RequireAuthorization(Roles.Customer)
-            .LimitedAsPlacement();
+            .LimitedAsPlacement()
+            .WithName("placeCampaignOrder").WithSummary("Place an order for units of a campaign as the calling customer")
+            .ProducesValidationProblem().ProducesProblemCodes(400, "idempotencyKeyRequired", "idempotencyKeyTooLong", "controlCharacters").ProducesProblem(404)
+            .ProducesProblemCodes(409, "campaignNotOpen", "soldOut").ProducesProblemCodes(422, "idempotencyKeyReused", "regionNotEligible", "limitExceeded")
+            .ProducesProblemCodes(429, "rateLimited").ProducesProblemCodes(503, "historyUnavailable");
 
         var group = app.MapGroup("/api/orders").WithTags("Orders");
 
@@ -48,10 +52,15 @@ public static class OrderEndpoints
                 PlaceAsync(http, grains, idempotencyKey, customerId =>
                     new PlaceOrder(customerId, null, body.Lines.Select(l => new OrderLine(l.Sku, l.Quantity, l.Group)).ToList(), idempotencyKey!)))
             .RequireAuthorization(Roles.Customer)
-            .LimitedAsPlacement();
+            .LimitedAsPlacement()
+            .WithName("placeOrder").WithSummary("Place a regular multi-line order as the calling customer")
+            .ProducesValidationProblem().ProducesProblemCodes(400, "idempotencyKeyRequired", "idempotencyKeyTooLong", "controlCharacters").ProducesProblem(404)
+            .ProducesProblemCodes(422, "idempotencyKeyReused", "unknownProduct")
+            .ProducesProblemCodes(429, "rateLimited").ProducesProblemCodes(503, "historyUnavailable");
 
         group.MapGet("/{id}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
-            await VisibleOrderAsync(id, http, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"order '{id}' does not exist"));
+            await VisibleOrderAsync(id, http, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"order '{id}' does not exist"))
+            .WithName("getOrder").WithSummary("Get an order with its allocations and routing explanation").ProducesProblem(404);
 
         // The order history, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers). Ops search
         // everything; a customer only its own orders and a distributor only those allocated to it, whatever the query says.
@@ -74,7 +83,9 @@ public static class OrderEndpoints
             var found = await history.FindOrdersAsync(search);
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
             return TypedResults.Ok(found.Items.Select(caller.Project).ToList());
-        });
+        })
+            .WithName("searchOrders").WithSummary("Search the order history, newest first, one page at a time")
+            .Paged().ProducesProblemCodes(400, "badStatus", "badRange");
 
         group.MapPost("/{id}/cancel", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, CancelRequest? body, HttpContext http, IGrainFactory grains) =>
         {
@@ -83,7 +94,9 @@ public static class OrderEndpoints
             if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
             if (!caller.IsOps && order.Status is OrderStatus.Confirmed) return Problems.Conflict("notAllowed", "a confirmed order can only be cancelled by operations");
             return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
-        });
+        })
+            .WithName("cancelOrder").WithSummary("Cancel an order, giving back its stock, campaign units and limit")
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
 
         // A customer accepts a suggested substitute; ops may also route a backordered or reviewed order again once stock is in.
         group.MapPost("/{id}/reroute", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, RerouteRequest? body, HttpContext http, IGrainFactory grains) =>
@@ -92,7 +105,9 @@ public static class OrderEndpoints
             var caller = http.Caller();
             if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may route an order again");
             return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).RerouteAsync(body?.SubstituteSku));
-        });
+        })
+            .WithName("rerouteOrder").WithSummary("Route an order again, optionally accepting a suggested substitute")
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
 
         MapFulfilment(group, "confirm", g => g.ConfirmAsync());
         MapFulfilment(group, "ship", g => g.ShipAsync());
@@ -109,7 +124,9 @@ public static class OrderEndpoints
             if (!caller.IsOps && caller.Role != Roles.Distributor)
                 return Problems.Forbidden($"only ops or an allocated distributor may {step} an order");
             return ToResult(caller, await action(grains.GetGrain<IOrderGrain>(id)));
-        });
+        })
+            .WithName($"{step}Order").WithSummary($"{char.ToUpperInvariant(step[0])}{step[1..]} an order (a fulfilment step)")
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
 
     private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
         HttpContext http, IGrainFactory grains, string? idempotencyKey, Func<string, PlaceOrder> command)

@@ -37,12 +37,14 @@ public static class PolicyEndpoints
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var policies = (await grains.GetGrain<IRoutingPoliciesGrain>(0).ListAsync()).OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
             return TypedResults.Ok(Paging.Page(http, policies, page, pageSize));
-        });
+        })
+            .WithName("listPolicies").WithSummary("List the routing policies, by id").Paged();
 
         group.MapGet("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             await grains.GetGrain<IRoutingPoliciesGrain>(0).GetAsync(id) is { } policy
                 ? TypedResults.Ok(policy)
-                : Problems.NotFound($"routing policy '{id}' does not exist"));
+                : Problems.NotFound($"routing policy '{id}' does not exist"))
+            .WithName("getPolicy").WithSummary("Get a routing policy").ProducesProblem(404);
 
         group.MapPut("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, PolicyRequest body, IGrainFactory grains) =>
         {
@@ -62,6 +64,8 @@ public static class PolicyEndpoints
                 body.Fallback ?? d.Fallback);
             await grains.GetGrain<IRoutingPoliciesGrain>(0).SetAsync(policy);
             return TypedResults.Ok(policy);
-        });
+        })
+            .WithName("setPolicy").WithSummary("Create or replace a routing policy")
+            .ProducesValidationProblem().ProducesProblemCodes(400, "invalidId").ProducesProblemCodes(422, "invalidWeights");
     }
 }

@@ -29,7 +29,9 @@ public static class ProductEndpoints
             var product = new Product(body.Sku, body.Name, body.Unit ?? "unit", body.Category, substitutes);
             var result = await grains.GetGrain<IProductCatalogGrain>(0).UpsertAsync(product);
             return result == UpsertResult.Created ? TypedResults.Created($"/api/products/{body.Sku}", product) : TypedResults.Ok(product);
-        }).RequireAuthorization(Roles.Ops);
+        }).RequireAuthorization(Roles.Ops)
+            .WithName("upsertProduct").WithSummary("Create or update a product").ProducesValidationProblem()
+            .ProducesProblemCodes(422, "invalidSubstitute");
 
         // Products by SKU, one page at a time.
         group.MapGet("/", async Task<Results<Ok<List<Product>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
@@ -37,11 +39,13 @@ public static class ProductEndpoints
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var products = (await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()).OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
             return TypedResults.Ok(Paging.Page(http, products, page, pageSize));
-        });
+        })
+            .WithName("listProducts").WithSummary("List the products, by SKU").Paged();
 
         group.MapGet("/{sku}", async Task<Results<Ok<Product>, ProblemHttpResult>> (string sku, IGrainFactory grains) =>
             await grains.GetGrain<IProductCatalogGrain>(0).GetAsync(sku) is { } product
                 ? TypedResults.Ok(product)
-                : Problems.NotFound($"product '{sku}' does not exist"));
+                : Problems.NotFound($"product '{sku}' does not exist"))
+            .WithName("getProduct").WithSummary("Get a product with its ranked substitutes").ProducesProblem(404);
     }
 }

@@ -1,163 +1,56 @@
 // JSON shapes of the Routing API and its live events (camelCase; enums are their C# names).
+// The REST shapes come from the API's OpenAPI document (api/openapi.json), through src/api-types.ts, which
+// `npm run build` generates with openapi-typescript: they cannot drift from the server. Live-event payloads are not
+// in the document and are written here.
+import type { components } from './api-types';
+
+type Schemas = components['schemas'];
+/** A response body: the server writes every property (null where there is no value), so none is missing. The
+ * document marks as required only what a request must give, so the console reads responses through this. */
+type Written<T> = Required<T>;
 
 export type Role = 'ops' | 'distributor' | 'customer';
 
-export type CampaignStatus = 'Scheduled' | 'Open' | 'SoldOut' | 'Formed' | 'NotFormed';
+export type CampaignStatus = Schemas['CampaignStatus'];
+export type OrderStatus = Schemas['OrderStatus'];
+export type AlertKind = Schemas['AlertKind'];
+export type SplitPolicy = Schemas['SplitPolicy'];
+export type FallbackAction = Schemas['FallbackAction'];
+export type ExclusionReason = NonNullable<Schemas['ExclusionReason']>;
 
-export type OrderStatus =
-  | 'Placed' | 'Allocated' | 'Confirmed' | 'Shipped' | 'Completed'
-  | 'Rejected' | 'Cancelled' | 'Exception' | 'AwaitingSubstitution' | 'Backordered';
-
-export type AlertKind = 'LowStock' | 'OutOfStock' | 'SubstitutionSuggested' | 'AllocationFailed' | 'ReconciliationDifference';
-
-export type SplitPolicy = 'WholeOrder' | 'ByLineGroup' | 'SplitQuantity';
-export type FallbackAction = 'Reject' | 'Backorder' | 'ManualReview';
-export type ExclusionReason =
-  | 'Inactive' | 'OutsideTerritory' | 'NotParticipating' | 'CapacityExhausted' | 'OutOfStock' | 'InsufficientStock';
-
-export interface PriceTier { minUnits: number; price: number }
-
+export type PriceTier = Written<Schemas['PriceTier']>;
 /** GET /api/campaigns[/{id}] */
-export interface Campaign {
-  id: string;
-  name: string;
-  sku: string;
-  price: number;
-  currentPrice: number;
-  tiers: PriceTier[];
-  startsAt: string;
-  endsAt: string;
-  cap: number;
-  sold: number;
-  remaining: number;
-  perCustomerLimit: number;
-  minUnits: number;
-  regions: string[];
-  distributors: string[];
-  policy: string;
-  status: CampaignStatus;
-}
+export type Campaign = Written<Schemas['CampaignResponse']>;
 
-export interface Allocation { distributorId: string; sku: string; quantity: number }
-export interface OrderLine { sku: string; quantity: number; group?: string | null }
-export interface Substitution { originalSku: string; substituteSku: string; quantity: number }
-export interface SubstituteSuggestion { originalSku: string; substituteSku: string; rank: number; availableNearby: number }
-
-export interface CandidateReport {
-  distributorId: string;
-  excluded: ExclusionReason | null;
-  detail: string | null;
-  score: number | null;
-  rank: number | null;
-  distanceKm: number;
-  home: boolean;
-}
-
-export interface RoutingExplanation {
-  policyId: string;
-  split: SplitPolicy;
-  candidates: CandidateReport[];
-  decisions: string[];
-}
-
+export type Allocation = Written<Schemas['Allocation']>;
+export type OrderLine = Written<Schemas['OrderLine']>;
+export type Substitution = Written<Schemas['Substitution']>;
+export type SubstituteSuggestion = Written<Schemas['SubstituteSuggestion']>;
+export type CandidateReport = Written<Schemas['CandidateReport']>;
+export type RoutingExplanation = Written<Schemas['RoutingExplanation']>;
 /** GET /api/orders/{id} */
-export interface OrderView {
-  orderId: string;
-  customerId: string;
-  campaignId: string | null;
-  status: OrderStatus;
-  lines: OrderLine[];
-  allocations: Allocation[];
-  unitPrice: number | null;
-  reason: string | null;
-  substitutions: Substitution[];
-  suggestions: SubstituteSuggestion[];
-  explanation: RoutingExplanation | null;
-  placedAt: string;
-  updatedAt: string;
-}
+export type OrderView = Written<Schemas['OrderView']>;
 
-export interface GeoPoint { lat: number; lon: number }
-
+export type GeoPoint = Written<Schemas['LocationDto']>;
 /** GET /api/distributors[/{id}] */
-export interface Distributor {
-  id: string;
-  name: string;
-  regions: string[];
-  location: GeoPoint;
-  priority: number;
-  dailyCapacity: number;
-  active: boolean;
-}
-
+export type Distributor = Written<Schemas['DistributorResponse']>;
 /** GET /api/distributors/{id}/inventory */
-export interface InventoryItem {
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  threshold: number;
-  belowThreshold?: boolean;
-}
+export type InventoryItem = Written<Schemas['InventoryItemResponse']>;
 
 /** GET /api/alerts */
-export interface Alert {
-  id: number;
-  kind: AlertKind;
-  dedupeKey: string;
-  message: string;
-  distributorId: string | null;
-  sku: string | null;
-  orderId: string | null;
-  campaignId: string | null;
-  raisedAt: string;
-  occurrences: number;
-  clearedAt: string | null;
-  acknowledgedBy: string | null;
-  acknowledgedAt: string | null;
-  open?: boolean;
-}
+export type Alert = Written<Schemas['Alert']>;
 
-export interface RankingWeights { priority: number; distance: number; stock: number; load: number }
-
+export type RankingWeights = Written<Schemas['RankingWeights']>;
 /** GET /api/policies */
-export interface RoutingPolicy {
-  id: string;
-  homeFirst: boolean;
-  maxDistanceKm: number | null;
-  weights: RankingWeights | null;
-  split: SplitPolicy;
-  maxSplits: number;
-  suggestSubstitutes: boolean;
-  autoSubstitute: boolean;
-  fallback: FallbackAction;
-  effectiveWeights?: RankingWeights;
-}
-
-/** PUT /api/policies/{id} */
-export interface PolicyRequest {
-  homeFirst: boolean;
-  maxDistanceKm: number | null;
-  weights: RankingWeights;
-  split: SplitPolicy;
-  maxSplits: number;
-  suggestSubstitutes: boolean;
-  autoSubstitute: boolean;
-  fallback: FallbackAction;
-}
+export type RoutingPolicy = Written<Schemas['RoutingPolicy']>;
+/** PUT /api/policies/{id} as the console sends it: every setting given (the server would default an omitted one),
+ * none null but the distance limit. */
+export type PolicyRequest = {
+  [K in keyof Schemas['PolicyRequest']]-?: K extends 'maxDistanceKm' ? Schemas['PolicyRequest'][K] : NonNullable<Schemas['PolicyRequest'][K]>
+};
 
 /** GET/POST /api/simulations/flash-sale */
-export interface FlashSaleStatus {
-  campaignId: string;
-  orders: number;
-  seconds: number;
-  running: boolean;
-  placed: number;
-  allocated: number;
-  notAllocated: number;
-  refused: number;
-  failed: number;
-}
+export type FlashSaleStatus = Written<Schemas['FlashSaleStatus']>;
 
 // ---- live events: every SignalR event delivers an array of these ----
 
