@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Routing.Api.Infrastructure;
 
@@ -56,5 +55,5 @@ public static class TokenRules
 
     /// <summary>An id a token may carry: what the API accepts as a distributor or customer id.</summary>
     public static bool IsId(string value) =>
-        value.Length is > 0 and <= Limits.MaxIdLength && Regex.IsMatch(value, Limits.IdPattern);
+        value.Length is > 0 and <= Limits.MaxIdLength && Limits.Matches(Limits.IdPattern, value);
 }

@@ -48,7 +48,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
     {
         var at = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "the body" : e.Path;
         var message = e.Message;
-        if (message is PlainText.ControlCharactersMessage or PlainText.ExpectedStringMessage) return $"{at}: {message}";
+        if (message.StartsWith(PlainText.ControlCharactersMessage, StringComparison.Ordinal)) return $"{at}: {message}";
         if (message.StartsWith("Duplicate property", StringComparison.Ordinal) && Quoted().Match(message) is { Success: true } duplicate)
             return $"{at}: the field '{duplicate.Groups[1].Value}' appears more than once";
         if (message.Contains("missing required properties", StringComparison.Ordinal))

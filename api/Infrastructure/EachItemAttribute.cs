@@ -1,6 +1,5 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
-using System.Text.RegularExpressions;
 
 namespace Routing.Api.Infrastructure;
 
@@ -17,7 +16,7 @@ public sealed class EachItemAttribute(string pattern, int maxLength = Limits.Max
         var index = 0;
         foreach (var item in items)
         {
-            if (item is not string s || s.Length == 0 || s.Length > MaxLength || !Regex.IsMatch(s, Pattern))
+            if (item is not string s || s.Length == 0 || s.Length > MaxLength || !Limits.Matches(Pattern, s))
                 return new ValidationResult($"{context.DisplayName}[{index}] must be 1–{MaxLength} characters matching {Pattern}.",
                     context.MemberName is null ? null : [context.MemberName]);
             index++;

@@ -3,13 +3,14 @@ namespace Routing.Api.Infrastructure;
 /// <summary>Input limits of the public API, in one place; request validation attributes refer to these.</summary>
 public static class Limits
 {
-    /// <summary>Ids: letters, digits, '.', '_', '-'; starts with a letter or digit. Patterns end in <c>\z</c>, not <c>$</c>,
-    /// which would also match before a trailing newline.</summary>
-    public const string IdPattern = @"^[A-Za-z0-9][A-Za-z0-9._-]*\z";
+    /// <summary>Ids: letters, digits, '.', '_', '-'; starts with a letter or digit. Patterns are written as the contract
+    /// (JSON Schema, ECMAScript) reads them and always applied to the whole value (<see cref="Matches"/>): .NET's <c>$</c> alone
+    /// would also match before a trailing newline.</summary>
+    public const string IdPattern = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
     public const int MaxIdLength = 64;
     public const int MaxNameLength = 200;
     /// <summary>Region codes are 2–12 digits (China's administrative division codes: 42, 4201, 420106…).</summary>
-    public const string RegionPattern = @"^[0-9]{2,12}\z";
+    public const string RegionPattern = "^[0-9]{2,12}$";
     public const int MaxRegions = 200;
     public const int MaxListItems = 500;
     public const int MaxOrderQuantity = 100_000;
@@ -21,4 +22,8 @@ public static class Limits
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxSubstitutes = 20;
     public const int MaxReasonLength = 500;
+
+    /// <summary>The whole of <paramref name="value"/> matches <paramref name="pattern"/> (as RegularExpressionAttribute checks it).</summary>
+    public static bool Matches(string pattern, string value) =>
+        System.Text.RegularExpressions.Regex.Match(value, pattern) is { Success: true, Index: 0 } match && match.Length == value.Length;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Routing.Api.Infrastructure;
 
@@ -19,7 +20,7 @@ public static class StrictJson
         options.RespectRequiredConstructorParameters = true;
         options.RespectNullableAnnotations = true;
         options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-        options.Converters.Add(new PlainTextConverter());
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RefuseControlCharacters);
     }
 
     /// <summary>An enum named exactly as in the contract (a query parameter's, say): never a number, never another case.</summary>
@@ -31,19 +32,33 @@ public static class StrictJson
         return true;
     }
 
-    /// <summary>Every string the API reads: control characters (U+0000–U+001F, U+007F–U+009F) are refused, so no free
-    /// text can carry a NUL into storage or a newline into a log line or an id.</summary>
-    private sealed class PlainTextConverter : JsonConverter<string>
+    /// <summary>Every string an object read from a request holds — its string fields and the items of its string lists —
+    /// is checked once the object is built: control characters (U+0000–U+001F, U+007F–U+009F) are refused, so no free
+    /// text can carry a NUL into storage or a newline into a log line or an id. (A modifier rather than a converter, so
+    /// the OpenAPI schemas still say "string".)</summary>
+    private static void RefuseControlCharacters(JsonTypeInfo info)
     {
-        public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        if (info.Kind != JsonTypeInfoKind.Object) return;
+        var texts = info.Properties
+            .Where(p => p.PropertyType == typeof(string) || typeof(IEnumerable<string>).IsAssignableFrom(p.PropertyType) && p.PropertyType != typeof(string))
+            .ToList();
+        if (texts.Count == 0 || texts.Any(p => p.Get is null)) return;
+        var previous = info.OnDeserialized;
+        info.OnDeserialized = value =>
         {
-            if (reader.TokenType != JsonTokenType.String) throw new JsonException(PlainText.ExpectedStringMessage);
-            var value = reader.GetString()!;
-            if (PlainText.HasControlCharacters(value)) throw new JsonException(PlainText.ControlCharactersMessage);
-            return value;
-        }
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+            foreach (var property in texts)
+            {
+                var text = property.Get!(value);
+                var offending = text switch
+                {
+                    string one => PlainText.HasControlCharacters(one),
+                    IEnumerable<string?> many => many.Any(item => item is not null && PlainText.HasControlCharacters(item)),
+                    _ => false,
+                };
+                if (offending) throw new JsonException($"{PlainText.ControlCharactersMessage} in '{property.Name}'");
+            }
+            previous?.Invoke(value);
+        };
     }
 }
 
@@ -52,7 +67,6 @@ public static class StrictJson
 public static class PlainText
 {
     public const string ControlCharactersMessage = "control characters are not allowed";
-    public const string ExpectedStringMessage = "expected a string";
 
     public static bool HasControlCharacters(ReadOnlySpan<char> text)
     {

@@ -48,7 +48,7 @@ public static class PolicyEndpoints
 
         group.MapPut("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, PolicyRequest body, IGrainFactory grains) =>
         {
-            if (id.Length > Limits.MaxIdLength || !System.Text.RegularExpressions.Regex.IsMatch(id, Limits.IdPattern))
+            if (id.Length > Limits.MaxIdLength || !Limits.Matches(Limits.IdPattern, id))
                 return Problems.BadRequest("invalidId", $"a policy id is 1–{Limits.MaxIdLength} letters, digits, '.', '_' or '-'");
             if (body.Weights is { } w && w.Priority + w.Distance + w.Stock + w.Load <= 0)
                 return Problems.Unprocessable("invalidWeights", "at least one ranking weight must be positive");

@@ -131,7 +131,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the products */
+        /** List the products, by SKU */
         get: operations["listProducts"];
         put?: never;
         /** Create or update a product */
@@ -372,7 +372,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the routing policies */
+        /** List the routing policies, by id */
         get: operations["listPolicies"];
         put?: never;
         post?: never;
@@ -491,24 +491,24 @@ export interface components {
         };
         CampaignRequest: {
             id: string;
-            name: null | string;
             sku: string;
             /** Format: double */
             price: number;
             /** Format: date-time */
-            startsAt: null | string;
+            startsAt: string;
             /** Format: date-time */
-            endsAt: null | string;
+            endsAt: string;
             /** Format: int32 */
             cap: number;
             /** Format: int32 */
             perCustomerLimit: number;
             /** Format: int32 */
             minUnits: number;
-            tiers: null | components["schemas"]["PriceTierDto"][];
-            regions: null | string[];
-            distributors: null | string[];
-            policy: null | string;
+            name?: null | string;
+            tiers?: null | components["schemas"]["PriceTierDto"][];
+            regions?: null | string[];
+            distributors?: null | string[];
+            policy?: null | string;
         };
         CampaignResponse: {
             id: string;
@@ -541,7 +541,7 @@ export interface components {
         /** @enum {unknown} */
         CampaignStatus: "Scheduled" | "Open" | "SoldOut" | "Formed" | "NotFormed";
         CancelRequest: {
-            reason: null | string;
+            reason?: null | string;
         };
         CandidateReport: {
             distributorId: string;
@@ -560,8 +560,8 @@ export interface components {
             name: string;
             region: string;
             location: components["schemas"]["LocationDto"];
-            homeDistributorId: null | string;
-            kind: null | string;
+            homeDistributorId?: null | string;
+            kind?: null | string;
         };
         CustomerResponse: {
             id: string;
@@ -602,13 +602,13 @@ export interface components {
          */
         FallbackAction: "Reject" | "Backorder" | "ManualReview";
         FlashSaleRequest: {
-            campaignId: null | string;
+            campaignId?: null | string;
             /** Format: int32 */
-            orders: null | number;
+            orders?: null | number;
             /** Format: int32 */
-            seconds: null | number;
+            seconds?: null | number;
             /** Format: int32 */
-            maxQuantity: null | number;
+            maxQuantity?: null | number;
         };
         FlashSaleStatus: {
             campaignId: string;
@@ -696,7 +696,7 @@ export interface components {
             sku: string;
             /** Format: int32 */
             quantity: number;
-            group: null | string;
+            group?: null | string;
         };
         OrderRequest: {
             lines: components["schemas"]["OrderLineDto"][];
@@ -722,16 +722,16 @@ export interface components {
             updatedAt: string;
         };
         PolicyRequest: {
-            homeFirst: null | boolean;
+            homeFirst?: null | boolean;
             /** Format: double */
-            maxDistanceKm: null | number;
-            weights: null | components["schemas"]["WeightsDto"];
-            split: null | components["schemas"]["SplitPolicy"];
+            maxDistanceKm?: null | number;
+            weights?: null | components["schemas"]["WeightsDto"];
+            split?: null | components["schemas"]["SplitPolicy"];
             /** Format: int32 */
-            maxSplits: null | number;
-            suggestSubstitutes: null | boolean;
-            autoSubstitute: null | boolean;
-            fallback: null | components["schemas"]["FallbackAction"];
+            maxSplits?: null | number;
+            suggestSubstitutes?: null | boolean;
+            autoSubstitute?: null | boolean;
+            fallback?: null | components["schemas"]["FallbackAction"];
         };
         PriceTier: {
             /** Format: int32 */
@@ -769,9 +769,9 @@ export interface components {
         ProductRequest: {
             sku: string;
             name: string;
-            unit: null | string;
-            category: null | string;
-            substitutes: null | string[];
+            unit?: null | string;
+            category?: null | string;
+            substitutes?: null | string[];
         };
         RankingWeights: {
             /**
@@ -796,7 +796,7 @@ export interface components {
             load: number;
         };
         RerouteRequest: {
-            substituteSku: null | string;
+            substituteSku?: null | string;
         };
         Reservation: {
             orderId: string;
@@ -876,8 +876,8 @@ export interface operations {
     placeCampaignOrder: {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: string;
+            header: {
+                "Idempotency-Key": string;
             };
             path: {
                 campaignId: string;
@@ -899,7 +899,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`, `idempotencyKeyRequired`, `idempotencyKeyTooLong`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`, `idempotencyKeyRequired`, `idempotencyKeyTooLong`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -979,7 +979,10 @@ export interface operations {
     };
     listDistributors: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -989,15 +992,41 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DistributorResponse"][];
                 };
             };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1037,7 +1066,7 @@ export interface operations {
                     "application/json": components["schemas"]["DistributorResponse"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1073,6 +1102,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     getDistributor: {
@@ -1095,8 +1135,8 @@ export interface operations {
                     "application/json": components["schemas"]["DistributorResponse"];
                 };
             };
-            /** @description Unauthorized (code `unauthorized`) */
-            401: {
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1104,8 +1144,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Forbidden (code `forbidden`) */
-            403: {
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1116,6 +1156,17 @@ export interface operations {
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1149,7 +1200,7 @@ export interface operations {
                     "application/json": components["schemas"]["InventoryItemResponse"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1194,11 +1245,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     listInventory: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1210,10 +1275,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["InventoryItemResponse"][];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Unauthorized (code `unauthorized`) */
@@ -1225,8 +1305,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Forbidden (code `forbidden`) */
-            403: {
+            /** @description Not Found (code `notFound`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1234,9 +1314,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found (code `notFound`) */
-            404: {
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1262,13 +1344,19 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerMovement"][];
                 };
             };
-            /** @description Bad Request (codes `badPage`, `badPageSize`, `badRequest`) */
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1286,8 +1374,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Forbidden (code `forbidden`) */
-            403: {
+            /** @description Not Found (code `notFound`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1295,9 +1383,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Not Found (code `notFound`) */
-            404: {
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1308,7 +1398,10 @@ export interface operations {
     };
     listReservations: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1320,14 +1413,20 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Reservation"][];
                 };
             };
-            /** @description Unauthorized (code `unauthorized`) */
-            401: {
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1335,8 +1434,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Forbidden (code `forbidden`) */
-            403: {
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1353,11 +1452,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     listProducts: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1367,15 +1480,41 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Product"][];
                 };
             };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1415,7 +1554,7 @@ export interface operations {
                     "application/json": components["schemas"]["Product"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1460,6 +1599,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     getProduct: {
@@ -1482,6 +1632,15 @@ export interface operations {
                     "application/json": components["schemas"]["Product"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -1494,6 +1653,17 @@ export interface operations {
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1533,7 +1703,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerResponse"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1578,6 +1748,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     getCustomer: {
@@ -1600,6 +1781,15 @@ export interface operations {
                     "application/json": components["schemas"]["CustomerResponse"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -1618,11 +1808,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     listCustomerOrders: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -1634,10 +1838,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrderView"][];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Unauthorized (code `unauthorized`) */
@@ -1658,11 +1877,25 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     listCampaigns: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1672,15 +1905,41 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignResponse"][];
                 };
             };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1720,7 +1979,7 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1765,6 +2024,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     getCampaign: {
@@ -1787,6 +2057,15 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignResponse"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -1799,6 +2078,17 @@ export interface operations {
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1828,13 +2118,19 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrderView"][];
                 };
             };
-            /** @description Bad Request (codes `badPage`, `badPageSize`, `badStatus`, `badRange`, `badRequest`) */
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`, `badStatus`, `badRange`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1852,13 +2148,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     placeOrder: {
         parameters: {
             query?: never;
-            header?: {
-                "Idempotency-Key"?: string;
+            header: {
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -1878,7 +2185,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`, `idempotencyKeyRequired`, `idempotencyKeyTooLong`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`, `idempotencyKeyRequired`, `idempotencyKeyTooLong`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1976,6 +2283,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -1988,6 +2304,17 @@ export interface operations {
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2020,7 +2347,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2059,6 +2386,17 @@ export interface operations {
             /** @description Conflict (codes `notAllowed`, `writeConflict`) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2102,7 +2440,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2147,6 +2485,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Service Unavailable (code `historyUnavailable`) */
             503: {
                 headers: {
@@ -2180,6 +2529,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -2210,6 +2568,17 @@ export interface operations {
             /** @description Conflict (codes `notAllowed`, `writeConflict`) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2249,6 +2618,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -2279,6 +2657,17 @@ export interface operations {
             /** @description Conflict (codes `notAllowed`, `writeConflict`) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2318,6 +2707,15 @@ export interface operations {
                     "application/json": components["schemas"]["OrderView"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -2354,6 +2752,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Service Unavailable (code `historyUnavailable`) */
             503: {
                 headers: {
@@ -2369,7 +2778,10 @@ export interface operations {
     };
     listPolicies: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2379,10 +2791,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RoutingPolicy"][];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Unauthorized (code `unauthorized`) */
@@ -2397,6 +2824,17 @@ export interface operations {
             /** @description Forbidden (code `forbidden`) */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2425,6 +2863,15 @@ export interface operations {
                     "application/json": components["schemas"]["RoutingPolicy"];
                 };
             };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
                 headers: {
@@ -2446,6 +2893,17 @@ export interface operations {
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2478,7 +2936,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoutingPolicy"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`, `invalidId`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`, `invalidId`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2523,6 +2981,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     listAlerts: {
@@ -2530,7 +2999,8 @@ export interface operations {
             query?: {
                 distributorId?: string;
                 openOnly?: boolean;
-                limit?: number;
+                page?: number;
+                pageSize?: number;
             };
             header?: never;
             path?: never;
@@ -2541,13 +3011,19 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Alert"][];
                 };
             };
-            /** @description Bad Request (codes `invalidLimit`, `badRequest`) */
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,6 +3050,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     acknowledgeAlert: {
@@ -2594,6 +3081,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Alert"];
+                };
+            };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Unauthorized (code `unauthorized`) */
@@ -2623,6 +3119,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
         };
     };
     getFlashSale: {
@@ -2641,6 +3148,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FlashSaleStatus"];
+                };
+            };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Unauthorized (code `unauthorized`) */
@@ -2664,6 +3180,17 @@ export interface operations {
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2694,7 +3221,7 @@ export interface operations {
                     "application/json": components["schemas"]["FlashSaleStatus"];
                 };
             };
-            /** @description Bad Request (codes `validationFailed`, `badRequest`) */
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2733,6 +3260,17 @@ export interface operations {
             /** @description Conflict (codes `noDemoData`, `simulationRunning`, `writeConflict`) */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
