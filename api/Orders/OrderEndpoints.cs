@@ -85,7 +85,8 @@ public static class OrderEndpoints
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
             if (!caller.IsOps && !caller.CanSeeCustomer(order.CustomerId)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
-            if (!caller.IsOps && order.Status is OrderStatus.Confirmed) return Problems.Conflict("notAllowed", "a confirmed order can only be cancelled by operations");
+            if (!caller.IsOps && order.Shares.Any(s => s.Status == OrderStatus.Confirmed))
+                return Problems.Conflict("notAllowed", "an order a distributor has confirmed (all of it or its share) can only be cancelled by operations");
             return ToResult(await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
         });
 
@@ -98,21 +99,29 @@ public static class OrderEndpoints
             return ToResult(await grains.GetGrain<IOrderGrain>(id).RerouteAsync(body?.SubstituteSku));
         });
 
-        MapFulfilment(group, "confirm", g => g.ConfirmAsync());
-        MapFulfilment(group, "ship", g => g.ShipAsync());
-        MapFulfilment(group, "complete", g => g.CompleteAsync());
+        MapFulfilment(group, "confirm", (g, share) => g.ConfirmAsync(share));
+        MapFulfilment(group, "ship", (g, share) => g.ShipAsync(share));
+        MapFulfilment(group, "complete", (g, share) => g.CompleteAsync(share));
     }
 
-    /// <summary>Fulfilment steps are taken by ops or by a distributor the order is allocated to.</summary>
-    private static void MapFulfilment(RouteGroupBuilder group, string step, Func<IOrderGrain, Task<TransitionResult>> action) =>
-        group.MapPost($"/{{id}}/{step}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+    /// <summary>Fulfilment is per distributor share: a distributor takes a step for its own share only (the token's
+    /// distributor, never the request's); ops take it for every share at once, or for one with <c>?distributorId=</c>.</summary>
+    private static void MapFulfilment(RouteGroupBuilder group, string step, Func<IOrderGrain, string?, Task<TransitionResult>> action) =>
+        group.MapPost($"/{{id}}/{step}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, string? distributorId, HttpContext http, IGrainFactory grains) =>
         {
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
-            // A distributor that can see the order has an allocation in it.
-            if (!caller.IsOps && caller.Role != Roles.Distributor)
-                return Problems.Forbidden($"only ops or an allocated distributor may {step} an order");
-            return ToResult(await action(grains.GetGrain<IOrderGrain>(id)));
+            string? share; // null: every share
+            if (caller.IsOps) share = distributorId;
+            else if (caller is { Role: Roles.Distributor, DistributorId: { } own })
+            {
+                // A distributor that can see the order has a share of it.
+                if (distributorId is not null && distributorId != own) return Problems.Forbidden($"a distributor may {step} only its own share of an order");
+                share = own;
+            }
+            else return Problems.Forbidden($"only ops or an allocated distributor may {step} an order");
+            var result = await action(grains.GetGrain<IOrderGrain>(id), share);
+            return ToResult(result.Order is { } changed ? result with { Order = VisibleTo(caller, changed) } : result);
         });
 
     private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
@@ -162,7 +171,12 @@ public static class OrderEndpoints
 
     private static OrderView VisibleTo(Caller caller, OrderView order) =>
         caller.Role == Roles.Distributor
-            ? order with { Allocations = order.Allocations.Where(a => a.DistributorId == caller.DistributorId).ToList(), Explanation = null }
+            ? order with
+            {
+                Allocations = order.Allocations.Where(a => a.DistributorId == caller.DistributorId).ToList(),
+                Shares = order.Shares.Where(s => s.DistributorId == caller.DistributorId).ToList(),
+                Explanation = null,
+            }
             : order;
 
     private static Results<Ok<OrderView>, ProblemHttpResult> ToResult(TransitionResult result) => result.Outcome switch
