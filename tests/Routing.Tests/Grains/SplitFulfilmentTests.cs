@@ -64,20 +64,25 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task Ops_move_every_share_at_once_and_each_distributor_ships_its_own_units()
+    public async Task Ops_move_one_share_or_every_share_at_once_and_each_distributor_ships_its_own_units()
     {
         var (scenario, _, order, placed, a, b) = await SplitOrderAsync();
         var (atA, atB) = (Units(placed, a), Units(placed, b));
 
-        Assert.Equal(OrderStatus.Confirmed, (await order.ConfirmAsync()).Order!.Status);
+        var one = (await order.ConfirmAsync(a)).Order!;
+        Assert.Equal((OrderStatus.Confirmed, OrderStatus.Allocated), (StatusOf(one, a), StatusOf(one, b)));
+        Assert.Equal(TransitionOutcome.NotAllowed, (await order.ShipAsync()).Outcome); // B has not confirmed: nothing ships
+        Assert.Equal((OnHand, atA), await OnHandAndReservedAsync(scenario, a));
+        Assert.Equal(OrderStatus.Confirmed, (await order.ConfirmAsync()).Order!.Status); // A's a harmless repeat, B's moves
+        Assert.Equal(OrderStatus.Confirmed, (await order.ShipAsync(a)).Order!.Status);
+        Assert.Equal((OnHand, atB), await OnHandAndReservedAsync(scenario, b));
+
         var shipped = (await order.ShipAsync()).Order!;
 
         Assert.Equal(OrderStatus.Shipped, shipped.Status);
         Assert.All(shipped.Shares, s => Assert.Equal(OrderStatus.Shipped, s.Status));
         Assert.Equal((OnHand - atA, 0), await OnHandAndReservedAsync(scenario, a));
         Assert.Equal((OnHand - atB, 0), await OnHandAndReservedAsync(scenario, b));
-        Assert.Equal(OrderStatus.Shipped, (await order.ShipAsync()).Order!.Status);
-        Assert.Equal((OnHand - atA, 0), await OnHandAndReservedAsync(scenario, a));
         Assert.Equal(OrderStatus.Completed, (await order.CompleteAsync()).Order!.Status);
     }
 
@@ -100,25 +105,37 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
             Assert.Equal(2, (await scenario.OrderAsync(campaign, customer, Quantity)).Order!.Shares.Count);
             grains.Add(scenario.Order(customer, "k-1"));
         }
+        var placed = (await Task.WhenAll(grains.Select(g => g.GetAsync()))).Select(o => o!).ToList();
+        var (unitsA, unitsB) = (placed.Sum(o => Units(o, a)), placed.Sum(o => Units(o, b)));
+        var (onHandA, onHandB) = ((await scenario.StockAsync(a)).OnHand, (await scenario.StockAsync(b)).OnHand);
 
-        var onHand = new Dictionary<string, int> { [a] = (await scenario.StockAsync(a)).OnHand, [b] = (await scenario.StockAsync(b)).OnHand };
+        // On every order at once: A confirms and ships while B confirms, each twice.
+        async Task<TransitionResult[]> AConfirmsAndShipsAsync(IOrderGrain g) => [await g.ConfirmAsync(a), await g.ShipAsync(a)];
+        async Task<TransitionResult[]> BConfirmsAsync(IOrderGrain g) => [await g.ConfirmAsync(b)];
+        var firsts = await Task.WhenAll(grains.SelectMany(g => new[] { AConfirmsAndShipsAsync(g), BConfirmsAsync(g), AConfirmsAndShipsAsync(g), BConfirmsAsync(g) }));
 
-        // Both distributors, each twice, at once on every order: confirm, then ship.
-        var confirms = await Task.WhenAll(grains.SelectMany(g => new[] { a, b, a, b }.Select(d => g.ConfirmAsync(d))));
-        var ships = await Task.WhenAll(grains.SelectMany(g => new[] { a, b, a, b }.Select(d => g.ShipAsync(d))));
-
-        Assert.All(confirms.Concat(ships), r => Assert.Equal(TransitionOutcome.Done, r.Outcome));
-        var final = (await Task.WhenAll(grains.Select(g => g.GetAsync()))).Select(o => o!).ToList();
-        Assert.All(final, o =>
+        Assert.All(firsts.SelectMany(r => r), r => Assert.Equal(TransitionOutcome.Done, r.Outcome));
+        Assert.All(await Task.WhenAll(grains.Select(g => g.GetAsync())), o =>
         {
-            Assert.Equal(OrderStatus.Shipped, o.Status);
-            Assert.All(o.Shares, s => Assert.Equal(OrderStatus.Shipped, s.Status));
+            Assert.Equal(OrderStatus.Confirmed, o!.Status);
+            Assert.Equal((OrderStatus.Shipped, OrderStatus.Confirmed), (StatusOf(o, a), StatusOf(o, b)));
         });
-        foreach (var d in new[] { a, b })
+        Assert.Equal((onHandA - unitsA, 0), await OnHandAndReservedAsync(scenario, a));
+        Assert.Equal((onHandB, unitsB), await OnHandAndReservedAsync(scenario, b));
+
+        // Then B ships while A completes, each twice.
+        var seconds = await Task.WhenAll(grains.SelectMany(g => new[] { g.ShipAsync(b), g.CompleteAsync(a), g.ShipAsync(b), g.CompleteAsync(a) }));
+
+        Assert.All(seconds, r => Assert.Equal(TransitionOutcome.Done, r.Outcome));
+        Assert.All(await Task.WhenAll(grains.Select(g => g.GetAsync())), o =>
         {
-            Assert.Equal((onHand[d] - final.Sum(o => Units(o, d)), 0), await OnHandAndReservedAsync(scenario, d));
-            Assert.Empty(await scenario.Distributor(d).GetReservationsAsync());
-        }
+            Assert.Equal(OrderStatus.Shipped, o!.Status);
+            Assert.Equal((OrderStatus.Completed, OrderStatus.Shipped), (StatusOf(o, a), StatusOf(o, b)));
+        });
+        Assert.Equal((onHandA - unitsA, 0), await OnHandAndReservedAsync(scenario, a));
+        Assert.Equal((onHandB - unitsB, 0), await OnHandAndReservedAsync(scenario, b));
+        Assert.Empty(await scenario.Distributor(a).GetReservationsAsync());
+        Assert.Empty(await scenario.Distributor(b).GetReservationsAsync());
     }
 
     [Fact]
