@@ -39,6 +39,8 @@ export interface Campaign {
 }
 
 export interface Allocation { distributorId: string; sku: string; quantity: number }
+/** One distributor's share of an order, fulfilled on its own; status is Allocated, Confirmed, Shipped or Completed. */
+export interface OrderShare { distributorId: string; status: OrderStatus; updatedAt: string }
 export interface OrderLine { sku: string; quantity: number; group?: string | null }
 export interface Substitution { originalSku: string; substituteSku: string; quantity: number }
 export interface SubstituteSuggestion { originalSku: string; substituteSku: string; rank: number; availableNearby: number }
@@ -75,6 +77,8 @@ export interface OrderView {
   explanation: RoutingExplanation | null;
   placedAt: string;
   updatedAt: string;
+  /** One per allocated distributor (a distributor sees only its own); status is the least advanced share's. */
+  shares: OrderShare[];
 }
 
 export interface GeoPoint { lat: number; lon: number }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Routing.Domain;
 
 namespace Routing.Contracts.Orders;
@@ -57,6 +58,9 @@ public sealed record OrderView(
 
     /// <summary>Each allocated distributor's share and how far its fulfilment is; empty while nothing is allocated.
     /// The order's <see cref="Status"/> is its least advanced share's.</summary>
+    // Always in an answer, like the constructor's members: [Required] says so to the OpenAPI document, while a stored
+    // row without it still reads (System.Text.Json does not enforce it).
+    [Required]
     public IReadOnlyList<OrderShare> Shares
     {
         get => _shares ?? OrderShare.Of(Allocations, Status is OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed
