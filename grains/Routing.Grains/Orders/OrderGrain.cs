@@ -421,8 +421,8 @@ public sealed class OrderGrain(
         var shares = order.Shares;
         var named = distributorId is null ? shares : [.. shares.Where(s => s.DistributorId == distributorId)];
         if (named.Count == 0) return NotAllowed($"distributor '{distributorId}' has no share of this order");
-        if (named.FirstOrDefault(s => s.Status != from && s.Status != to) is { } behind)
-            return NotAllowed($"only a {from} share can become {to}; {behind.DistributorId}'s is {behind.Status}");
+        if (named.FirstOrDefault(s => s.Status != from && s.Status != to) is { } notReady)
+            return NotAllowed($"only a {from} share can become {to}; {notReady.DistributorId}'s is {notReady.Status}");
         var moving = named.Where(s => s.Status == from).Select(s => s.DistributorId).ToHashSet(StringComparer.Ordinal);
         // A repeat is harmless: the shares are already there, and the distributors did their part when they got there.
         if (moving.Count == 0) return await DoneAsync(order);
