@@ -44,6 +44,13 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     /// <summary>Cancelling an order or routing it again is for ops and the customer who placed it.</summary>
     public bool CanChange(OrderView order) => Owns(Owner.Customer, order.CustomerId);
 
+    /// <summary>The share of an order a fulfilment step moves: ops may name one (none: every share); a distributor always
+    /// moves its own and may name no other. Not allowed for anyone else.</summary>
+    public (bool Allowed, string? Share) FulfilmentShare(string? asked) =>
+        IsOps ? (true, asked)
+        : IsDistributor && (asked is null || asked == DistributorId) ? (true, DistributorId)
+        : (false, null);
+
     /// <summary>Ops see every alert; a distributor its own.</summary>
     public bool CanSee(Alert alert) => IsOps || (alert.DistributorId is { } d && Owns(Owner.Distributor, d));
 
@@ -53,7 +60,7 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     /// <summary>An order as this caller may see it. Ops see everything. Others never see how other distributors fared:
     /// no routing explanation (it names every candidate's stock and capacity), a routing failure's reason in general
     /// words (the detailed one quotes stock levels), and substitutes' availability only up to what the order needs.
-    /// A distributor sees only its own allocations.</summary>
+    /// A distributor sees only its own allocations and its own share.</summary>
     public OrderView Project(OrderView order)
     {
         if (IsOps) return order;
@@ -62,6 +69,7 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
         {
             Explanation = null,
             Allocations = IsDistributor ? [.. order.Allocations.Where(a => a.DistributorId == DistributorId)] : order.Allocations,
+            Shares = IsDistributor ? [.. order.Shares.Where(s => s.DistributorId == DistributorId)] : order.Shares,
             Reason = PublicReason(order),
             Suggestions = [.. order.Suggestions.Select(s =>
                 s with { AvailableNearby = Math.Min(s.AvailableNearby, needed.GetValueOrDefault(s.OriginalSku)) })],

@@ -92,7 +92,8 @@ public static class OrderEndpoints
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
             if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
-            if (!caller.IsOps && order.Status is OrderStatus.Confirmed) return Problems.Conflict("notAllowed", "a confirmed order can only be cancelled by operations");
+            if (!caller.IsOps && order.Shares.Any(s => s.Status == OrderStatus.Confirmed))
+                return Problems.Conflict("notAllowed", "an order a distributor has confirmed (all of it or its share) can only be cancelled by operations");
             return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
         })
             .WithName("cancelOrder").WithSummary("Cancel an order, giving back its stock, campaign units and limit")
@@ -109,23 +110,23 @@ public static class OrderEndpoints
             .WithName("rerouteOrder").WithSummary("Route an order again, optionally accepting a suggested substitute")
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
 
-        MapFulfilment(group, "confirm", g => g.ConfirmAsync());
-        MapFulfilment(group, "ship", g => g.ShipAsync());
-        MapFulfilment(group, "complete", g => g.CompleteAsync());
+        MapFulfilment(group, "confirm", (g, share) => g.ConfirmAsync(share));
+        MapFulfilment(group, "ship", (g, share) => g.ShipAsync(share));
+        MapFulfilment(group, "complete", (g, share) => g.CompleteAsync(share));
     }
 
-    /// <summary>Fulfilment steps are taken by ops or by a distributor the order is allocated to.</summary>
-    private static void MapFulfilment(RouteGroupBuilder group, string step, Func<IOrderGrain, Task<TransitionResult>> action) =>
-        group.MapPost($"/{{id}}/{step}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
+    /// <summary>Fulfilment is per distributor share: a distributor takes a step for its own share only (the token's
+    /// distributor, never the request's); ops take it for every share at once, or for one with <c>?distributorId=</c>.</summary>
+    private static void MapFulfilment(RouteGroupBuilder group, string step, Func<IOrderGrain, string?, Task<TransitionResult>> action) =>
+        group.MapPost($"/{{id}}/{step}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, string? distributorId, HttpContext http, IGrainFactory grains) =>
         {
-            if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
+            if (await VisibleOrderAsync(id, http, grains) is null) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
-            // A distributor that can see the order has an allocation in it.
-            if (!caller.IsOps && caller.Role != Roles.Distributor)
-                return Problems.Forbidden($"only ops or an allocated distributor may {step} an order");
-            return ToResult(caller, await action(grains.GetGrain<IOrderGrain>(id)));
+            if (caller.FulfilmentShare(distributorId) is not (true, var share))
+                return Problems.Forbidden($"only ops, or an allocated distributor for its own share, may {step} an order");
+            return ToResult(caller, await action(grains.GetGrain<IOrderGrain>(id), share));
         })
-            .WithName($"{step}Order").WithSummary($"{char.ToUpperInvariant(step[0])}{step[1..]} an order (a fulfilment step)")
+            .WithName($"{step}Order").WithSummary($"{char.ToUpperInvariant(step[0])}{step[1..]} an order or one distributor's share of it (a fulfilment step)")
             .ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
 
     private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(

@@ -323,7 +323,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm an order (a fulfilment step) */
+        /** Confirm an order or one distributor's share of it (a fulfilment step) */
         post: operations["confirmOrder"];
         delete?: never;
         options?: never;
@@ -340,7 +340,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Ship an order (a fulfilment step) */
+        /** Ship an order or one distributor's share of it (a fulfilment step) */
         post: operations["shipOrder"];
         delete?: never;
         options?: never;
@@ -357,7 +357,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Complete an order (a fulfilment step) */
+        /** Complete an order or one distributor's share of it (a fulfilment step) */
         post: operations["completeOrder"];
         delete?: never;
         options?: never;
@@ -701,6 +701,12 @@ export interface components {
         OrderRequest: {
             lines: components["schemas"]["OrderLineDto"][];
         };
+        OrderShare: {
+            distributorId: string;
+            status: components["schemas"]["OrderStatus"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
         /** @enum {unknown} */
         OrderStatus: "Placed" | "Allocated" | "Confirmed" | "Shipped" | "Completed" | "Rejected" | "Cancelled" | "Exception" | "AwaitingSubstitution" | "Backordered";
         OrderView: {
@@ -720,6 +726,7 @@ export interface components {
             placedAt: string;
             /** Format: date-time */
             updatedAt: string;
+            shares: components["schemas"]["OrderShare"][];
         };
         PolicyRequest: {
             homeFirst?: null | boolean;
@@ -2511,7 +2518,9 @@ export interface operations {
     };
     confirmOrder: {
         parameters: {
-            query?: never;
+            query?: {
+                distributorId?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2600,7 +2609,9 @@ export interface operations {
     };
     shipOrder: {
         parameters: {
-            query?: never;
+            query?: {
+                distributorId?: string;
+            };
             header?: never;
             path: {
                 id: string;
@@ -2689,7 +2700,9 @@ export interface operations {
     };
     completeOrder: {
         parameters: {
-            query?: never;
+            query?: {
+                distributorId?: string;
+            };
             header?: never;
             path: {
                 id: string;

@@ -11,11 +11,21 @@ public interface IOrderGrain : IGrainWithStringKey
     /// suggested substitutes accepted. Changes the order only if it can now be allocated in full.</summary>
     Task<TransitionResult> RerouteAsync(string? substituteSku);
 
+    /// <summary>Cancels the order, unless part of it has shipped (<see cref="TransitionOutcome.NotAllowed"/>).</summary>
     Task<TransitionResult> CancelAsync(string reason);
 
-    Task<TransitionResult> ConfirmAsync();
+    // Fulfilment is per share (OrderShare): distributorId names the one share to move, and null moves every share
+    // (ops). Each share must be at the step before or, a harmless repeat, already at this one; otherwise nothing
+    // changes and the answer is NotAllowed, as it is for a distributor without a share. The order's status is its
+    // least advanced share's.
 
-    Task<TransitionResult> ShipAsync();
+    /// <summary>Allocated → Confirmed, for one distributor's share or (null) every share.</summary>
+    Task<TransitionResult> ConfirmAsync(string? distributorId = null);
 
-    Task<TransitionResult> CompleteAsync();
+    /// <summary>Confirmed → Shipped, for one distributor's share or (null) every share: each shipping distributor
+    /// takes its own reserved units off its stock.</summary>
+    Task<TransitionResult> ShipAsync(string? distributorId = null);
+
+    /// <summary>Shipped → Completed, for one distributor's share or (null) every share.</summary>
+    Task<TransitionResult> CompleteAsync(string? distributorId = null);
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Routing.Domain;
 
 namespace Routing.Contracts.Orders;
@@ -49,7 +50,39 @@ public sealed record OrderView(
     [property: Id(9)] IReadOnlyList<SubstituteSuggestion> Suggestions,
     [property: Id(10)] RoutingExplanation? Explanation,
     [property: Id(11)] DateTimeOffset PlacedAt,
-    [property: Id(12)] DateTimeOffset UpdatedAt);
+    [property: Id(12)] DateTimeOffset UpdatedAt)
+{
+    // A field, not a constructor parameter, so orders stored before shares existed (no field 13 in Orleans' encoding,
+    // no "shares" in a history row's JSON) still read: they get shares derived from their allocations and status.
+    [Id(13)] private readonly IReadOnlyList<OrderShare>? _shares;
+
+    /// <summary>Each allocated distributor's share and how far its fulfilment is; empty while nothing is allocated.
+    /// The order's <see cref="Status"/> is its least advanced share's.</summary>
+    // Always in an answer, like the constructor's members: [Required] says so to the OpenAPI document, while a stored
+    // row without it still reads (System.Text.Json does not enforce it).
+    [Required]
+    public IReadOnlyList<OrderShare> Shares
+    {
+        get => _shares ?? OrderShare.Of(Allocations, Status is OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed
+            ? Status : OrderStatus.Allocated, UpdatedAt);
+        init => _shares = value;
+    }
+}
+
+/// <summary>One distributor's share of an order: its allocations there are one reservation, so they are confirmed,
+/// shipped (off that distributor's stock only) and completed together. <see cref="Status"/> is
+/// <see cref="OrderStatus.Allocated"/>, <see cref="OrderStatus.Confirmed"/>, <see cref="OrderStatus.Shipped"/> or
+/// <see cref="OrderStatus.Completed"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderShare(
+    [property: Id(0)] string DistributorId,
+    [property: Id(1)] OrderStatus Status,
+    [property: Id(2)] DateTimeOffset UpdatedAt)
+{
+    /// <summary>One share per distributor the allocations name, in the order they first appear.</summary>
+    public static IReadOnlyList<OrderShare> Of(IReadOnlyList<Allocation> allocations, OrderStatus status, DateTimeOffset at) =>
+        [.. allocations.Select(a => a.DistributorId).Distinct(StringComparer.Ordinal).Select(d => new OrderShare(d, status, at))];
+}
 
 /// <summary>How placing an order went. Only <see cref="Created"/> and <see cref="Replayed"/> carry an order.</summary>
 public enum PlaceOutcome

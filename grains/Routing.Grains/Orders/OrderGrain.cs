@@ -29,7 +29,8 @@ public sealed class OrderState
 /// <see cref="Router"/>, reserves at the chosen distributors all-or-nothing (re-routing when a reservation
 /// fails), and only answers once its state is durable. Not reentrant: retries of the same request queue here.
 /// The grain's own state write is the durability point; its history row is written alongside, and both are durable
-/// before it answers.</summary>
+/// before it answers. Fulfilment moves per distributor share (<see cref="OrderShare"/>), the order's status following
+/// its least advanced share.</summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Routing)] IPersistentState<OrderState> state,
     RoutingReadModel readModel,
@@ -125,7 +126,10 @@ public sealed class OrderGrain(
         var status = StatusOf(plan.Outcome);
         var now = clock.GetUtcNow();
         var order = new OrderView(Id, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
-            plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now);
+            plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
+        {
+            Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
+        };
 
         // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.
         if (status == OrderStatus.Rejected) await GiveBackAsync(held);
@@ -201,10 +205,11 @@ public sealed class OrderGrain(
         IReadOnlyList<Substitution> substitutions = accepted is null ? plan.Substitutions
             : [.. plan.Substitutions, .. order.Lines.Where(l => l.Sku == accepted.OriginalSku)
                 .Select(l => new Substitution(l.Sku, accepted.SubstituteSku, l.Quantity))];
+        var now = clock.GetUtcNow();
         var allocated = order with
         {
-            Status = OrderStatus.Allocated, Allocations = plan.Allocations, Reason = null, Substitutions = substitutions,
-            Suggestions = [], Explanation = plan.Explanation, UpdatedAt = clock.GetUtcNow(),
+            Status = OrderStatus.Allocated, Allocations = plan.Allocations, Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
+            Reason = null, Substitutions = substitutions, Suggestions = [], Explanation = plan.Explanation, UpdatedAt = now,
         };
         state.State.Order = allocated;
         state.State.Revision++;
@@ -229,6 +234,10 @@ public sealed class OrderGrain(
         if (order.Status == OrderStatus.Cancelled) return await DoneAsync(order);
         if (order.Status is OrderStatus.Shipped or OrderStatus.Completed or OrderStatus.Rejected)
             return NotAllowed($"a {order.Status} order cannot be cancelled");
+        // Shipped units are off a distributor's stock and on their way: giving back the order's campaign units and
+        // limit would count them unsold. What is left of a partly shipped order is fulfilled (or handled by a person).
+        if (order.Shares.FirstOrDefault(s => s.Status is OrderStatus.Shipped or OrderStatus.Completed) is { } shipped)
+            return NotAllowed($"{shipped.DistributorId} has shipped its share; a partly shipped order cannot be cancelled");
 
         var cancelled = order with { Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow() };
         state.State.Order = cancelled;
@@ -240,16 +249,15 @@ public sealed class OrderGrain(
         return await DoneAsync(cancelled);
     }
 
-    public Task<TransitionResult> ConfirmAsync() =>
-        TransitionAsync(OrderStatus.Allocated, OrderStatus.Confirmed, before: null);
+    public Task<TransitionResult> ConfirmAsync(string? distributorId = null) =>
+        FulfilAsync(distributorId, OrderStatus.Allocated, OrderStatus.Confirmed, atDistributor: null);
 
-    public Task<TransitionResult> ShipAsync() =>
-        TransitionAsync(OrderStatus.Confirmed, OrderStatus.Shipped, before: order =>
-            Task.WhenAll(order.Allocations.Select(a => a.DistributorId).Distinct()
-                .Select(d => GrainFactory.GetGrain<IDistributorGrain>(d).ShipAsync(Id))));
+    public Task<TransitionResult> ShipAsync(string? distributorId = null) =>
+        FulfilAsync(distributorId, OrderStatus.Confirmed, OrderStatus.Shipped,
+            atDistributor: d => GrainFactory.GetGrain<IDistributorGrain>(d).ShipAsync(Id));
 
-    public Task<TransitionResult> CompleteAsync() =>
-        TransitionAsync(OrderStatus.Shipped, OrderStatus.Completed, before: null);
+    public Task<TransitionResult> CompleteAsync(string? distributorId = null) =>
+        FulfilAsync(distributorId, OrderStatus.Shipped, OrderStatus.Completed, atDistributor: null);
 
     /// <summary>Routes <paramref name="lines"/> for <paramref name="customer"/> under the named policy and reserves the plan.</summary>
     private async Task<AllocationPlan> RouteAsync(CustomerProfile customer, IReadOnlyList<OrderLine> lines, string policyId,
@@ -403,20 +411,45 @@ public sealed class OrderGrain(
         }
     }
 
-    private async Task<TransitionResult> TransitionAsync(OrderStatus from, OrderStatus to, Func<OrderView, Task>? before)
+    /// <summary>Moves one distributor's share (or, with null, every share) from <paramref name="from"/> to
+    /// <paramref name="to"/>, after doing its part at each moving distributor; all named shares move or none.</summary>
+    private async Task<TransitionResult> FulfilAsync(string? distributorId, OrderStatus from, OrderStatus to, Func<string, Task>? atDistributor)
     {
         if (Order is not { } order) return NotFound();
-        if (order.Status != from && order.Status != to)
-            return NotAllowed($"only a {from} order can become {to}; this one is {order.Status}");
-        // Repeating a transition is harmless: the side effects are idempotent, and the status is already there.
-        if (before is not null) await before(order);
-        if (order.Status == to) return await DoneAsync(order);
-        var next = order with { Status = to, UpdatedAt = clock.GetUtcNow() };
-        state.State.Order = next;
+        if (order.Status is not (OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed))
+            return NotAllowed($"only an allocated order can become {to}; this one is {order.Status}");
+        var shares = order.Shares;
+        var named = distributorId is null ? shares : [.. shares.Where(s => s.DistributorId == distributorId)];
+        if (named.Count == 0) return NotAllowed($"distributor '{distributorId}' has no share of this order");
+        if (named.FirstOrDefault(s => s.Status != from && s.Status != to) is { } notReady)
+            return NotAllowed($"only a {from} share can become {to}; {notReady.DistributorId}'s is {notReady.Status}");
+        var moving = named.Where(s => s.Status == from).Select(s => s.DistributorId).ToHashSet(StringComparer.Ordinal);
+        // A repeat is harmless: the shares are already there, and the distributors did their part when they got there.
+        if (moving.Count == 0) return await DoneAsync(order);
+
+        // Before the state write, and idempotent: if the write fails, a retry does it again without doing it twice.
+        if (atDistributor is not null) await Task.WhenAll(moving.Select(atDistributor));
+        var now = clock.GetUtcNow();
+        IReadOnlyList<OrderShare> next = [.. shares.Select(s => moving.Contains(s.DistributorId) ? s with { Status = to, UpdatedAt = now } : s)];
+        var changed = order with { Shares = next, Status = LeastAdvanced(next), UpdatedAt = now };
+        state.State.Order = changed;
         state.State.Revision++;
-        await state.SaveAsync(this);
-        return await DoneAsync(next);
+        try
+        {
+            await state.SaveAsync(this);
+        }
+        catch
+        {
+            state.State.Order = order;
+            state.State.Revision--;
+            throw;
+        }
+        return await DoneAsync(changed);
     }
+
+    /// <summary>An order is as far as its least advanced share: Shipped only once every distributor has shipped.
+    /// Allocated, Confirmed, Shipped and Completed are declared in that order.</summary>
+    private static OrderStatus LeastAdvanced(IReadOnlyList<OrderShare> shares) => shares.Min(s => s.Status);
 
     private static PlaceResult Refused(QuotaTicket ticket, string campaignId) => ticket.Outcome switch
     {

@@ -24,6 +24,7 @@ export function renderOrder(o: OrderView): HTMLElement {
       ? h('ul', { class: 'plain', testid: 'order-allocations' }, o.allocations.map((a) =>
         h('li', null, h('span', { class: 'chip' }, h('b', null, a.distributorId), ` ×${fmtInt(a.quantity)} ${a.sku}`))))
       : h('p', { class: 'muted' }, 'None 无'),
+    o.shares.length ? renderShares(o) : null,
     o.substitutions.length
       ? [h('h4', null, 'Substitutions 替代'), h('ul', { class: 'plain' }, o.substitutions.map((s) =>
         h('li', null, `${s.originalSku} → ${s.substituteSku} × ${fmtInt(s.quantity)}`)))]
@@ -34,6 +35,18 @@ export function renderOrder(o: OrderView): HTMLElement {
       : null,
     renderExplanation(o, allocatedTo),
   );
+}
+
+/** Each distributor's share moves on its own; the order's status is the least advanced one. */
+function renderShares(o: OrderView): HTMLElement[] {
+  return [
+    h('h4', null, 'Fulfilment by distributor 各经销商履约'),
+    h('ul', { class: 'plain', testid: 'order-shares' }, o.shares.map((s) =>
+      h('li', { testid: 'order-share', 'data-distributor': s.distributorId, 'data-status': s.status },
+        h('b', null, s.distributorId), ' ',
+        h('span', { class: `badge status-${s.status}` }, label(s.status)), ' ',
+        h('span', { class: 'muted small' }, fmtDateTime(s.updatedAt))))),
+  ];
 }
 
 function renderExplanation(o: OrderView, allocatedTo: Set<string>): HTMLElement {
