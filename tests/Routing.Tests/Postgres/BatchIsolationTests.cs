@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Runtime;
-using Orleans.Serialization;
 using Orleans.Storage;
 using Routing.Contracts.Orders;
 using Routing.Domain;
@@ -21,9 +19,6 @@ namespace Routing.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class BatchIsolationTests(PostgresFixture postgres)
 {
-    private static readonly IGrainStorageSerializer Serializer =
-        new OrleansGrainStorageSerializer(new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>());
-
     [Fact]
     public async Task Poisoned_orders_fail_alone_and_every_order_sharing_their_batches_is_written()
     {
@@ -134,7 +129,7 @@ public sealed class BatchIsolationTests(PostgresFixture postgres)
         new(NpgsqlDataSource.Create(db), NullLogger<PostgresRoutingHistory>.Instance);
 
     private static PostgresGrainStorage Storage(string db) =>
-        new(NpgsqlDataSource.Create(db), "isolation-tests", Serializer, NullLogger<PostgresGrainStorage>.Instance);
+        new(NpgsqlDataSource.Create(db), "isolation-tests", GrainStorageTests.Serializer, NullLogger<PostgresGrainStorage>.Instance);
 
     /// <summary>"ok", the SQLSTATE PostgreSQL refused it with, or "failed" (no answer from PostgreSQL).</summary>
     private static async Task<string> Outcome(Task operation)

@@ -14,7 +14,8 @@ namespace Routing.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class GrainStorageTests(PostgresFixture postgres)
 {
-    private static readonly IGrainStorageSerializer Serializer =
+    /// <summary>Grain state serialized as the silos do (Orleans' serializer); shared by the storage tests.</summary>
+    internal static readonly IGrainStorageSerializer Serializer =
         new OrleansGrainStorageSerializer(new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>());
 
     [Fact]
