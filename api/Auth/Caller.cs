@@ -64,15 +64,14 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     public OrderView Project(OrderView order)
     {
         if (IsOps) return order;
-        var needed = order.Lines.GroupBy(l => l.Sku).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
         return order with
         {
             Explanation = null,
             Allocations = IsDistributor ? [.. order.Allocations.Where(a => a.DistributorId == DistributorId)] : order.Allocations,
             Shares = IsDistributor ? [.. order.Shares.Where(s => s.DistributorId == DistributorId)] : order.Shares,
             Reason = PublicReason(order),
-            Suggestions = [.. order.Suggestions.Select(s =>
-                s with { AvailableNearby = Math.Min(s.AvailableNearby, needed.GetValueOrDefault(s.OriginalSku)) })],
+            Suggestions = order.Suggestions.Count == 0 ? order.Suggestions : [.. order.Suggestions.Select(s =>
+                s with { AvailableNearby = Math.Min(s.AvailableNearby, order.Lines.Where(l => l.Sku == s.OriginalSku).Sum(l => l.Quantity)) })],
         };
     }
 

@@ -60,7 +60,7 @@ public static class OrderEndpoints
 
         group.MapGet("/{id}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
             await VisibleOrderAsync(id, http, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"order '{id}' does not exist"))
-            .WithName("getOrder").WithSummary("Get an order with its allocations and routing explanation").ProducesProblem(404);
+            .WithName("getOrder").WithSummary("Get an order with its allocations (and, for ops, its routing explanation)").ProducesProblem(404);
 
         // The order history, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers). Ops search
         // everything; a customer only its own orders and a distributor only those allocated to it, whatever the query says.

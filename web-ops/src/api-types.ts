@@ -270,7 +270,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an order with its allocations and routing explanation */
+        /** Get an order with its allocations (and, for ops, its routing explanation) */
         get: operations["getOrder"];
         put?: never;
         post?: never;
