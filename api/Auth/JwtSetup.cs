@@ -9,6 +9,9 @@ public static class JwtSetup
 {
     public const string SigningKeySetting = "Auth:SigningKey";
 
+    /// <summary>How far clocks may disagree when a token's lifetime is judged.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     /// <summary>The key tokens are signed and checked with. Only Development has one by default (a known key in
     /// appsettings.Development.json); elsewhere a missing or short key stops the host with one line.</summary>
     public static SymmetricSecurityKey SigningKey(IConfiguration configuration)
@@ -31,6 +34,8 @@ public static class JwtSetup
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokens { MapInboundClaims = false });
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = Roles.Issuer,
@@ -39,7 +44,7 @@ public static class JwtSetup
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
                     RoleClaimType = Roles.RoleClaim,
                     NameClaimType = "sub",
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ClockSkew = ClockSkew,
                 };
                 // Browsers cannot set headers on WebSockets: hubs (and only hubs) also take the token from the query string.
                 options.Events = new JwtBearerEvents
