@@ -206,6 +206,31 @@ test('orders placed through the API reach the allocation feed and the campaign c
   await page.setViewportSize({ width: 1366, height: 900 });
 });
 
+test('ops confirm and ship a distributor\'s share of an order from the order page', { timeout: 60_000 }, async () => {
+  const token = env.customers[env.customers.length - 1];
+  const placed = await rest('POST', `/api/campaigns/${campaignId}/orders`, token, { quantity: 1 }, { 'Idempotency-Key': `e2e-share-${Date.now()}` });
+  assert.equal(placed.status, 201, `placing an order: ${JSON.stringify(placed.json)}`);
+  assert.equal(placed.json.status, 'Allocated');
+  const id = placed.json.orderId;
+  const share = placed.json.shares[0].distributorId;
+  const onHandBefore = (await inventoryItem(share, 'UREA-50')).onHand;
+
+  await page.goto(`${env.url}/#/orders/${id}`);
+  const row = page.locator(`${byTestId('order-lookup-result')} ${byTestId('order-share')}[data-distributor="${share}"]`);
+  for (const [step, status] of [['confirm', 'Confirmed'], ['ship', 'Shipped']]) {
+    await row.locator(`${byTestId('share-step')}[data-step="${step}"]`).click({ timeout: 10_000 });
+    await page.locator(`${byTestId('order-lookup-result')} ${byTestId('order-share')}[data-distributor="${share}"][data-status="${status}"]`)
+      .waitFor({ timeout: 5000 }).catch(async (e) => {
+        await shot(`failed-share-${step}`);
+        throw new Error(`the share did not become ${status}: ${e.message}`);
+      });
+  }
+  const order = await restOk('GET', `/api/orders/${id}`, env.ops);
+  assert.equal(order.status, 'Shipped');
+  assert.equal((await inventoryItem(share, 'UREA-50')).onHand, onHandBefore - 1, 'shipping took the unit off that distributor\'s stock');
+  await shot('order-shares');
+});
+
 test('a distributor sees its own low-stock alert within 2 s and nothing of another distributor', { timeout: 60_000 }, async () => {
   const own = env.distributorId;
   const other = env.otherId;

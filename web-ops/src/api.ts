@@ -4,6 +4,9 @@ import type {
   Alert, Campaign, Distributor, FlashSaleStatus, InventoryItem, OrderView, PolicyRequest, RoutingPolicy,
 } from './types';
 
+/** The fulfilment steps of a share, in order: confirm, ship (takes the units off stock), complete. */
+export type FulfilmentStep = 'confirm' | 'ship' | 'complete';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -102,6 +105,9 @@ export const api = {
   alerts: (openOnly: boolean, pageSize = 200) => request<Alert[]>(`/api/alerts?openOnly=${openOnly}&pageSize=${pageSize}`),
   acknowledge: (id: number) => request<Alert>(`/api/alerts/${id}/acknowledge`, { method: 'POST' }),
   order: (id: string) => request<OrderView>(`/api/orders/${enc(id)}`),
+  /** A fulfilment step for one distributor's share (a distributor may only name its own). */
+  fulfil: (id: string, step: FulfilmentStep, distributorId: string) =>
+    request<OrderView>(`/api/orders/${enc(id)}/${step}?distributorId=${enc(distributorId)}`, { method: 'POST' }),
   policies: () => requestAll<RoutingPolicy>('/api/policies'),
   savePolicy: (id: string, body: PolicyRequest) => request<RoutingPolicy>(`/api/policies/${enc(id)}`, { method: 'PUT', body }),
   startFlashSale: () => request<FlashSaleStatus>('/api/simulations/flash-sale', { method: 'POST', body: {} }),

@@ -1,9 +1,10 @@
 // An order and its routing explanation: every candidate's fate (excluded and why, or score and rank) and the decisions.
-import { api, errorText } from '../api';
+import { api, errorText, type FulfilmentStep } from '../api';
 import { fmtDateTime, fmtInt, fmtMoney, h, label } from '../dom';
 import type { CandidateReport, OrderView } from '../types';
 
-export function renderOrder(o: OrderView): HTMLElement {
+/** Renders an order; <paramref name="onChanged"/> gets the order again after a fulfilment step taken here. */
+export function renderOrder(o: OrderView, onChanged?: (changed: OrderView) => void): HTMLElement {
   const allocatedTo = new Set(o.allocations.map((a) => a.distributorId));
   return h('div', { class: 'order-view', testid: 'order-view', 'data-order-id': o.orderId },
     h('div', { class: 'order-head' },
@@ -24,7 +25,7 @@ export function renderOrder(o: OrderView): HTMLElement {
       ? h('ul', { class: 'plain', testid: 'order-allocations' }, o.allocations.map((a) =>
         h('li', null, h('span', { class: 'chip' }, h('b', null, a.distributorId), ` ×${fmtInt(a.quantity)} ${a.sku}`))))
       : h('p', { class: 'muted' }, 'None 无'),
-    o.shares.length ? renderShares(o) : null,
+    o.shares.length ? renderShares(o, onChanged) : null,
     o.substitutions.length
       ? [h('h4', null, 'Substitutions 替代'), h('ul', { class: 'plain' }, o.substitutions.map((s) =>
         h('li', null, `${s.originalSku} → ${s.substituteSku} × ${fmtInt(s.quantity)}`)))]
@@ -37,15 +38,41 @@ export function renderOrder(o: OrderView): HTMLElement {
   );
 }
 
-/** Each distributor's share moves on its own; the order's status is the least advanced one. */
-function renderShares(o: OrderView): HTMLElement[] {
+/** The next step of a share at this status, with its button label. */
+const nextStep: Partial<Record<string, [FulfilmentStep, string]>> = {
+  Allocated: ['confirm', 'Confirm 确认'],
+  Confirmed: ['ship', 'Ship 发货'],
+  Shipped: ['complete', 'Complete 完成'],
+};
+
+/** Each distributor's share moves on its own; the order's status is the least advanced one. Ops may move any share,
+ * a distributor sees (and moves) only its own: the server decides, the buttons only offer the next step. */
+function renderShares(o: OrderView, onChanged?: (changed: OrderView) => void): HTMLElement[] {
+  const active = o.status === 'Allocated' || o.status === 'Confirmed' || o.status === 'Shipped';
+  const error = h('p', { class: 'error', testid: 'share-error', hidden: true });
+  const step = async (button: HTMLButtonElement, s: OrderView['shares'][number], next: FulfilmentStep) => {
+    button.disabled = true;
+    error.hidden = true;
+    try {
+      onChanged?.(await api.fulfil(o.orderId, next, s.distributorId));
+    } catch (e) {
+      error.hidden = false;
+      error.textContent = errorText(e);
+      button.disabled = false;
+    }
+  };
   return [
     h('h4', null, 'Fulfilment by distributor 各经销商履约'),
-    h('ul', { class: 'plain', testid: 'order-shares' }, o.shares.map((s) =>
-      h('li', { testid: 'order-share', 'data-distributor': s.distributorId, 'data-status': s.status },
+    h('ul', { class: 'plain', testid: 'order-shares' }, o.shares.map((s) => {
+      const next = active && onChanged ? nextStep[s.status] : undefined;
+      const button = next ? h('button', { type: 'button', class: 'small', testid: 'share-step', 'data-step': next[0] }, next[1]) : null;
+      button?.addEventListener('click', () => void step(button, s, next![0]));
+      return h('li', { testid: 'order-share', 'data-distributor': s.distributorId, 'data-status': s.status },
         h('b', null, s.distributorId), ' ',
         h('span', { class: `badge status-${s.status}` }, label(s.status)), ' ',
-        h('span', { class: 'muted small' }, fmtDateTime(s.updatedAt))))),
+        h('span', { class: 'muted small' }, fmtDateTime(s.updatedAt)), button ? ' ' : null, button);
+    })),
+    error,
   ];
 }
 
@@ -103,10 +130,14 @@ export class OrderDialog {
     if (!this.dialog.open) this.dialog.showModal();
     try {
       const order = await api.order(orderId);
-      if (token === this.current) this.body.replaceChildren(renderOrder(order));
+      if (token === this.current) this.show(order);
     } catch (e) {
       if (token === this.current) this.body.replaceChildren(h('p', { class: 'error', testid: 'order-error' }, errorText(e)));
     }
+  }
+
+  private show(order: OrderView): void {
+    this.body.replaceChildren(renderOrder(order, (changed) => this.show(changed)));
   }
 
   destroy(): void {
@@ -136,9 +167,13 @@ export class OrderLookup {
     this.input.value = id;
     this.result.replaceChildren(h('p', { class: 'muted' }, 'Loading… 加载中'));
     try {
-      this.result.replaceChildren(renderOrder(await api.order(id)));
+      this.show(await api.order(id));
     } catch (e) {
       this.result.replaceChildren(h('p', { class: 'error', testid: 'order-error' }, errorText(e)));
     }
+  }
+
+  private show(order: OrderView): void {
+    this.result.replaceChildren(renderOrder(order, (changed) => this.show(changed)));
   }
 }
