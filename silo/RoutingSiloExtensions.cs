@@ -82,6 +82,8 @@ public static class RoutingSiloExtensions
         silo.Services.AddOptions<MemoryGrainStorageOptions>(StorageNames.Routing)
             .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = StateSerializer(sp));
         silo.Services.AddRoutingHistory(settings);
+        // Orders are kept in the order journal, whatever backs it: their state is their history record.
+        silo.Services.AddGrainStorage(StorageNames.Orders, (sp, _) => new OrderJournalStorage(sp.GetRequiredService<IOrderJournal>(), StateSerializer(sp)));
         return silo;
     }
 
@@ -90,18 +92,29 @@ public static class RoutingSiloExtensions
     private static IGrainStorageSerializer StateSerializer(IServiceProvider services) =>
         new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
 
-    /// <summary>The history store: PostgreSQL when configured, otherwise kept in memory in this process.</summary>
+    /// <summary>The history store and the order journal: PostgreSQL when configured, otherwise kept in memory in this process.</summary>
     public static IServiceCollection AddRoutingHistory(this IServiceCollection services, RoutingSettings settings)
     {
         if (settings.UsesPostgres)
         {
-            // One connection pool per process for Routing's own tables (grain state and history).
+            // One connection pool per process for Routing's own tables (grain state, the order journal and history).
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString!));
             services.TryAddSingleton<IRoutingHistory>(sp =>
                 new PostgresRoutingHistory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresRoutingHistory>>()));
+            services.TryAddSingleton<IOrderJournal>(sp =>
+                new PostgresOrderJournal(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresOrderJournal>>()));
         }
         else
-            services.TryAddSingleton<IRoutingHistory, InMemoryRoutingHistory>();
+            services.AddInMemoryHistory();
+        return services;
+    }
+
+    /// <summary>History and the order journal in this process's memory: one store serves both, as one table does in PostgreSQL.</summary>
+    private static IServiceCollection AddInMemoryHistory(this IServiceCollection services)
+    {
+        services.TryAddSingleton<InMemoryRoutingHistory>();
+        services.TryAddSingleton<IRoutingHistory>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
+        services.TryAddSingleton<IOrderJournal>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
         return services;
     }
 
@@ -130,7 +143,7 @@ public static class RoutingSiloExtensions
         services.TryAddSingleton<RoutingReadModel>();
         services.TryAddSingleton<QuotaPools>();
         services.TryAddSingleton<SnapshotOutbox>();
-        services.TryAddSingleton<IRoutingHistory, InMemoryRoutingHistory>();
+        services.AddInMemoryHistory();
         services.AddOptions<ReservationExpiryOptions>();
         return services;
     }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Routing.Grains.History;
 
 namespace Routing.Api.Infrastructure;
 
@@ -7,8 +6,8 @@ namespace Routing.Api.Infrastructure;
 /// <list type="bullet">
 /// <item>A write conflict (<see cref="Orleans.Storage.InconsistentStateException"/>: another activation wrote the grain's state, e.g.
 /// right after a silo failure): 409 <c>writeConflict</c>. Nothing was half-applied: the grain reloads on the next call.</item>
-/// <item>The history store is unavailable after the grain saved: 503 <c>historyUnavailable</c> with Retry-After.
-/// A retry with the same Idempotency-Key answers with the saved order and writes its history row.</item>
+/// <item>The database did not take a write (unreachable, failing over): 503 <c>storageUnavailable</c> with Retry-After.
+/// Nothing was acknowledged; a retry with the same Idempotency-Key places the order or answers with the one saved.</item>
 /// </list></summary>
 public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILogger<StorageExceptionHandler> logger) : IExceptionHandler
 {
@@ -34,9 +33,9 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
             if (e is Orleans.Storage.InconsistentStateException)
                 return (StatusCodes.Status409Conflict, "Conflict", "writeConflict",
                     "the resource was changed concurrently and nothing was applied; retry the request (with the same Idempotency-Key for orders)");
-            if (e is HistoryUnavailableException)
-                return (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "historyUnavailable",
-                    "the change is saved but its history could not be written yet; retry the request (with the same Idempotency-Key for orders)");
+            if (e is System.Data.Common.DbException)
+                return (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "storageUnavailable",
+                    "the database did not take the change and nothing was acknowledged; retry the request (with the same Idempotency-Key for orders)");
         }
         return (0, "", "", "");
     }

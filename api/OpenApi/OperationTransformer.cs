@@ -13,7 +13,8 @@ namespace Routing.Api.OpenApi;
 /// endpoint's policies, else the fallback policy), so the document cannot claim an access rule the server does not apply.
 /// The roles are listed in the requirement (OpenAPI 3.1 allows role names for non-OAuth schemes); anonymous operations
 /// declare none. A protected operation may answer 401; one that needs more than a signed-in caller (a role) 403.</item>
-/// <item>Every change may meet a concurrent write to the same grain (409 <c>writeConflict</c>, StorageExceptionHandler).</item>
+/// <item>Every change may meet a concurrent write to the same grain (409 <c>writeConflict</c>), and any operation a
+/// database that does not answer (503 <c>storageUnavailable</c>); both from StorageExceptionHandler.</item>
 /// <item>Every 4xx/5xx answer is an <c>application/problem+json</c> <c>ProblemDetails</c> (the validation variant for a
 /// 400 the endpoint declared with <c>.ProducesValidationProblem()</c>), its description lists the codes declared with
 /// <c>.ProducesProblemCodes</c>, and a 429 or 503 carries Retry-After.</item>
@@ -68,6 +69,8 @@ public sealed class OperationTransformer(IAuthorizationPolicyProvider policies) 
         }
         foreach (var declared in metadata.OfType<ProblemCodes>()) Declare(declared.StatusCode, declared.Codes);
         if (!HttpMethods.IsGet(context.Description.HttpMethod ?? "GET")) Declare(StatusCodes.Status409Conflict, "writeConflict");
+        // The database may not answer (StorageExceptionHandler): nothing was changed, retry later.
+        Declare(StatusCodes.Status503ServiceUnavailable, "storageUnavailable");
 
         operation.Responses ??= [];
         foreach (var status in codes.Keys)

@@ -44,7 +44,7 @@ public static class OrderEndpoints
             .WithName("placeCampaignOrder").WithSummary("Place an order for units of a campaign as the calling customer")
             .ProducesValidationProblem().ProducesProblemCodes(400, "idempotencyKeyRequired", "idempotencyKeyTooLong", "controlCharacters").ProducesProblem(404)
             .ProducesProblemCodes(409, "campaignNotOpen", "soldOut").ProducesProblemCodes(422, "idempotencyKeyReused", "regionNotEligible", "limitExceeded")
-            .ProducesProblemCodes(429, "rateLimited").ProducesProblemCodes(503, "historyUnavailable");
+            .ProducesProblemCodes(429, "rateLimited");
 
         var group = app.MapGroup("/api/orders").WithTags("Orders");
 
@@ -56,7 +56,7 @@ public static class OrderEndpoints
             .WithName("placeOrder").WithSummary("Place a regular multi-line order as the calling customer")
             .ProducesValidationProblem().ProducesProblemCodes(400, "idempotencyKeyRequired", "idempotencyKeyTooLong", "controlCharacters").ProducesProblem(404)
             .ProducesProblemCodes(422, "idempotencyKeyReused", "unknownProduct")
-            .ProducesProblemCodes(429, "rateLimited").ProducesProblemCodes(503, "historyUnavailable");
+            .ProducesProblemCodes(429, "rateLimited");
 
         group.MapGet("/{id}", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, HttpContext http, IGrainFactory grains) =>
             await VisibleOrderAsync(id, http, grains) is { } order ? TypedResults.Ok(order) : Problems.NotFound($"order '{id}' does not exist"))
@@ -97,7 +97,7 @@ public static class OrderEndpoints
             return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
         })
             .WithName("cancelOrder").WithSummary("Cancel an order, giving back its stock, campaign units and limit")
-            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed");
 
         // A customer accepts a suggested substitute; ops may also route a backordered or reviewed order again once stock is in.
         group.MapPost("/{id}/reroute", async Task<Results<Ok<OrderView>, ProblemHttpResult>> (string id, RerouteRequest? body, HttpContext http, IGrainFactory grains) =>
@@ -108,7 +108,7 @@ public static class OrderEndpoints
             return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).RerouteAsync(body?.SubstituteSku));
         })
             .WithName("rerouteOrder").WithSummary("Route an order again, optionally accepting a suggested substitute")
-            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
+            .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed");
 
         MapFulfilment(group, "confirm", (g, share) => g.ConfirmAsync(share));
         MapFulfilment(group, "ship", (g, share) => g.ShipAsync(share));
@@ -127,7 +127,7 @@ public static class OrderEndpoints
             return ToResult(caller, await action(grains.GetGrain<IOrderGrain>(id), share));
         })
             .WithName($"{step}Order").WithSummary($"{char.ToUpperInvariant(step[0])}{step[1..]} an order or one distributor's share of it (a fulfilment step)")
-            .ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed").ProducesProblemCodes(503, "historyUnavailable");
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed");
 
     private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
         HttpContext http, IGrainFactory grains, string? idempotencyKey, Func<string, PlaceOrder> command)

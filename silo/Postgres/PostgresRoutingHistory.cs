@@ -8,19 +8,18 @@ using Routing.Grains.History;
 
 namespace Routing.Silo.Postgres;
 
-/// <summary>History in PostgreSQL, written with Npgsql. Writes from every grain of this process queue up and go out
-/// together (group commit): one round trip carries every order row and ledger movement that arrived meanwhile, so a
-/// flash sale costs the database a few statements per batch, not one per order. Rows are upserted by natural key
-/// (order id with a growing revision; distributor and movement number), so retries never double them. A write PostgreSQL
-/// refuses for its data (a NUL character in an order's text or a movement's) fails alone: <see cref="BatchQueue{T}"/>
-/// splits its batch, and every other write of it commits.</summary>
+/// <summary>History in PostgreSQL, read and written with Npgsql. The orders are the order journal's records
+/// (<see cref="PostgresOrderJournal"/> writes them); this class lists them and appends the inventory ledger. Ledger
+/// movements from every distributor grain of this process queue up and go out together (group commit), keyed by
+/// distributor and movement number, so retries never double them. An append PostgreSQL refuses for its data fails
+/// alone: <see cref="BatchQueue{T}"/> splits its batch, and every other append of it commits.</summary>
 public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 {
     /// <summary>Most writes one round trip carries.</summary>
     private const int MaxBatch = 2000;
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1)];
 
-    /// <summary>How an order is stored in its row's <c>body</c> (and read back): the API's JSON shape.</summary>
+    /// <summary>How an order is stored in its journal record's <c>body</c> (and read back): the API's JSON shape.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly NpgsqlDataSource _db;
@@ -36,31 +35,9 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         _queue = new BatchQueue<Write>(lanes: 1, MaxBatch, WriteBatchAsync, Fail);
     }
 
-    public async Task SaveOrderAsync(OrderView order, int revision)
-    {
-        var write = new Write(new OrderRow(order, revision), null);
-        if (!_queue.TryAdd(write) || !await write.Done.Task)
-            throw new HistoryUnavailableException($"the order history could not be written for order {order.OrderId}; the order itself is saved");
-    }
-
-    public async Task ForgetOrderAsync(string orderId, int revision)
-    {
-        try
-        {
-            await using var command = _db.CreateCommand("DELETE FROM routing_orders WHERE order_id = @id AND revision = @revision");
-            command.Parameters.AddWithValue("id", orderId);
-            command.Parameters.AddWithValue("revision", revision);
-            await command.ExecuteNonQueryAsync();
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "Order {OrderId}: its history row (revision {Revision}) could not be removed after its state failed to save", orderId, revision);
-        }
-    }
-
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
     {
-        var write = new Write(null, movements);
+        var write = new Write(movements);
         return _queue.TryAdd(write) ? write.Done.Task : Task.FromResult(false);
     }
 
@@ -181,24 +158,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 
     private async Task WriteAsync(List<Write> batch)
     {
-        // One row per order: the highest revision of this batch (an upsert may not touch a row twice in one statement).
-        var orders = batch.Where(w => w.Order is not null).Select(w => w.Order!)
-            .GroupBy(o => o.Order.OrderId).Select(g => g.MaxBy(o => o.Revision)!)
-            .Select(o => new
-            {
-                order_id = o.Order.OrderId,
-                customer_id = o.Order.CustomerId,
-                campaign_id = o.Order.CampaignId,
-                status = o.Order.Status.ToString(),
-                distributor_ids = o.Order.Allocations.Select(a => a.DistributorId).Distinct().ToArray(),
-                quantity = o.Order.Lines.Sum(l => l.Quantity),
-                unit_price = o.Order.UnitPrice,
-                placed_at = o.Order.PlacedAt,
-                updated_at = o.Order.UpdatedAt,
-                revision = o.Revision,
-                body = o.Order,
-            }).ToList();
-        var movements = batch.Where(w => w.Movements is not null).SelectMany(w => w.Movements!)
+        var movements = batch.SelectMany(w => w.Movements)
             .Select(m => new
             {
                 distributor_id = m.DistributorId,
@@ -216,23 +176,6 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
             }).ToList();
 
         await using var command = _db.CreateBatch();
-        if (orders.Count > 0)
-        {
-            var upsert = new NpgsqlBatchCommand("""
-                INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
-                                            placed_at, updated_at, revision, body)
-                SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at, revision, body
-                  FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
-                       distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
-                       revision integer, body jsonb)
-                ON CONFLICT (order_id) DO UPDATE
-                   SET status = excluded.status, distributor_ids = excluded.distributor_ids, quantity = excluded.quantity,
-                       unit_price = excluded.unit_price, updated_at = excluded.updated_at, revision = excluded.revision, body = excluded.body
-                 WHERE routing_orders.revision < excluded.revision
-                """);
-            upsert.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(orders, Json) });
-            command.BatchCommands.Add(upsert);
-        }
         if (movements.Count > 0)
         {
             var append = new NpgsqlBatchCommand("""
@@ -246,16 +189,12 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
             append.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(movements, Json) });
             command.BatchCommands.Add(append);
         }
-        // A multi-statement batch runs in one implicit transaction: all of it is written or none.
         await command.ExecuteNonQueryAsync();
     }
 
-    private sealed record OrderRow(OrderView Order, int Revision);
-
-    private sealed class Write(OrderRow? order, IReadOnlyList<LedgerMovement>? movements)
+    private sealed class Write(IReadOnlyList<LedgerMovement> movements)
     {
-        public OrderRow? Order { get; } = order;
-        public IReadOnlyList<LedgerMovement>? Movements { get; } = movements;
+        public IReadOnlyList<LedgerMovement> Movements { get; } = movements;
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

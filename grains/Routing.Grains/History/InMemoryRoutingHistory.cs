@@ -3,23 +3,28 @@ using Routing.Contracts.Orders;
 
 namespace Routing.Grains.History;
 
-/// <summary>History kept in this process, for the embedded single-process default (memory storage): lost on restart,
-/// like everything else in that mode. Same semantics as the PostgreSQL store (idempotent, newest revision wins).</summary>
-public sealed class InMemoryRoutingHistory : IRoutingHistory
+/// <summary>History and the order journal kept in this process, for the embedded single-process default (memory
+/// storage): lost on restart, like everything else in that mode. Same semantics as PostgreSQL: an order's state and its
+/// listed row are one record, written with a version check; ledger movements are appended once each.</summary>
+public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
 {
-    private readonly ConcurrentDictionary<string, (OrderView Order, int Revision)> _orders = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Stored> _orders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, long), LedgerMovement> _ledger = new();
 
-    public Task SaveOrderAsync(OrderView order, int revision)
-    {
-        _orders.AddOrUpdate(order.OrderId, (order, revision), (_, old) => old.Revision > revision ? old : (order, revision));
-        return Task.CompletedTask;
-    }
+    /// <summary>An order's record as kept here: its state as bytes (a long sale's heap holds no object graph per order).</summary>
+    private sealed record Stored(OrderView Listed, byte[] State, int Version);
 
-    public Task ForgetOrderAsync(string orderId, int revision)
+    public Task<(int? Version, byte[]? State)> ReadAsync(string orderId) =>
+        Task.FromResult<(int?, byte[]?)>(_orders.TryGetValue(orderId, out var stored) ? (stored.Version, stored.State) : (null, null));
+
+    public Task<int?> WriteAsync(OrderRecord record, int? expectedVersion)
     {
-        if (_orders.TryGetValue(orderId, out var row) && row.Revision == revision) _orders.TryRemove(new(orderId, row));
-        return Task.CompletedTask;
+        var id = record.Listed.OrderId;
+        if (expectedVersion is not { } expected)
+            return Task.FromResult<int?>(_orders.TryAdd(id, new Stored(record.Listed, record.State, 1)) ? 1 : null);
+        if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return Task.FromResult<int?>(null);
+        var next = new Stored(record.Listed, record.State, expected + 1);
+        return Task.FromResult<int?>(_orders.TryUpdate(id, next, current) ? next.Version : null);
     }
 
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
@@ -29,11 +34,11 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory
     }
 
     public Task<IReadOnlyList<string>> CampaignOrderIdsAsync(string campaignId) =>
-        Task.FromResult<IReadOnlyList<string>>(_orders.Values.Where(o => o.Order.CampaignId == campaignId).Select(o => o.Order.OrderId).ToList());
+        Task.FromResult<IReadOnlyList<string>>(_orders.Values.Where(o => o.Listed.CampaignId == campaignId).Select(o => o.Listed.OrderId).ToList());
 
     public Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch s)
     {
-        var matches = _orders.Values.Select(o => o.Order).Where(o =>
+        var matches = _orders.Values.Select(o => o.Listed).Where(o =>
                 (s.CampaignId is null || o.CampaignId == s.CampaignId)
                 && (s.CustomerId is null || o.CustomerId == s.CustomerId)
                 && (s.DistributorId is null || o.Allocations.Any(a => a.DistributorId == s.DistributorId))

@@ -4,4 +4,7 @@ namespace Routing.Grains.Infrastructure;
 public static class StorageNames
 {
     public const string Routing = "routing";
+
+    /// <summary>The order journal (<see cref="History.IOrderJournal"/>): an order's state is its one record.</summary>
+    public const string Orders = "orders";
 }

@@ -21,21 +21,20 @@ public sealed class OrderState
     [Id(0)] public OrderView? Order { get; set; }
     /// <summary>The placing request's fingerprint: the same idempotency key with another body is refused.</summary>
     [Id(1)] public string? Fingerprint { get; set; }
-    /// <summary>Counts the order's saved changes; its history row keeps the highest, so an older write never wins.</summary>
+    /// <summary>Counts the order's saved changes (its journal record carries it).</summary>
     [Id(2)] public int Revision { get; set; }
 }
 
 /// <summary>One order. Places itself: takes campaign quota and the customer's limit, routes with the pure
 /// <see cref="Router"/>, reserves at the chosen distributors all-or-nothing (re-routing when a reservation
 /// fails), and only answers once its state is durable. Not reentrant: retries of the same request queue here.
-/// The grain's own state write is the durability point; its history row is written alongside, and both are durable
-/// before it answers. Fulfilment moves per distributor share (<see cref="OrderShare"/>), the order's status following
+/// The grain's state is its record in the order journal (<see cref="IOrderJournal"/>), which is also its history row:
+/// writing it is the one durability point of the order, and it answers only once that write is durable. Fulfilment moves per distributor share (<see cref="OrderShare"/>), the order's status following
 /// its least advanced share.</summary>
 public sealed class OrderGrain(
-    [PersistentState("order", StorageNames.Routing)] IPersistentState<OrderState> state,
+    [PersistentState("order", StorageNames.Orders)] IPersistentState<OrderState> state,
     RoutingReadModel readModel,
     QuotaPools quotaPools,
-    IRoutingHistory history,
     IRoutingEventPublisher events,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
@@ -52,8 +51,6 @@ public sealed class OrderGrain(
         {
             if (state.State.Fingerprint != fingerprint)
                 return new(PlaceOutcome.IdempotencyConflict, null, "this Idempotency-Key was already used for a different request");
-            // The first answer may have been lost with its history row: writing it again is idempotent.
-            await RecordAsync(existing);
             return new(PlaceOutcome.Replayed, existing, null);
         }
 
@@ -137,22 +134,10 @@ public sealed class OrderGrain(
         state.State.Order = order;
         state.State.Fingerprint = fingerprint;
         state.State.Revision++;
-        // The order's state and its history row are written at once; the state write is the durability point.
-        var recorded = RecordAsync(order);
-        try
-        {
-            await state.SaveAsync(this);
-        }
-        catch
-        {
-            // Not acknowledged, so its history row must not outlive it.
-            try { await recorded; } catch (HistoryUnavailableException) { }
-            await history.ForgetOrderAsync(Id, state.State.Revision);
-            throw;
-        }
+        // The durability point: the order's journal record (its state and its history row in one write).
+        await state.SaveAsync(this);
         // From here on the order exists: a failure below must not give back what it holds.
         held.Durable = true;
-        await recorded;
         RoutingMetrics.OrdersPlaced.Add(1);
         (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
         RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
@@ -461,14 +446,6 @@ public sealed class OrderGrain(
 
     private static TransitionResult NotFound() => new(TransitionOutcome.NotFound, null, null);
     private static TransitionResult NotAllowed(string detail) => new(TransitionOutcome.NotAllowed, null, detail);
-    /// <summary>Answers a change once the order's history row shows it (written again on a repeat: idempotent).</summary>
-    private async Task<TransitionResult> DoneAsync(OrderView order)
-    {
-        await RecordAsync(order);
-        return new(TransitionOutcome.Done, order, null);
-    }
-
-    /// <summary>Writes the order's history row. The row leaves out the routing explanation (kilobytes per order, read
-    /// only from the order itself: <c>GET /api/orders/{id}</c>).</summary>
-    private Task RecordAsync(OrderView order) => history.SaveOrderAsync(order with { Explanation = null }, state.State.Revision);
+    /// <summary>A change is answered once its journal record is durable (the state write before this call).</summary>
+    private static Task<TransitionResult> DoneAsync(OrderView order) => Task.FromResult(new TransitionResult(TransitionOutcome.Done, order, null));
 }

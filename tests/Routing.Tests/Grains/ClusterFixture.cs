@@ -23,10 +23,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The cluster client: its calls reach grains through both silos' gateways.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>What the order grains of each silo route with (silo-local, briefly cached).</summary>
-    /// <summary>The history every silo writes to (in memory, shared, as one database would be).</summary>
+    /// <summary>The history and order journal of every silo (in memory, shared, as one database would be).</summary>
     public InMemoryRoutingHistory History { get; } = new();
 
+    /// <summary>What the order grains of each silo route with (silo-local, briefly cached).</summary>
     public IEnumerable<RoutingReadModel> ReadModels =>
         Cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<RoutingReadModel>());
 
@@ -35,8 +35,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(SiloCount);
         builder.ConfigureSilo((_, silo) =>
         {
-            // Storage as the embedded host configures it (memory, Orleans' serializer), with one history for all silos.
+            // Storage as the embedded host configures it (memory, Orleans' serializer), with one history and one order
+            // journal for all silos: in one process, as the embedded host's single silo has.
+            silo.Services.AddSingleton(History);
             silo.Services.AddSingleton<IRoutingHistory>(History);
+            silo.Services.AddSingleton<IOrderJournal>(History);
             silo.AddRoutingStorage(RoutingSettings.From(new ConfigurationBuilder().Build()));
             silo.ConfigureServices(services =>
             {

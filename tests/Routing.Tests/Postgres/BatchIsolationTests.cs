@@ -14,8 +14,8 @@ using Routing.Silo.Postgres;
 namespace Routing.Tests.Postgres;
 
 /// <summary>Group commit never lets one caller's bad data fail another's: a batch PostgreSQL refuses for what one of its
-/// rows carries (a NUL character, which text and jsonb refuse) is split until only the bad rows fail, for the history
-/// and the grain storage alike. A database that is down is not split: its batch fails once, without a retry storm.</summary>
+/// rows carries (a NUL character, which text and jsonb refuse) is split until only the bad rows fail, for the order
+/// journal, the ledger and the grain storage alike. A database that is down is not split: its batch fails once, without a retry storm.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class BatchIsolationTests(PostgresFixture postgres)
 {
@@ -23,14 +23,15 @@ public sealed class BatchIsolationTests(PostgresFixture postgres)
     public async Task Poisoned_orders_fail_alone_and_every_order_sharing_their_batches_is_written()
     {
         var db = await DatabaseAsync("iso_orders");
+        await using var journal = Journal(db);
         await using var history = History(db);
         // 300 orders at once, every fifth one carrying a NUL in a line's group or in its reason.
         var orders = Enumerable.Range(0, 300).Select(i => Order(i, poisoned: i % 5 == 0)).ToList();
 
         var outcomes = await Task.WhenAll(orders.Select(async o =>
         {
-            try { await history.SaveOrderAsync(o.View, revision: 1); return true; }
-            catch (HistoryUnavailableException) { return false; }
+            try { return await journal.WriteAsync(Record(o.View), expectedVersion: null) == 1; }
+            catch (PostgresException) { return false; }
         }));
 
         Assert.All(orders.Zip(outcomes), x => Assert.Equal(!x.First.Poisoned, x.Second));
@@ -40,16 +41,16 @@ public sealed class BatchIsolationTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task A_write_refused_for_its_data_fails_at_once_without_retry_delays()
+    public async Task A_ledger_append_refused_for_its_data_fails_at_once_without_retry_delays()
     {
         var db = await DatabaseAsync("iso_fast");
         await using var history = History(db);
-        await history.SaveOrderAsync(Order(0, poisoned: false).View, revision: 1); // warm the pool
+        Assert.True(await history.AppendLedgerAsync([Movement("d-0", 1, poisoned: false)])); // warm the pool
 
         // Retrying would sleep 50 ms + 250 ms + 1 s before giving up; a refusal of the data never succeeds on retry.
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<HistoryUnavailableException>(() => history.SaveOrderAsync(Order(1, poisoned: true).View, revision: 1));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"a refused write took {clock.Elapsed.TotalMilliseconds:F0} ms to fail");
+        Assert.False(await history.AppendLedgerAsync([Movement("d-1", 1, poisoned: true)]));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"a refused append took {clock.Elapsed.TotalMilliseconds:F0} ms to fail");
     }
 
     [Fact]
@@ -108,12 +109,8 @@ public sealed class BatchIsolationTests(PostgresFixture postgres)
         Assert.InRange(storageAttempts, 1, 40);
 
         await using var history = History(connection);
-        var saves = Enumerable.Range(0, 200).Select(async i =>
-        {
-            try { await history.SaveOrderAsync(Order(i, poisoned: false).View, revision: 1); return true; }
-            catch (HistoryUnavailableException) { return false; }
-        }).ToList();
-        Assert.All(await Task.WhenAll(saves), Assert.False);
+        var appends = Enumerable.Range(0, 200).Select(i => history.AppendLedgerAsync([Movement($"d-{i}", 1, poisoned: false)])).ToList();
+        Assert.All(await Task.WhenAll(appends), Assert.False);
         // The history retries a batch 3 times (1.3 s); meanwhile the rest queue up as one or two more batches.
         Assert.InRange(dead.Attempts - storageAttempts, 4, 16);
     }
@@ -124,6 +121,13 @@ public sealed class BatchIsolationTests(PostgresFixture postgres)
         await new SchemaMigrator(db, NullLogger.Instance).MigrateAsync();
         return db;
     }
+
+    private static PostgresOrderJournal Journal(string db) =>
+        new(NpgsqlDataSource.Create(db), NullLogger<PostgresOrderJournal>.Instance);
+
+    /// <summary>A new order's journal record, its state serialized as the order grains' storage does.</summary>
+    private static OrderRecord Record(OrderView order) =>
+        new(order, 1, GrainStorageTests.Serializer.Serialize(new OrderState { Order = order, Revision = 1 }).ToArray());
 
     private static PostgresRoutingHistory History(string db) =>
         new(NpgsqlDataSource.Create(db), NullLogger<PostgresRoutingHistory>.Instance);

@@ -3,8 +3,8 @@ using Routing.Contracts.Orders;
 
 namespace Routing.Tests.Postgres;
 
-/// <summary>An order whose own state cannot be saved was never acknowledged: it must leave nothing behind, neither what
-/// it held (stock, campaign units, the customer's limit) nor its history row, which is written alongside the state.</summary>
+/// <summary>An order whose journal record cannot be written was never acknowledged: it must leave nothing behind, neither
+/// what it held (stock, campaign units, the customer's limit) nor a history row (the record is its history row).</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class UnsavedOrderTests(PostgresFixture postgres)
 {
@@ -19,11 +19,11 @@ public sealed class UnsavedOrderTests(PostgresFixture postgres)
         await world.UntilRoutableAsync(campaign, world.Customers[0]);
         var customer = world.Customers[0];
 
-        // The database refuses every new order's state (the customer's and distributors' rows already exist).
+        // The database refuses every new order's journal record.
         await SqlAsync(db, """
             CREATE FUNCTION refuse_orders() RETURNS trigger LANGUAGE plpgsql AS
-            $$ BEGIN IF NEW.grain_id LIKE 'order/%' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
-            CREATE TRIGGER refuse_orders BEFORE INSERT ON routing_grain_state FOR EACH ROW EXECUTE FUNCTION refuse_orders();
+            $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+            CREATE TRIGGER refuse_orders BEFORE INSERT ON routing_orders FOR EACH ROW EXECUTE FUNCTION refuse_orders();
             """);
         await Assert.ThrowsAnyAsync<Exception>(() => world.PlaceAsync(campaign, customer, 10, "k-1"));
 
@@ -31,7 +31,7 @@ public sealed class UnsavedOrderTests(PostgresFixture postgres)
         Assert.All((await world.InventoryAsync()).Values, item => Assert.Equal(0, item.Reserved));
         Assert.Empty(await world.OrderRowsAsync());
 
-        await SqlAsync(db, "DROP TRIGGER refuse_orders ON routing_grain_state");
+        await SqlAsync(db, "DROP TRIGGER refuse_orders ON routing_orders");
         var other = await world.PlaceAsync(campaign, customer, 10, "k-2");
         Assert.Equal((PlaceOutcome.Created, OrderStatus.Allocated), (other.Outcome, other.Order!.Status));
 

@@ -1,0 +1,21 @@
+using Routing.Contracts.Orders;
+
+namespace Routing.Grains.History;
+
+/// <summary>An order's one record: the order grain's whole state (<see cref="State"/>, Orleans-serialized) and what the
+/// history lists of it (<see cref="Listed"/>: the order without its routing explanation). Both are written in one write,
+/// so the order's truth is kept in one place: there is no second copy to repair after a crash.</summary>
+public sealed record OrderRecord(OrderView Listed, int Revision, byte[] State);
+
+/// <summary>The order journal: one record per order, written with group commit (many orders' writes share one
+/// transaction) and an optimistic-concurrency check per record. The order grains' storage; the history's orders are
+/// these same records.</summary>
+public interface IOrderJournal
+{
+    /// <summary>The record's version and state, or (null, null) when the order has none.</summary>
+    Task<(int? Version, byte[]? State)> ReadAsync(string orderId);
+
+    /// <summary>Writes the record if it is still at <paramref name="expectedVersion"/> (null: it must not exist yet).
+    /// Answers its new version once it is durable, or null when the check failed (another activation wrote it).</summary>
+    Task<int?> WriteAsync(OrderRecord record, int? expectedVersion);
+}

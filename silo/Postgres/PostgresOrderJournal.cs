@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Routing.Grains.History;
+
+namespace Routing.Silo.Postgres;
+
+/// <summary>The order journal in PostgreSQL: one <c>routing_orders</c> row per order holds the order grain's whole state
+/// (<c>state</c>, Orleans-serialized) and what the history lists and searches (the columns and <c>body</c>), written in
+/// one statement. Group commit: every write of this process that arrives while a batch is in flight goes out with the
+/// next one, in one transaction. Each write keeps its own version check (<c>version</c> is the state's ETag): a stale
+/// one fails alone, and so does one PostgreSQL refuses for its data (<see cref="BatchQueue{T}"/> splits the batch).
+/// A write is answered only after its batch committed. Activation reads are batched the same way.</summary>
+public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
+{
+    private const int MaxBatch = 1000;
+    /// <summary>Batches in flight at once: one filling while another commits.</summary>
+    private const int Lanes = 2;
+
+    private readonly NpgsqlDataSource _db;
+    private readonly ILogger _logger;
+    private readonly BatchQueue<PendingWrite> _writes;
+    private readonly BatchQueue<PendingRead> _reads;
+
+    /// <param name="db">The process's data source (its pool); owned by the caller.</param>
+    public PostgresOrderJournal(NpgsqlDataSource db, ILogger<PostgresOrderJournal> logger)
+    {
+        _db = db;
+        _logger = logger;
+        _writes = new BatchQueue<PendingWrite>(Lanes, MaxBatch, WriteBatchAsync, Fail);
+        _reads = new BatchQueue<PendingRead>(Lanes, MaxBatch, ReadBatchAsync, Fail);
+    }
+
+    public Task<(int? Version, byte[]? State)> ReadAsync(string orderId)
+    {
+        var read = new PendingRead(orderId);
+        if (!_reads.TryAdd(read)) throw Closed();
+        return read.Done.Task;
+    }
+
+    public Task<int?> WriteAsync(OrderRecord record, int? expectedVersion)
+    {
+        var write = new PendingWrite(record, expectedVersion);
+        if (!_writes.TryAdd(write)) throw Closed();
+        return write.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // What was queued is written before the process ends.
+        await _writes.CloseAsync();
+        await _reads.CloseAsync();
+    }
+
+    /// <summary>One statement: updates of records at their expected version, inserts of new orders; what it returns is
+    /// what was written. A write it did not touch conflicted.</summary>
+    private async Task WriteBatchAsync(List<PendingWrite> batch)
+    {
+        // A batch split after a data error runs again: writes already answered stay answered.
+        var open = batch.Where(w => !w.Done.Task.IsCompleted).ToList();
+        // An order never has two writes in flight; if it did, the later one is a conflict, not a lost update.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var unique = new List<PendingWrite>(open.Count);
+        foreach (var write in open)
+        {
+            if (seen.Add(write.Record.Listed.OrderId)) unique.Add(write);
+            else write.Done.TrySetResult(null);
+        }
+        if (unique.Count == 0) return;
+        var rows = unique.Select(w =>
+        {
+            var o = w.Record.Listed;
+            return new
+            {
+                order_id = o.OrderId,
+                customer_id = o.CustomerId,
+                campaign_id = o.CampaignId,
+                status = o.Status.ToString(),
+                distributor_ids = o.Allocations.Select(a => a.DistributorId).Distinct().ToArray(),
+                quantity = o.Lines.Sum(l => l.Quantity),
+                unit_price = o.UnitPrice,
+                placed_at = o.PlacedAt,
+                updated_at = o.UpdatedAt,
+                revision = w.Record.Revision,
+                body = o,
+                state = w.Record.State,
+                expected = w.Expected,
+            };
+        }).ToList();
+
+        await using var command = _db.CreateCommand("""
+            WITH r AS (
+                SELECT * FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
+                       distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
+                       revision integer, body jsonb, state text, expected integer)),
+            updated AS (
+                UPDATE routing_orders o
+                   SET status = r.status, distributor_ids = r.distributor_ids, quantity = r.quantity, unit_price = r.unit_price,
+                       updated_at = r.updated_at, revision = r.revision, body = r.body, state = decode(r.state, 'base64'),
+                       version = o.version + 1
+                  FROM r
+                 WHERE r.expected IS NOT NULL AND o.order_id = r.order_id AND o.version = r.expected
+                RETURNING o.order_id, o.version),
+            inserted AS (
+                INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
+                                            placed_at, updated_at, revision, body, state, version)
+                SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at,
+                       revision, body, decode(state, 'base64'), 1
+                  FROM r WHERE r.expected IS NULL
+                ON CONFLICT (order_id) DO NOTHING
+                RETURNING order_id, version)
+            SELECT order_id, version FROM updated UNION ALL SELECT order_id, version FROM inserted
+            """);
+        // byte[] serializes as base64 in JSON, which decode(…, 'base64') reads back.
+        command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows, PostgresRoutingHistory.Json) });
+        var versions = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) versions[reader.GetString(0)] = reader.GetInt32(1);
+        }
+        foreach (var write in unique)
+            write.Done.TrySetResult(versions.TryGetValue(write.Record.Listed.OrderId, out var version) ? version : null);
+    }
+
+    private async Task ReadBatchAsync(List<PendingRead> batch)
+    {
+        var open = batch.Where(r => !r.Done.Task.IsCompleted).ToList();
+        if (open.Count == 0) return;
+        await using var command = _db.CreateCommand("SELECT order_id, version, state FROM routing_orders WHERE order_id = ANY(@ids) AND state IS NOT NULL");
+        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. open.Select(r => r.OrderId).Distinct()] });
+        var rows = new Dictionary<string, (int, byte[])>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) rows[reader.GetString(0)] = (reader.GetInt32(1), reader.GetFieldValue<byte[]>(2));
+        }
+        foreach (var read in open)
+            read.Done.TrySetResult(rows.TryGetValue(read.OrderId, out var row) ? (row.Item1, row.Item2) : (null, null));
+    }
+
+    private void Fail(List<PendingWrite> batch, Exception e)
+    {
+        _logger.LogWarning(e, "Writing {Count} orders to the journal failed; their grains are told so and leave them unacknowledged", batch.Count);
+        foreach (var write in batch) write.Done.TrySetException(e);
+    }
+
+    private void Fail(List<PendingRead> batch, Exception e)
+    {
+        _logger.LogWarning(e, "Reading {Count} orders from the journal failed", batch.Count);
+        foreach (var read in batch) read.Done.TrySetException(e);
+    }
+
+    private static ObjectDisposedException Closed() => new(nameof(PostgresOrderJournal), "the silo is shutting down");
+
+    private sealed class PendingWrite(OrderRecord record, int? expected)
+    {
+        public OrderRecord Record { get; } = record;
+        public int? Expected { get; } = expected;
+        /// <summary>The record's new version, or null when the write conflicted.</summary>
+        public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class PendingRead(string orderId)
+    {
+        public string OrderId { get; } = orderId;
+        public TaskCompletionSource<(int? Version, byte[]? State)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
