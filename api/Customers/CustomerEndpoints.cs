@@ -7,6 +7,7 @@ using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
 using Routing.Api.Orders;
 using Routing.Contracts.Orders;
+using Routing.Grains.History;
 
 namespace Routing.Api.Customers;
 
@@ -52,15 +53,14 @@ public static class CustomerEndpoints
 
         // One page of the customer's orders, newest first (X-Total-Count, X-Page, X-Page-Size headers).
         group.MapGet("/{id}/orders", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
-            HttpContext http, IGrainFactory grains) =>
+            HttpContext http, IGrainFactory grains, IRoutingHistory history) =>
         {
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             if (await grains.GetGrain<ICustomerGrain>(id).GetAsync() is null) return Problems.NotFound($"customer '{id}' does not exist");
-            var (p, size) = (page ?? 1, pageSize ?? Paging.DefaultPageSize);
-            var (orders, total) = await OrderEndpoints.CustomerOrdersAsync(grains, id, p, size);
-            Paging.AddHeaders(http, total, p, size);
+            var found = await history.FindOrdersAsync(new OrderSearch(CustomerId: id, Page: page ?? 1, PageSize: pageSize ?? Paging.DefaultPageSize));
+            Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
             var caller = http.Caller();
-            return TypedResults.Ok(orders.Select(caller.Project).ToList());
+            return TypedResults.Ok(found.Items.Select(caller.Project).ToList());
         }).OwnedBy(Owner.Customer)
             .WithName("listCustomerOrders").WithSummary("List a customer's orders, newest first").Paged().ProducesProblem(404);
     }

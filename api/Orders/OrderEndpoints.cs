@@ -158,16 +158,6 @@ public static class OrderEndpoints
         };
     }
 
-    /// <summary>One page of a customer's orders, newest first, and how many there are.</summary>
-    public static async Task<(List<OrderView> Orders, int Total)> CustomerOrdersAsync(IGrainFactory grains, string customerId, int page, int pageSize)
-    {
-        var ids = await grains.GetGrain<ICustomerGrain>(customerId).GetOrderIdsAsync();
-        // The customer keeps its orders in the order they were placed: the newest are at the end.
-        var newestFirst = ids.Reverse().ToList();
-        var orders = await Task.WhenAll(Paging.Slice(newestFirst, page, pageSize).Select(o => grains.GetGrain<IOrderGrain>(o).GetAsync()));
-        return (orders.OfType<OrderView>().OrderByDescending(o => o.PlacedAt).ToList(), newestFirst.Count);
-    }
-
     /// <summary>The order as the caller may see it (<see cref="Caller.Project"/>), if it exists and the caller may see it;
     /// otherwise null, so its existence does not leak.</summary>
     private static async Task<OrderView?> VisibleOrderAsync(string id, HttpContext http, IGrainFactory grains)

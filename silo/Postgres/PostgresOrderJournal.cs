@@ -46,6 +46,18 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
         return write.Done.Task;
     }
 
+    public async Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId)
+    {
+        await using var command = _db.CreateCommand("SELECT order_id, campaign_id, quantity, status FROM routing_orders WHERE customer_id = @customer");
+        command.Parameters.AddWithValue("customer", customerId);
+        var orders = new List<CustomerOrder>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            orders.Add(new CustomerOrder(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt32(2),
+                Enum.Parse<Routing.Contracts.Orders.OrderStatus>(reader.GetString(3))));
+        return orders;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // What was queued is written before the process ends.

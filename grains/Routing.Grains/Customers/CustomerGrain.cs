@@ -1,25 +1,35 @@
 using Routing.Contracts;
 using Routing.Contracts.Customers;
+using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
 namespace Routing.Grains.Customers;
 
-/// <summary>Persistent state of one customer.</summary>
+/// <summary>Persistent state of one customer: its profile. What it has bought lives in the order journal.</summary>
 [GenerateSerializer]
 public sealed class CustomerState
 {
     [Id(0)] public CustomerProfile? Profile { get; set; }
-    /// <summary>Units counted against each campaign's limit, per order (campaign → order → units).</summary>
-    [Id(1)] public Dictionary<string, Dictionary<string, int>> CampaignUnits { get; set; } = new(StringComparer.Ordinal);
-    [Id(2)] public List<string> OrderIds { get; set; } = [];
 }
 
-/// <summary>A customer. Enforces per-campaign purchase limits: one customer's orders are serialized here,
-/// which costs nothing in a flash sale because the load spreads over thousands of customers.</summary>
+/// <summary>A customer. Enforces per-campaign purchase limits: one customer's orders are serialized here, which costs
+/// nothing in a flash sale because the load spreads over thousands of customers. The units counted against each limit
+/// are live state, not stored: the order journal holds every order, so on activation they are rebuilt from it, and
+/// counting an order costs no write (the order's own journal record is its durable trace).</summary>
 public sealed class CustomerGrain(
-    [PersistentState("customer", StorageNames.Routing)] IPersistentState<CustomerState> state) : Grain, ICustomerGrain
+    [PersistentState("customer", StorageNames.Routing)] IPersistentState<CustomerState> state,
+    IOrderJournal journal) : Grain, ICustomerGrain
 {
+    /// <summary>Units counted against each campaign's limit, per order (campaign → order → units).</summary>
+    private readonly Dictionary<string, Dictionary<string, int>> _units = new(StringComparer.Ordinal);
+
     private CustomerState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var order in await journal.CustomerOrdersAsync(this.GetPrimaryKeyString()))
+            if (order.HoldsUnits) UnitsOf(order.CampaignId!)[order.OrderId] = order.Units;
+    }
 
     public async Task<UpsertResult> UpsertAsync(CustomerProfile profile)
     {
@@ -32,32 +42,22 @@ public sealed class CustomerGrain(
 
     public Task<CustomerProfile?> GetAsync() => Task.FromResult(S.Profile);
 
-    public async Task<LimitCheck> ReserveCampaignUnitsAsync(string campaignId, string orderId, int quantity, int limit)
+    public Task<LimitCheck> ReserveCampaignUnitsAsync(string campaignId, string orderId, int quantity, int limit)
     {
-        if (!S.CampaignUnits.TryGetValue(campaignId, out var perOrder))
-            S.CampaignUnits[campaignId] = perOrder = new(StringComparer.Ordinal);
+        var perOrder = UnitsOf(campaignId);
         var bought = perOrder.Values.Sum();
-        if (perOrder.ContainsKey(orderId)) return new LimitCheck(true, bought);
-        if (bought + quantity > limit) return new LimitCheck(false, bought);
-
+        if (perOrder.ContainsKey(orderId)) return Task.FromResult(new LimitCheck(true, bought));
+        if (bought + quantity > limit) return Task.FromResult(new LimitCheck(false, bought));
         perOrder[orderId] = quantity;
-        if (!S.OrderIds.Contains(orderId)) S.OrderIds.Add(orderId);
-        await state.SaveAsync(this);
-        return new LimitCheck(true, bought + quantity);
+        return Task.FromResult(new LimitCheck(true, bought + quantity));
     }
 
-    public async Task ReleaseCampaignUnitsAsync(string campaignId, string orderId)
+    public Task ReleaseCampaignUnitsAsync(string campaignId, string orderId)
     {
-        if (S.CampaignUnits.GetValueOrDefault(campaignId)?.Remove(orderId) != true) return;
-        await state.SaveAsync(this);
+        UnitsOf(campaignId).Remove(orderId);
+        return Task.CompletedTask;
     }
 
-    public async Task AddOrderAsync(string orderId)
-    {
-        if (S.OrderIds.Contains(orderId)) return;
-        S.OrderIds.Add(orderId);
-        await state.SaveAsync(this);
-    }
-
-    public Task<IReadOnlyList<string>> GetOrderIdsAsync() => Task.FromResult<IReadOnlyList<string>>(S.OrderIds.ToList());
+    private Dictionary<string, int> UnitsOf(string campaignId) =>
+        _units.TryGetValue(campaignId, out var perOrder) ? perOrder : _units[campaignId] = new(StringComparer.Ordinal);
 }

@@ -7,6 +7,14 @@ namespace Routing.Grains.History;
 /// so the order's truth is kept in one place: there is no second copy to repair after a crash.</summary>
 public sealed record OrderRecord(OrderView Listed, int Revision, byte[] State);
 
+/// <summary>What a customer's limits are counted from: one of its orders in the journal.</summary>
+public sealed record CustomerOrder(string OrderId, string? CampaignId, int Units, OrderStatus Status)
+{
+    /// <summary>Whether the order's units count against its campaign's per-customer limit: a rejected or cancelled order
+    /// gave them back.</summary>
+    public bool HoldsUnits => CampaignId is not null && Status is not (OrderStatus.Rejected or OrderStatus.Cancelled);
+}
+
 /// <summary>The order journal: one record per order, written with group commit (many orders' writes share one
 /// transaction) and an optimistic-concurrency check per record. The order grains' storage; the history's orders are
 /// these same records.</summary>
@@ -18,4 +26,7 @@ public interface IOrderJournal
     /// <summary>Writes the record if it is still at <paramref name="expectedVersion"/> (null: it must not exist yet).
     /// Answers its new version once it is durable, or null when the check failed (another activation wrote it).</summary>
     Task<int?> WriteAsync(OrderRecord record, int? expectedVersion);
+
+    /// <summary>Every order of one customer the journal holds (for its limits, rebuilt when its grain activates).</summary>
+    Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId);
 }

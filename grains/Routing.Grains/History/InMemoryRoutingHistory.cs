@@ -10,6 +10,8 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
 {
     private readonly ConcurrentDictionary<string, Stored> _orders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, long), LedgerMovement> _ledger = new();
+    /// <summary>Each customer's order ids, so rebuilding a customer's limits does not scan every order.</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byCustomer = new(StringComparer.Ordinal);
 
     /// <summary>An order's record as kept here: its state as bytes (a long sale's heap holds no object graph per order).</summary>
     private sealed record Stored(OrderView Listed, byte[] State, int Version);
@@ -21,11 +23,20 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     {
         var id = record.Listed.OrderId;
         if (expectedVersion is not { } expected)
-            return Task.FromResult<int?>(_orders.TryAdd(id, new Stored(record.Listed, record.State, 1)) ? 1 : null);
+        {
+            if (!_orders.TryAdd(id, new Stored(record.Listed, record.State, 1))) return Task.FromResult<int?>(null);
+            _byCustomer.GetOrAdd(record.Listed.CustomerId, _ => new(StringComparer.Ordinal)).TryAdd(id, 0);
+            return Task.FromResult<int?>(1);
+        }
         if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return Task.FromResult<int?>(null);
         var next = new Stored(record.Listed, record.State, expected + 1);
         return Task.FromResult<int?>(_orders.TryUpdate(id, next, current) ? next.Version : null);
     }
+
+    public Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId) =>
+        Task.FromResult<IReadOnlyList<CustomerOrder>>(_byCustomer.TryGetValue(customerId, out var ids)
+            ? [.. ids.Keys.Select(id => _orders[id].Listed).Select(o => new CustomerOrder(o.OrderId, o.CampaignId, o.Lines.Sum(l => l.Quantity), o.Status))]
+            : []);
 
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
     {

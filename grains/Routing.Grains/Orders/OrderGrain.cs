@@ -91,8 +91,8 @@ public sealed class OrderGrain(
             if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
             held.CampaignUnits = quantity;
             campaign = ticket.Definition!;
-            // The customer's limit is taken (and made durable) while the order routes and reserves: two durable steps
-            // at once instead of one after the other. Giving it back is idempotent, so it counts as held from here.
+            // The customer's limit is taken (live state at the customer grain; the order's journal record is its durable
+            // trace) while the order routes and reserves. Giving it back is idempotent, so it counts as held from here.
             limit = GrainFactory.GetGrain<ICustomerGrain>(customer.Id).ReserveCampaignUnitsAsync(campaignId, Id, quantity, campaign.PerCustomerLimit);
             held.CustomerLimit = true;
             lines = [new OrderLine(campaign.Sku, quantity)];
@@ -141,7 +141,6 @@ public sealed class OrderGrain(
         RoutingMetrics.OrdersPlaced.Add(1);
         (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
         RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
-        if (command.CampaignId is null) await GrainFactory.GetGrain<ICustomerGrain>(customer.Id).AddOrderAsync(Id);
 
         await AnnounceAsync(order, customer);
         // An order is placed once and read rarely afterwards: in a flash sale, keeping every placed order in memory until

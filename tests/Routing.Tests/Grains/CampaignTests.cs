@@ -95,4 +95,27 @@ public sealed class CampaignTests(ClusterFixture cluster)
         // The refused orders gave their campaign units back.
         await scenario.CampaignSoldAsync(campaign, limit);
     }
+
+    [Fact]
+    public async Task A_customers_limit_is_rebuilt_from_the_order_journal_when_its_grain_comes_back()
+    {
+        const int limit = 5;
+        var scenario = new Scenario(cluster);
+        await scenario.DistributorAsync(onHand: 1_000);
+        var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: limit);
+        var customer = await scenario.CustomerAsync();
+        await scenario.UntilEverySiloRoutesWithCurrentStockAsync();
+        Assert.Equal(PlaceOutcome.Created, (await scenario.OrderAsync(campaign, customer, quantity: 2, idempotencyKey: "k-1")).Outcome);
+        Assert.Equal(PlaceOutcome.Created, (await scenario.OrderAsync(campaign, customer, quantity: 3, idempotencyKey: "k-2")).Outcome);
+
+        // Every idle activation is gone, the customer's with it: its counts are not stored, the journal holds the orders.
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(PlaceOutcome.LimitExceeded, (await scenario.OrderAsync(campaign, customer, quantity: 1, idempotencyKey: "k-3")).Outcome);
+
+        // A cancelled order's units count no more, after the next rebuild too.
+        Assert.Equal(TransitionOutcome.Done, (await scenario.Order(customer, "k-1").CancelAsync("changed my mind")).Outcome);
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(PlaceOutcome.Created, (await scenario.OrderAsync(campaign, customer, quantity: 2, idempotencyKey: "k-4")).Outcome);
+        Assert.Equal(PlaceOutcome.LimitExceeded, (await scenario.OrderAsync(campaign, customer, quantity: 1, idempotencyKey: "k-5")).Outcome);
+    }
 }

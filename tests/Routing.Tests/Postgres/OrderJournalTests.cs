@@ -34,6 +34,11 @@ public sealed class OrderJournalTests(PostgresFixture postgres)
         var replay = await world.PlaceAsync(campaign, world.Customers[0], 3, "k-1");
         Assert.Equal((PlaceOutcome.Replayed, OrderStatus.Cancelled), (replay.Outcome, replay.Order!.Status));
         Assert.Equal(OrderStatus.Cancelled, (await world.OrderRowsAsync())[placed.Order.OrderId].Status);
+
+        // What the customer's limit is rebuilt from when its grain activates: the cancelled order holds no units.
+        await using var journal = new PostgresOrderJournal(NpgsqlDataSource.Create(db), NullLogger<PostgresOrderJournal>.Instance);
+        var counted = Assert.Single(await journal.CustomerOrdersAsync(world.Customers[0]));
+        Assert.Equal((placed.Order.OrderId, "gb-journal", 3, false), (counted.OrderId, counted.CampaignId, counted.Units, counted.HoldsUnits));
     }
 
     [Fact]
