@@ -43,10 +43,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Assert.True(r.LiveLagSteady!.Seen > 0, "the ops hub delivered no orderAllocated");
                 Assert.Equal(r.AcknowledgedUnits, r.Audit.ReservedUnits);
             });
-            // The Redis peers and the JWT ceiling serve every order (a token the engine takes, they take too).
+            // The Redis peers and the JWT ceiling serve every order they are sent (a token the engine takes, they take
+            // too); orders the driver could not send in time are the driver's limit, not theirs.
             Assert.All(report.Results.Where(r => r.Target is TargetCatalog.RedisAlways or TargetCatalog.RedisEverysec or TargetCatalog.CeilingJwt), r =>
             {
-                Assert.Equal(0, r.Peak.Errors.Values.Sum() + r.Steady.Errors.Values.Sum());
+                Assert.DoesNotContain(r.Peak.Errors.Concat(r.Steady.Errors), e => !e.Key.StartsWith("not sent", StringComparison.Ordinal));
                 if (r.Audit.Audited) Assert.Equal(r.AcknowledgedUnits, r.Audit.ReservedUnits);
             });
             Assert.Contains("| hot-sku | engine-memory |", TableWriter.Write(report));
