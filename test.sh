@@ -34,6 +34,20 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   fi
 fi
 
+# The benchmark's smoke test drives the Redis peer on a throwaway redis-server it starts (never the system service).
+if [ ! -x /usr/bin/redis-server ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing redis-server (the benchmark's smoke test drives the Redis peer)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    # The package may start a server of its own; the tests do not use it.
+    (command -v service >/dev/null && service redis-server stop) >/dev/null 2>&1 || true
+  fi
+  if [ ! -x /usr/bin/redis-server ]; then
+    echo "test.sh: /usr/bin/redis-server not found; install it as root: apt-get install -y redis-server" >&2
+    exit 1
+  fi
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -31,13 +31,19 @@ public sealed record BenchOptions
         JsonPath = Path.Combine(repoRoot, "bench", "results", "latest.json"),
     };
 
-    /// <summary>A few seconds per target with tiny numbers; the naive baseline only where PostgreSQL is installed.</summary>
+    /// <summary>A few seconds per target with tiny numbers; the naive baseline only where PostgreSQL is installed, the
+    /// Redis peers only where redis-server is (./test.sh installs both).</summary>
     public static BenchOptions Smoke(string repoRoot, string configuration) => new()
     {
         RepoRoot = repoRoot,
         Configuration = configuration,
         Scenarios = [ScenarioSpec.HotSku(0.02), ScenarioSpec.Spread(0.02)],
-        Targets = TargetCatalog.All.Where(t => t.Name != TargetCatalog.Naive || LocalPostgresServer.FindBinaries() is not null).ToList(),
+        Targets = TargetCatalog.All.Where(t => t.Name switch
+        {
+            TargetCatalog.Naive => LocalPostgresServer.FindBinaries() is not null,
+            TargetCatalog.RedisAlways or TargetCatalog.RedisEverysec => LocalRedisServer.FindBinary() is not null,
+            _ => true,
+        }).ToList(),
         Warmup = TimeSpan.FromSeconds(1),
         Duration = TimeSpan.FromSeconds(2),
         Clients = 8,

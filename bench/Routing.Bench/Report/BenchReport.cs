@@ -10,6 +10,7 @@ public sealed record ScenarioResult(
 {
     public double? VsCeiling { get; set; }
     public double? VsNaive { get; set; }
+    public double? VsRedisAlways { get; set; }
 }
 
 /// <summary>The machine a run was on and how busy it was (other work on a shared machine makes numbers noisy).</summary>
@@ -39,15 +40,18 @@ public sealed record MachineInfo(string Cpu, int Cores, double MemoryGiB, string
 public sealed record BenchReport(
     DateTimeOffset StartedAt, double Seconds, bool Smoke, MachineInfo Machine, object Settings, IReadOnlyList<ScenarioResult> Results)
 {
-    /// <summary>Ratios of each target's peak to the ceiling's and the naive baseline's on the same scenario.</summary>
+    /// <summary>Ratios of each target's peak to the ceiling's, the naive baseline's and the Redis peer's (durable) on the
+    /// same scenario.</summary>
     public static void AddRatios(IReadOnlyList<ScenarioResult> results)
     {
         foreach (var r in results)
         {
             var ceiling = results.FirstOrDefault(x => x.Scenario == r.Scenario && x.Target == TargetCatalog.Ceiling);
             var naive = results.FirstOrDefault(x => x.Scenario == r.Scenario && x.Target == TargetCatalog.Naive);
+            var redis = results.FirstOrDefault(x => x.Scenario == r.Scenario && x.Target == TargetCatalog.RedisAlways);
             if (ceiling is { Peak.OrdersPerSecond: > 0 }) r.VsCeiling = Math.Round(r.Peak.OrdersPerSecond / ceiling.Peak.OrdersPerSecond, 3);
             if (naive is { Peak.OrdersPerSecond: > 0 }) r.VsNaive = Math.Round(r.Peak.OrdersPerSecond / naive.Peak.OrdersPerSecond, 2);
+            if (redis is { Peak.OrdersPerSecond: > 0 }) r.VsRedisAlways = Math.Round(r.Peak.OrdersPerSecond / redis.Peak.OrdersPerSecond, 2);
         }
     }
 }

@@ -13,7 +13,8 @@ public sealed record AuditResult(bool Audited, long OversoldUnits, long Reserved
 }
 
 /// <summary>Sets a scenario up on a target and audits it afterwards, each in the target's own terms: the engine through
-/// its public REST API (as ops), the naive baseline through its /bench endpoints; the ceiling has nothing to set up.</summary>
+/// its public REST API (as ops), the naive baseline and the Redis peer through their /bench endpoints; the ceilings have
+/// nothing to set up.</summary>
 public sealed class TargetApi(HttpClient http, TargetKind kind, string signingKey)
 {
     private const int SetupParallelism = 16;
@@ -24,7 +25,7 @@ public sealed class TargetApi(HttpClient http, TargetKind kind, string signingKe
         {
             case TargetKind.Ceiling:
                 return;
-            case TargetKind.Naive:
+            case TargetKind.Baseline:
                 var setup = new
                 {
                     campaigns = data.Campaigns.Select(c => new { c.Id, c.Sku, Cap = data.CampaignCap, data.Spec.PerCustomerLimit }),
@@ -66,7 +67,7 @@ public sealed class TargetApi(HttpClient http, TargetKind kind, string signingKe
         {
             case TargetKind.Ceiling:
                 return AuditResult.NotApplicable("nothing is stored");
-            case TargetKind.Naive:
+            case TargetKind.Baseline:
             {
                 using var doc = JsonDocument.Parse(await http.GetStringAsync("/bench/audit", ct));
                 long oversold = 0, reserved = 0, sold = 0, rows = 0;

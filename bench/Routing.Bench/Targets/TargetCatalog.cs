@@ -4,10 +4,10 @@ namespace Routing.Bench.Targets;
 /// and whether it has live events.</summary>
 public enum TargetKind
 {
-    /// <summary>The HTTP stack alone: no setup, no audit.</summary>
+    /// <summary>The HTTP stack alone (with or without auth): no setup, no audit.</summary>
     Ceiling,
-    /// <summary>The naive baseline: /bench/setup and /bench/audit.</summary>
-    Naive,
+    /// <summary>A baseline that stores orders (the naive PostgreSQL one, the Redis peer): /bench/setup and /bench/audit.</summary>
+    Baseline,
     /// <summary>The engine: its public REST API and the ops hub.</summary>
     Engine,
 }
@@ -19,7 +19,10 @@ public sealed record TargetDefinition(string Name, TargetKind Kind, string Descr
 public static class TargetCatalog
 {
     public const string Ceiling = "ceiling";
+    public const string CeilingJwt = "ceiling-jwt";
     public const string Naive = "naive";
+    public const string RedisAlways = "redis-always";
+    public const string RedisEverysec = "redis-everysec";
     public const string EngineMemory = "engine-memory";
     public const string EnginePostgres = "engine-postgres";
 
@@ -27,8 +30,16 @@ public static class TargetCatalog
     [
         new(Ceiling, TargetKind.Ceiling, "trivial ASP.NET Core JSON POST endpoint (the HTTP stack alone)",
             ctx => ctx.StartBaselineAsync("ceiling", postgres: false)),
-        new(Naive, TargetKind.Naive, "ASP.NET Core + Npgsql, one transaction per order (SELECT … FOR UPDATE), PostgreSQL 15",
+        new(CeilingJwt, TargetKind.Ceiling, "the ceiling behind the engine's JWT validation and token rules (the share of auth)",
+            ctx => ctx.StartBaselineAsync("ceiling-jwt", postgres: false)),
+        new(Naive, TargetKind.Baseline, "ASP.NET Core + Npgsql, one transaction per order (SELECT … FOR UPDATE), PostgreSQL 15",
             ctx => ctx.StartBaselineAsync("naive", postgres: true)),
+        // The design people pick for 秒杀: durable at the acknowledgement like the engine (always), or as commonly run
+        // (everysec: a crash can lose up to a second of acknowledged orders).
+        new(RedisAlways, TargetKind.Baseline, "ASP.NET Core + StackExchange.Redis, one Lua script per order, Redis 7 appendfsync always",
+            ctx => ctx.StartRedisPeerAsync("always")),
+        new(RedisEverysec, TargetKind.Baseline, "the same Redis peer with appendfsync everysec (can lose 1 s of acknowledged orders)",
+            ctx => ctx.StartRedisPeerAsync("everysec")),
         new(EngineMemory, TargetKind.Engine, "the engine: embedded silo, in-memory storage",
             ctx => ctx.StartEngineAsync(["--Storage:Provider", "Memory"], postgres: false)),
         // {pg} is the connection string of a PostgreSQL the driver starts for this target.

@@ -16,16 +16,37 @@ public sealed class TargetContext(string repoRoot, string configuration, string 
 
     public async Task<RunningTarget> StartBaselineAsync(string mode, bool postgres)
     {
-        var dll = Built("bench/Routing.Bench.Baselines", "Routing.Bench.Baselines");
-        var port = FreeTcpPort();
         LocalPostgresServer? pg = null;
-        List<string> args = [dll, "--urls", $"http://127.0.0.1:{port}", "--Mode", mode, "--Auth:SigningKey", SigningKey];
+        List<string> settings = [];
         if (postgres)
         {
             pg = await LocalPostgresServer.StartAsync(durable: true, log: Log);
-            args.AddRange(["--ConnectionStrings:Naive", pg.ConnectionString() + ";Maximum Pool Size=64;No Reset On Close=true"]);
+            settings.AddRange(["--ConnectionStrings:Naive", pg.ConnectionString() + ";Maximum Pool Size=64;No Reset On Close=true"]);
         }
-        return await StartProcessAsync($"baseline-{mode}", port, args, Path.GetDirectoryName(dll)!, pg);
+        return await StartBaselineProcessAsync(mode, settings, pg);
+    }
+
+    /// <summary>Starts the Redis peer on a fresh Redis whose append-only file is fsynced as <paramref name="appendfsync"/> says.</summary>
+    public async Task<RunningTarget> StartRedisPeerAsync(string appendfsync)
+    {
+        var redis = await LocalRedisServer.StartAsync(appendfsync, LogDirectory, Log);
+        try
+        {
+            return await StartBaselineProcessAsync("redis", ["--ConnectionStrings:Redis", redis.ConnectionString], redis);
+        }
+        catch
+        {
+            await redis.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Task<RunningTarget> StartBaselineProcessAsync(string mode, IEnumerable<string> settings, IAsyncDisposable? store)
+    {
+        var dll = Built("bench/Routing.Bench.Baselines", "Routing.Bench.Baselines");
+        var port = FreeTcpPort();
+        List<string> args = [dll, "--urls", $"http://127.0.0.1:{port}", "--Mode", mode, "--Auth:SigningKey", SigningKey, .. settings];
+        return StartProcessAsync($"baseline-{mode}", port, args, Path.GetDirectoryName(dll)!, store);
     }
 
     /// <summary>Starts the API with its embedded silo. <c>{pg}</c> in an argument becomes a fresh PostgreSQL's connection string.</summary>
@@ -49,7 +70,8 @@ public sealed class TargetContext(string repoRoot, string configuration, string 
         return await StartProcessAsync("engine", port, args, Path.Combine(RepoRoot, "api"), pg);
     }
 
-    private async Task<RunningTarget> StartProcessAsync(string name, int port, List<string> args, string workingDirectory, LocalPostgresServer? pg)
+    /// <summary>Starts a host process and waits until it is healthy; <paramref name="store"/> (its database) is stopped after it.</summary>
+    private async Task<RunningTarget> StartProcessAsync(string name, int port, List<string> args, string workingDirectory, IAsyncDisposable? store)
     {
         var url = new Uri($"http://127.0.0.1:{port}");
         HostProcess? process = null;
@@ -57,12 +79,12 @@ public sealed class TargetContext(string repoRoot, string configuration, string 
         {
             process = HostProcess.Start(name, "dotnet", args, workingDirectory, Path.Combine(LogDirectory, $"{name}-{port}.log"));
             await process.WaitHealthyAsync(url, TimeSpan.FromSeconds(120));
-            return pg is null ? new RunningTarget(url, process) : new RunningTarget(url, pg, process);
+            return store is null ? new RunningTarget(url, process) : new RunningTarget(url, store, process);
         }
         catch
         {
             if (process is not null) await process.DisposeAsync();
-            if (pg is not null) await pg.DisposeAsync();
+            if (store is not null) await store.DisposeAsync();
             throw;
         }
     }
