@@ -27,6 +27,7 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public static async Task<ChaosCluster> StartAsync(ChaosOptions options, LocalPostgresServer postgres, int run, TextWriter log, CancellationToken ct)
     {
+        var started = DateTime.UtcNow;
         var database = $"chaos_{run}_{Environment.ProcessId}";
         await using (var connection = new NpgsqlConnection(postgres.ConnectionString()))
         {
@@ -77,7 +78,7 @@ public sealed class ChaosCluster : IAsyncDisposable
             cluster._api = HostProcess.Start("api", "dotnet", [api], Path.GetDirectoryName(api)!,
                 Path.Combine(options.LogDirectory, $"run-{run}-api.log"), apiEnv);
             await cluster._api.WaitHealthyAsync(cluster.ApiUrl, TimeSpan.FromSeconds(120)).WaitAsync(ct);
-            log.WriteLine($"  cluster up: {options.Silos} silos + API {cluster.ApiUrl} (logs in {options.LogDirectory})");
+            log.WriteLine($"  [{(DateTime.UtcNow - started).TotalSeconds:0} s] cluster up: {options.Silos} silos + API {cluster.ApiUrl} (logs in {options.LogDirectory})");
             return cluster;
         }
         catch

@@ -58,6 +58,8 @@ public sealed record ChaosOptions
                 "--configuration" => options with { Configuration = Value() },
                 "--quiet" => options with { Quiet = TimeSpan.FromSeconds(Int()) },
                 "--run-timeout" => options with { RunTimeout = TimeSpan.FromSeconds(Int()) },
+                // Longer than a run (e.g. 600) shows what the expiry of orphaned reservations recovers.
+                "--unverified-after" => options with { UnverifiedAfter = TimeSpan.FromSeconds(Int()) },
                 "--expect-exact" => options with { ExpectExact = true },
                 _ => throw new ArgumentException($"unknown option {args[i]}; usage: chaos [--runs N] [--seed S] [--cap U] [--clients C] [--expect-exact]"),
             };

@@ -80,9 +80,10 @@ public static class ChaosRun
                 await Task.WhenAny(selling, Task.Delay(200, ct));
                 if (!killed && (book.Units >= killAt || book.SinceLastAck > options.Quiet * 3))
                 {
-                    result = result with { KilledAtUnits = book.Units };
+                    var units = book.Units;
+                    result = result with { KilledAtUnits = units };
                     await cluster.KillSiloAsync(victim);
-                    log.WriteLine($"  killed silo {victim + 1} (kill -9) at {book.Units} acknowledged units ({100.0 * book.Units / options.Cap:0}% of the cap)");
+                    log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] killed silo {victim + 1} (kill -9) at {units} acknowledged units ({100.0 * units / options.Cap:0}% of the cap)");
                     book.ResetQuiet();
                     killed = true;
                 }
@@ -90,10 +91,11 @@ public static class ChaosRun
             }
             await selling;
             var soldBeforeRecovery = book.Units;
-            log.WriteLine($"  sale: {book.Units} units acknowledged in {book.Acknowledged.Count} orders; {book.Ambiguous} ambiguous answers retried");
+            log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] sale over: {book.Units} units acknowledged in {book.Acknowledged.Count} orders; {book.Ambiguous} ambiguous answers retried");
 
             // Recovery: the cluster votes the dead silo out, then orphaned reservations pass UnverifiedAfter and a check.
             await cluster.UntilDeclaredDeadAsync(TimeSpan.FromSeconds(90), ct);
+            log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] the cluster declared the silo dead");
             await Task.Delay(options.UnverifiedAfter + 3 * options.CheckEvery + TimeSpan.FromSeconds(2), ct);
 
             // Fresh clients try to sell what is left; what they cannot sell is stranded.
@@ -106,6 +108,7 @@ public static class ChaosRun
                 if (!over && (book.Units >= options.Cap || book.SinceLastAck > options.Quiet)) over = true;
             }
             await rest;
+            log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] after recovery: {book.Units - soldBeforeRecovery} more units acknowledged");
             await Task.Delay(TimeSpan.FromSeconds(2), ct); // quota holders report sales every 200 ms
 
             result = await AuditAsync(api, options, distributors, book, ct) with
