@@ -7,7 +7,9 @@ namespace Routing.Tests.Chaos;
 
 /// <summary>The chaos driver (scripts/chaos.sh) end to end with tiny numbers: a real PostgreSQL, 3 silo processes and
 /// an API node, one silo killed mid-sale. Checks that the tool runs and reports its figures, not what they are (today's
-/// engine strands units; the order journal is what makes them zero).</summary>
+/// engine strands units; the order journal is what makes them zero). Runs alone: five processes and a sale's timing
+/// on 2 shared cores should not compete with the parallel test classes.</summary>
+[Collection(ChaosCollection.Name)]
 public sealed class ChaosSmokeTests(ITestOutputHelper output)
 {
     [Fact]
@@ -17,7 +19,7 @@ public sealed class ChaosSmokeTests(ITestOutputHelper output)
         var options = new ChaosOptions
         {
             RepoRoot = BenchOptions.FindRepoRoot(AppContext.BaseDirectory), Configuration = configuration,
-            Runs = 1, Seed = 7, Cap = 100, Clients = 6, Quiet = TimeSpan.FromSeconds(3), RunTimeout = TimeSpan.FromSeconds(150),
+            Runs = 1, Seed = 7, Cap = 100, Clients = 6, Quiet = TimeSpan.FromSeconds(3), RunTimeout = TimeSpan.FromSeconds(200),
         };
         var log = new StringWriter();
         try
@@ -37,4 +39,10 @@ public sealed class ChaosSmokeTests(ITestOutputHelper output)
             output.WriteLine(log.ToString());
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ChaosCollection
+{
+    public const string Name = "Chaos";
 }
