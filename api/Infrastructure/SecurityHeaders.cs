@@ -12,6 +12,12 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>The API reference page (Scalar at <c>/docs</c>) starts itself with an inline module script and styles its
+    /// widgets inline: it may run those, still loads nothing from another origin, and may not be framed either.</summary>
+    public const string ReferencePagePolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         app.Use((context, next) =>
@@ -22,7 +28,8 @@ public static class SecurityHeaders
                 var headers = context.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(OpenApi.OpenApiSetup.ReferencePagePath)
+                    ? ReferencePagePolicy : ContentSecurityPolicy;
                 // Only the console's files are answered without an endpoint (by the static files); everything else,
                 // errors included, is never stored.
                 if (context.GetEndpoint() is not null || context.Response.StatusCode >= 400)

@@ -278,6 +278,22 @@ test('a distributor sees its own low-stock alert within 2 s and nothing of anoth
   assert.ok(!new RegExp(`\\b${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text), `the page never mentions ${other}`);
 });
 
+test('the API reference page at /docs renders under its content security policy', { timeout: 60_000 }, async () => {
+  const docs = await browser.newPage();
+  const problems = [];
+  docs.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  docs.on('pageerror', (e) => problems.push(e.message));
+  docs.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+  const response = await docs.goto(`${env.url}/docs/`);
+  assert.equal(response?.status(), 200);
+  assert.match(response.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
+  await docs.getByText('Place an order for units of a campaign as the calling customer').first().waitFor({ timeout: 15_000 });
+  await docs.waitForTimeout(500);
+  await docs.screenshot({ path: `${artifacts}api-reference.png` });
+  await docs.close();
+  assert.deepEqual(problems, [], 'the reference page loads and runs without a refusal (CSP, 4xx)');
+});
+
 test('the console raised no script errors', () => {
   assert.deepEqual(pageErrors, []);
 });
