@@ -29,8 +29,8 @@ public sealed class OrderState
 /// <see cref="Router"/>, reserves at the chosen distributors all-or-nothing (re-routing when a reservation
 /// fails), and only answers once its state is durable. Not reentrant: retries of the same request queue here.
 /// The grain's state is its record in the order journal (<see cref="IOrderJournal"/>), which is also its history row:
-/// writing it is the one durability point of the order, and it answers only once that write is durable. Fulfilment moves per distributor share (<see cref="OrderShare"/>), the order's status following
-/// its least advanced share.</summary>
+/// writing it is the one durability point of the order, and it answers only once that write is durable. Fulfilment
+/// moves per distributor share (<see cref="OrderShare"/>), the order's status following its least advanced share.</summary>
 public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Orders)] IPersistentState<OrderState> state,
     RoutingReadModel readModel,
