@@ -139,14 +139,15 @@ public static class OrderEndpoints
         if (idempotencyKey.Length > Limits.MaxIdempotencyKeyLength)
             return Problems.BadRequest("idempotencyKeyTooLong", $"the {IdempotencyHeader} header is at most {Limits.MaxIdempotencyKeyLength} characters");
 
-        var customerId = http.Caller().CustomerId!;
+        var caller = http.Caller();
+        var customerId = caller.CustomerId!;
         var orderId = OrderIds.For(customerId, idempotencyKey);
         var result = await grains.GetGrain<IOrderGrain>(orderId).PlaceAsync(command(customerId));
         if (result.Outcome == PlaceOutcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return result.Outcome switch
         {
             // The answer is the customer's view: no routing explanation (it weighs the other distributors).
-            PlaceOutcome.Created or PlaceOutcome.Replayed => TypedResults.Created($"/api/orders/{orderId}", http.Caller().Project(result.Order!)),
+            PlaceOutcome.Created or PlaceOutcome.Replayed => TypedResults.Created($"/api/orders/{orderId}", caller.Project(result.Order!)),
             PlaceOutcome.IdempotencyConflict => Problems.Unprocessable("idempotencyKeyReused", result.Detail!),
             PlaceOutcome.CustomerNotFound => Problems.NotFound(result.Detail!),
             PlaceOutcome.CampaignNotFound => Problems.NotFound(result.Detail!),

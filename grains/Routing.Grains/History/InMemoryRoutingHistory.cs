@@ -34,9 +34,14 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     }
 
     public Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId) =>
-        Task.FromResult<IReadOnlyList<CustomerOrder>>(_byCustomer.TryGetValue(customerId, out var ids)
-            ? [.. ids.Keys.Select(id => _orders[id].Listed).Select(o => new CustomerOrder(o.OrderId, o.CampaignId, o.Lines.Sum(l => l.Quantity), o.Status))]
-            : []);
+        Task.FromResult<IReadOnlyList<CustomerOrder>>(
+            [.. Candidates(customerId).Select(o => new CustomerOrder(o.OrderId, o.CampaignId, o.Lines.Sum(l => l.Quantity), o.Status))]);
+
+    /// <summary>One customer's orders through its index, or (no customer named) every order.</summary>
+    private IEnumerable<OrderView> Candidates(string? customerId) =>
+        customerId is null ? _orders.Values.Select(o => o.Listed)
+        : _byCustomer.TryGetValue(customerId, out var ids) ? ids.Keys.Select(id => _orders[id].Listed)
+        : [];
 
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
     {
@@ -49,7 +54,7 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
 
     public Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch s)
     {
-        var matches = _orders.Values.Select(o => o.Listed).Where(o =>
+        var matches = Candidates(s.CustomerId).Where(o =>
                 (s.CampaignId is null || o.CampaignId == s.CampaignId)
                 && (s.CustomerId is null || o.CustomerId == s.CustomerId)
                 && (s.DistributorId is null || o.Allocations.Any(a => a.DistributorId == s.DistributorId))
