@@ -13,6 +13,7 @@ using Routing.Grains.Distributors;
 using Routing.Grains.Events;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
+using Routing.Grains.Orders;
 using Routing.Silo.Postgres;
 
 namespace Routing.Silo;
@@ -83,7 +84,7 @@ public static class RoutingSiloExtensions
             .Configure<IServiceProvider>((o, sp) => o.GrainStorageSerializer = StateSerializer(sp));
         silo.Services.AddRoutingHistory(settings);
         // Orders are kept in the order journal, whatever backs it: their state is their history record.
-        silo.Services.AddGrainStorage(StorageNames.Orders, (sp, _) => new OrderJournalStorage(sp.GetRequiredService<IOrderJournal>(), StateSerializer(sp)));
+        silo.Services.AddGrainStorage(StorageNames.Orders, (sp, _) => new OrderJournalStorage(sp.GetRequiredService<OrderStore>()));
         return silo;
     }
 
@@ -143,6 +144,9 @@ public static class RoutingSiloExtensions
         services.TryAddSingleton<RoutingReadModel>();
         services.TryAddSingleton<QuotaPools>();
         services.TryAddSingleton<SnapshotOutbox>();
+        services.TryAddSingleton<ReservationBatcher>();
+        services.TryAddSingleton(sp => new OrderStore(sp.GetRequiredService<IOrderJournal>(), StateSerializer(sp)));
+        services.TryAddSingleton<OrderPlacement>();
         services.AddInMemoryHistory();
         services.AddOptions<ReservationExpiryOptions>();
         return services;

@@ -86,8 +86,7 @@ public sealed class FlashSaleSimulator(IGrainFactory grains, IHostApplicationLif
         try
         {
             var key = $"sim-{Guid.NewGuid():N}";
-            var result = await grains.GetGrain<IOrderGrain>(OrderIds.For(customerId, key))
-                .PlaceAsync(new PlaceOrder(customerId, run.CampaignId, [new OrderLine("", quantity)], key));
+            var result = await grains.GetGrain<ICustomerGrain>(customerId).PlaceAsync(new PlaceOrder(customerId, run.CampaignId, [new OrderLine("", quantity)], key));
             Interlocked.Increment(ref run.Placed);
             if (result.Order?.Status == OrderStatus.Allocated) Interlocked.Increment(ref run.Allocated);
             else if (result.Order is not null) Interlocked.Increment(ref run.NotAllocated);

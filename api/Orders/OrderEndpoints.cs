@@ -142,7 +142,7 @@ public static class OrderEndpoints
         var caller = http.Caller();
         var customerId = caller.CustomerId!;
         var orderId = OrderIds.For(customerId, idempotencyKey);
-        var result = await grains.GetGrain<IOrderGrain>(orderId).PlaceAsync(command(customerId));
+        var result = await grains.GetGrain<ICustomerGrain>(customerId).PlaceAsync(command(customerId));
         if (result.Outcome == PlaceOutcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return result.Outcome switch
         {

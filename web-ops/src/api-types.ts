@@ -812,6 +812,7 @@ export interface components {
             reservedAt: string;
             /** @default false */
             verified: boolean;
+            customerId?: null | string;
         };
         RoutingExplanation: {
             policyId: string;

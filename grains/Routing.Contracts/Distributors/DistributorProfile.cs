@@ -24,8 +24,10 @@ public sealed record InventoryItem(
     public int Available => OnHand - Reserved;
 }
 
-/// <summary>Units held for one order at one distributor. <see cref="Verified"/> once the order grain has confirmed,
-/// after the fact, that the order really holds them; an unverified reservation whose order never saved expires.</summary>
+/// <summary>Units held for one order at one distributor. <see cref="Verified"/> once the order's placer has confirmed,
+/// after the fact, that the order really holds them; an unverified reservation whose order never saved expires.
+/// <see cref="CustomerId"/> names the customer grain that placed it (it answers for a placement in progress); without
+/// it (a re-route, or a reservation made before placements moved to the customer) the order grain answers.</summary>
 /// <remarks><see cref="Lines"/> is an array, never changed once made: a distributor's writes carry many reservations, and an array
 /// of a sealed type is stored without the per-entry type information an interface-typed list needs.</remarks>
 [GenerateSerializer, Immutable]
@@ -33,7 +35,16 @@ public sealed record Reservation(
     [property: Id(0)] string OrderId,
     [property: Id(1)] OrderLine[] Lines,
     [property: Id(2)] DateTimeOffset ReservedAt,
-    [property: Id(3)] bool Verified = false);
+    [property: Id(3)] bool Verified = false,
+    [property: Id(4)] string? CustomerId = null);
+
+/// <summary>One order's request to reserve <see cref="Lines"/> all or nothing; <see cref="CustomerId"/> as in
+/// <see cref="Reservation.CustomerId"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ReservationRequest(
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] OrderLine[] Lines,
+    [property: Id(2)] string? CustomerId);
 
 /// <summary>The answer to a reservation; on failure, what is actually left so the router can re-plan.</summary>
 [GenerateSerializer, Immutable]

@@ -19,6 +19,10 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// <summary>Reserves every line or none. Idempotent by order id: a repeat returns success without reserving twice.</summary>
     Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines);
 
+    /// <summary>Reserves for many orders in one turn and one durable write, each order all or nothing and answered
+    /// alone (the answers in the order of the requests); idempotent per order id like <see cref="ReserveAsync"/>.</summary>
+    Task<IReadOnlyList<ReservationResult>> ReserveManyAsync(IReadOnlyList<ReservationRequest> requests);
+
     /// <summary>Releases an order's reservation; idempotent (releasing nothing is fine).</summary>
     Task ReleaseAsync(string orderId);
 

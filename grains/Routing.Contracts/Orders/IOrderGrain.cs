@@ -1,10 +1,10 @@
 namespace Routing.Contracts.Orders;
 
-/// <summary>One order, keyed by an id derived from the customer and the idempotency key, so retries land on the same grain.</summary>
+/// <summary>One placed order, keyed by its id (derived from the customer and the idempotency key). Placed by its
+/// customer's grain (<c>ICustomerGrain.PlaceAsync</c>), which writes its first journal record; this grain activates from
+/// that record when the order is read or changed.</summary>
 public interface IOrderGrain : IGrainWithStringKey
 {
-    Task<PlaceResult> PlaceAsync(PlaceOrder command);
-
     [ReadOnly] Task<OrderView?> GetAsync();
 
     /// <summary>Routes an order awaiting substitution, backordered or in review again, optionally with one of its

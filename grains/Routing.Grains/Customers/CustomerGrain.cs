@@ -1,7 +1,9 @@
 using Routing.Contracts;
 using Routing.Contracts.Customers;
+using Routing.Contracts.Orders;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
+using Routing.Grains.Orders;
 
 namespace Routing.Grains.Customers;
 
@@ -12,23 +14,33 @@ public sealed class CustomerState
     [Id(0)] public CustomerProfile? Profile { get; set; }
 }
 
-/// <summary>A customer. Enforces per-campaign purchase limits: one customer's orders are serialized here, which costs
-/// nothing in a flash sale because the load spreads over thousands of customers. The units counted against each limit
-/// are live state, not stored: the order journal holds every order, so on activation they are rebuilt from it, and
-/// counting an order costs no write (the order's own journal record is its durable trace).</summary>
+/// <summary>A customer, and where its orders are placed (<see cref="OrderPlacement"/>). One request at a time (not
+/// reentrant): retries of an order, which share its id, queue here, and per-campaign limits are decided here from a
+/// live count. Nothing about its orders is stored with the customer: on activation it reads its orders from the order
+/// journal (their ids, so a new order needs no read to know it is new, and the units counted against each limit), and a
+/// placement's one durable write is the order's own journal record. A flash sale's load spreads over thousands of
+/// customers, and a customer's grain stays active through it, so placing costs no activation.</summary>
 public sealed class CustomerGrain(
     [PersistentState("customer", StorageNames.Routing)] IPersistentState<CustomerState> state,
-    IOrderJournal journal) : Grain, ICustomerGrain
+    IOrderJournal journal,
+    OrderStore orders,
+    OrderPlacement placement) : Grain, ICustomerGrain, ICustomerLimits
 {
     /// <summary>Units counted against each campaign's limit, per order (campaign → order → units).</summary>
     private readonly Dictionary<string, Dictionary<string, int>> _units = new(StringComparer.Ordinal);
+    /// <summary>Every order of this customer in the journal.</summary>
+    private readonly HashSet<string> _orders = new(StringComparer.Ordinal);
 
+    private string Id => this.GetPrimaryKeyString();
     private CustomerState S => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var order in await journal.CustomerOrdersAsync(this.GetPrimaryKeyString()))
+        foreach (var order in await journal.CustomerOrdersAsync(Id))
+        {
+            _orders.Add(order.OrderId);
             if (order.HoldsUnits) UnitsOf(order.CampaignId!)[order.OrderId] = order.Units;
+        }
     }
 
     public async Task<UpsertResult> UpsertAsync(CustomerProfile profile)
@@ -42,21 +54,39 @@ public sealed class CustomerGrain(
 
     public Task<CustomerProfile?> GetAsync() => Task.FromResult(S.Profile);
 
-    public Task<LimitCheck> ReserveCampaignUnitsAsync(string campaignId, string orderId, int quantity, int limit)
+    public async Task<PlaceResult> PlaceAsync(PlaceOrder command)
     {
-        var perOrder = UnitsOf(campaignId);
-        var bought = perOrder.Values.Sum();
-        if (perOrder.ContainsKey(orderId)) return Task.FromResult(new LimitCheck(true, bought));
-        if (bought + quantity > limit) return Task.FromResult(new LimitCheck(false, bought));
-        perOrder[orderId] = quantity;
-        return Task.FromResult(new LimitCheck(true, bought + quantity));
+        if (command.CustomerId != Id)
+            throw new ArgumentException($"customer {Id} places its own orders, not {command.CustomerId}'s", nameof(command));
+        var orderId = OrderIds.For(Id, command.IdempotencyKey);
+        if (_orders.Contains(orderId) && (await orders.ReadAsync(orderId)).State is { } stored)
+            return OrderPlacement.Answer(stored, command);
+        if (S.Profile is not { } profile) return new(PlaceOutcome.CustomerNotFound, null, $"customer '{Id}' is not registered");
+
+        var result = await placement.PlaceAsync(orderId, command, profile, this);
+        if (result.Order is not null) _orders.Add(orderId);
+        return result;
     }
+
+    public async Task<OrderView?> FindOrderAsync(string orderId) => (await orders.ReadAsync(orderId)).State?.Order;
 
     public Task ReleaseCampaignUnitsAsync(string campaignId, string orderId)
     {
-        UnitsOf(campaignId).Remove(orderId);
+        Release(campaignId, orderId);
         return Task.CompletedTask;
     }
+
+    public LimitCheck TryCount(string campaignId, string orderId, int quantity, int limit)
+    {
+        var perOrder = UnitsOf(campaignId);
+        var bought = perOrder.Values.Sum();
+        if (perOrder.ContainsKey(orderId)) return new LimitCheck(true, bought);
+        if (bought + quantity > limit) return new LimitCheck(false, bought);
+        perOrder[orderId] = quantity;
+        return new LimitCheck(true, bought + quantity);
+    }
+
+    public void Release(string campaignId, string orderId) => UnitsOf(campaignId).Remove(orderId);
 
     private Dictionary<string, int> UnitsOf(string campaignId) =>
         _units.TryGetValue(campaignId, out var perOrder) ? perOrder : _units[campaignId] = new(StringComparer.Ordinal);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Routing.Contracts;
 using Routing.Contracts.Alerts;
+using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
@@ -125,38 +126,64 @@ public sealed class DistributorGrain(
     public Task<IReadOnlyList<Reservation>> GetReservationsAsync() =>
         Task.FromResult<IReadOnlyList<Reservation>>(_reservations.All.OrderBy(r => r.ReservedAt).ToList());
 
-    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines)
+    public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines) =>
+        (await ReserveManyAsync([new ReservationRequest(orderId, [.. lines], CustomerId: null)]))[0];
+
+    public async Task<IReadOnlyList<ReservationResult>> ReserveManyAsync(IReadOnlyList<ReservationRequest> requests)
     {
-        if (S.Profile is null) return Fail("unknown distributor");
+        // Every request is decided in this one turn, with no await in between; one write then covers them all.
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        var outcomes = new (bool Success, string? Reason)[requests.Count];
+        var write = Durability.None;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (success, reason, needs) = TryReserve(requests[i], changed);
+            outcomes[i] = (success, reason);
+            if (needs > write) write = needs;
+        }
+        if (write == Durability.Write) await Commit.CommitAsync();
+        else if (write == Durability.Wait) await Commit.DurableAsync();
+
+        var reserved = outcomes.Count(o => o.Success);
+        RoutingMetrics.Reservations.Add(reserved);
+        RoutingMetrics.ReservationsRefused.Add(requests.Count - reserved);
+        await AfterStockChangedAsync(changed);
+        if (changed.Count > 0) SchedulePush();
+        // One snapshot answers the whole batch: on a refusal, it is what is actually left after every request here.
+        var snapshot = S.Profile is null ? EmptySnapshot() : Snapshot();
+        return [.. outcomes.Select(o => new ReservationResult(o.Success, o.Reason is null ? null : $"{Id}: {o.Reason}", snapshot))];
+    }
+
+    /// <summary>What a request needs before its answer: nothing (a refusal), a wait for the write in flight (a repeat of
+    /// a reservation already written), or a write of its own change.</summary>
+    private enum Durability { None, Wait, Write }
+
+    /// <summary>Decides one request synchronously: reserves every line or none (in memory; the caller writes).</summary>
+    private (bool Success, string? Reason, Durability Needs) TryReserve(ReservationRequest request,
+        List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        var (orderId, lines) = (request.OrderId, request.Lines);
+        if (S.Profile is null) return (false, "unknown distributor", Durability.None);
         if (_reservations.TryGet(orderId, out var existing))
         {
             // A retried placement: the reservation counts as new again, so an expiry check made before the retry
-            // (which found no order) cannot release it.
-            if (!existing.Verified)
-            {
-                _reservations.Set(existing with { ReservedAt = clock.GetUtcNow() });
-                await Commit.CommitAsync();
-            }
-            else
-            {
-                // A retry may overtake the write of the first attempt: answer only once that is durable.
-                await Commit.DurableAsync();
-            }
-            return new(true, null, Snapshot());
+            // (which found no order) cannot release it. A verified one may still be on its way to storage: wait for it.
+            if (existing.Verified) return (true, null, Durability.Wait);
+            _reservations.Set(existing with { ReservedAt = clock.GetUtcNow() });
+            return (true, null, Durability.Write);
         }
-        if (!S.Profile.Active) return Fail("distributor is inactive");
+        if (!S.Profile.Active) return (false, "distributor is inactive", Durability.None);
 
         RollLoadDate();
         var total = lines.Sum(l => l.Quantity);
         if (S.LoadToday + total > S.Profile.DailyCapacity)
-            return Fail($"daily capacity left is {Math.Max(0, S.Profile.DailyCapacity - S.LoadToday)}, order needs {total}");
+            return (false, $"daily capacity left is {Math.Max(0, S.Profile.DailyCapacity - S.LoadToday)}, order needs {total}", Durability.None);
         foreach (var (sku, quantity) in PerSku(lines))
         {
             var available = S.Stock.GetValueOrDefault(sku)?.Available ?? 0;
-            if (available < quantity) return Fail($"{sku}: {available} available, order needs {quantity}");
+            if (available < quantity) return (false, $"{sku}: {available} available, order needs {quantity}", Durability.None);
         }
 
-        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
         foreach (var (sku, quantity) in PerSku(lines))
         {
             var stock = S.Stock[sku];
@@ -165,13 +192,8 @@ public sealed class DistributorGrain(
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
         S.LoadToday += total;
-        _reservations.Set(new Reservation(orderId, [.. lines], clock.GetUtcNow()));
-        await Commit.CommitAsync();
-
-        RoutingMetrics.Reservations.Add(1);
-        await AfterStockChangedAsync(changed);
-        SchedulePush();
-        return new(true, null, Snapshot());
+        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow(), CustomerId: request.CustomerId));
+        return (true, null, Durability.Write);
     }
 
     public async Task ReleaseAsync(string orderId)
@@ -252,8 +274,9 @@ public sealed class DistributorGrain(
 
     public Task PublishSnapshotAsync() => S.Profile is null ? Task.CompletedTask : PushSnapshotAsync();
 
-    /// <summary>Asks the orders of old unverified reservations whether they hold them, then settles the answers in one
-    /// ordinary turn. The order grain is the authority: it answers only after any placement in progress finished.</summary>
+    /// <summary>Asks the placers of old unverified reservations whether their orders hold them, then settles the answers
+    /// in one ordinary turn. The placer is the authority: the customer grain that placed the order (or the order grain, for
+    /// a re-route) answers only after any placement (or re-route) in progress there has finished.</summary>
     private async Task CheckUnverifiedReservationsAsync(CancellationToken cancellationToken)
     {
         SendLedger();
@@ -263,7 +286,9 @@ public sealed class DistributorGrain(
         if (candidates.Count == 0) return;
         try
         {
-            var orders = await Task.WhenAll(candidates.Select(r => GrainFactory.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
+            var orders = await Task.WhenAll(candidates.Select(r => r.CustomerId is { } customerId
+                ? GrainFactory.GetGrain<ICustomerGrain>(customerId).FindOrderAsync(r.OrderId)
+                : GrainFactory.GetGrain<IOrderGrain>(r.OrderId).GetAsync()));
             var held = new List<Reservation>();
             var orphaned = new List<Reservation>();
             for (var i = 0; i < candidates.Count; i++)
@@ -307,12 +332,6 @@ public sealed class DistributorGrain(
     private void Record(MovementKind kind, string sku, int quantity, int onHandBefore, int reservedBefore, StockState after, string? orderId, string cause) =>
         S.PendingLedger.Add(new LedgerMovement(Id, ++S.LedgerSeq, kind, sku, quantity, onHandBefore, after.OnHand,
             reservedBefore, after.Reserved, orderId, cause, clock.GetUtcNow()));
-
-    private ReservationResult Fail(string reason)
-    {
-        RoutingMetrics.ReservationsRefused.Add(1);
-        return new(false, $"{Id}: {reason}", S.Profile is null ? EmptySnapshot() : Snapshot());
-    }
 
     /// <summary>Marks low-stock and out-of-stock crossings on the stock (persisted with it) and returns the alerts
     /// to raise once the change is durable. An alert fires when available crosses below, not on every order.</summary>

@@ -4,27 +4,26 @@ using Routing.Grains.Orders;
 
 namespace Routing.Grains.History;
 
-/// <summary>The order grains' storage provider: an order's state is its journal record (<see cref="IOrderJournal"/>),
-/// whatever backs the journal (PostgreSQL or this process's memory). The record's version is the state's ETag, so a
-/// stale activation's write fails alone with <see cref="InconsistentStateException"/>.</summary>
-public sealed class OrderJournalStorage(IOrderJournal journal, IGrainStorageSerializer serializer) : IGrainStorage
+/// <summary>The order grains' storage provider: an order's state is its journal record (<see cref="IOrderJournal"/>,
+/// through <see cref="OrderStore"/>), whatever backs the journal (PostgreSQL or this process's memory). The record's
+/// version is the state's ETag, so a stale activation's write fails alone with <see cref="InconsistentStateException"/>.</summary>
+public sealed class OrderJournalStorage(OrderStore store) : IGrainStorage
 {
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var (version, state) = await journal.ReadAsync(OrderId<T>(grainId));
+        var (version, state) = await store.ReadAsync(OrderId<T>(grainId));
         grainState.ETag = version?.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = state is not null;
-        grainState.State = state is null ? Activator.CreateInstance<T>() : serializer.Deserialize<T>(new BinaryData(state));
+        grainState.State = state is null ? Activator.CreateInstance<T>() : (T)(object)state;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var id = OrderId<T>(grainId);
-        if (grainState.State is not OrderState { Order: { } order } state)
+        if (grainState.State is not OrderState { Order: not null } state)
             throw new InvalidOperationException($"order {id}: only a placed order is written to the journal");
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var record = new OrderRecord(order with { Explanation = null }, state.Revision, serializer.Serialize(grainState.State).ToArray());
-        var written = await journal.WriteAsync(record, expected)
+        var written = await store.WriteAsync(state, expected)
             ?? throw new InconsistentStateException(
                 $"order {id} was changed elsewhere since this activation read it (expected version {grainState.ETag ?? "none"})",
                 storedEtag: "unknown", currentEtag: grainState.ETag ?? "none");

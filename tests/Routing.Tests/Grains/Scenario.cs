@@ -86,7 +86,7 @@ internal sealed class Scenario(ClusterFixture cluster)
         new(customerId, campaignId, [new OrderLine(Sku, quantity)], idempotencyKey);
 
     public Task<PlaceResult> OrderAsync(string campaignId, string customerId, int quantity, string idempotencyKey = "k-1") =>
-        Order(customerId, idempotencyKey).PlaceAsync(PlaceOrder(campaignId, customerId, quantity, idempotencyKey));
+        Grains.GetGrain<ICustomerGrain>(customerId).PlaceAsync(PlaceOrder(campaignId, customerId, quantity, idempotencyKey));
 
     /// <summary>Places an order, asking again (the same request) while the answer is
     /// <see cref="PlaceOutcome.SoldOut"/>: units another silo holds idle flow back to the campaign within a second or so.</summary>

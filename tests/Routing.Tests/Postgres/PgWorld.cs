@@ -57,7 +57,7 @@ internal sealed class PgWorld(IGrainFactory grains, string db)
     }
 
     public Task<PlaceResult> PlaceAsync(string campaignId, string customerId, int quantity, string key) =>
-        Grains.GetGrain<IOrderGrain>(OrderIds.For(customerId, key)).PlaceAsync(new PlaceOrder(customerId, campaignId, [new OrderLine(Sku, quantity)], key));
+        Grains.GetGrain<ICustomerGrain>(customerId).PlaceAsync(new PlaceOrder(customerId, campaignId, [new OrderLine(Sku, quantity)], key));
 
     public async Task<Dictionary<string, InventoryItem>> InventoryAsync()
     {

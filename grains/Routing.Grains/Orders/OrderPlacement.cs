@@ -1,0 +1,301 @@
+using Microsoft.Extensions.Logging;
+using Routing.Contracts.Alerts;
+using Routing.Contracts.Campaigns;
+using Routing.Contracts.Catalog;
+using Routing.Contracts.Customers;
+using Routing.Contracts.Distributors;
+using Routing.Contracts.Events;
+using Routing.Contracts.Orders;
+using Routing.Domain;
+using Routing.Grains.Campaigns;
+using Routing.Grains.Distributors;
+using Routing.Grains.Events;
+using Routing.Grains.Infrastructure;
+
+namespace Routing.Grains.Orders;
+
+/// <summary>The per-customer limits a placement counts against: the placing customer grain's live count.</summary>
+public interface ICustomerLimits
+{
+    /// <summary>Counts the order's units against the campaign's limit, unless that would exceed it; idempotent by order.</summary>
+    LimitCheck TryCount(string campaignId, string orderId, int quantity, int limit);
+
+    /// <summary>Gives the order's units back; idempotent.</summary>
+    void Release(string campaignId, string orderId);
+}
+
+/// <summary>How an order is placed and routed, used by the customer grain that places it and the order grain that routes
+/// it again: takes campaign units (from the silo's pool) and the customer's limit, routes with the pure
+/// <see cref="Router"/>, reserves at the chosen distributors all or nothing (batched per distributor through the silo's
+/// <see cref="ReservationBatcher"/>, re-routing when a reservation fails), and writes the order's one journal record: the
+/// durability point. Until that record is durable, a failure gives back everything the placement holds.</summary>
+public sealed class OrderPlacement(
+    IGrainFactory grains,
+    RoutingReadModel readModel,
+    QuotaPools quotaPools,
+    ReservationBatcher reservations,
+    OrderStore store,
+    IRoutingEventPublisher events,
+    TimeProvider clock,
+    ILogger<OrderPlacement> logger)
+{
+    /// <summary>Places a new order (the caller made sure the id is not in the journal). Answers once its journal record
+    /// is durable; on a refusal (campaign, limit, product) nothing is held and nothing is written.</summary>
+    public async Task<PlaceResult> PlaceAsync(string orderId, PlaceOrder command, CustomerProfile customer, ICustomerLimits limits)
+    {
+        var startedAt = readModel.Now();
+        var held = new Holdings(orderId, command.CampaignId, command.CustomerId, limits);
+        try
+        {
+            return await PlaceHoldingAsync(orderId, command, customer, startedAt, held);
+        }
+        catch when (!held.Durable)
+        {
+            // Not durable, so not acknowledged: give back all it may hold, so that a retry starts clean.
+            await GiveBackAsync(held);
+            throw;
+        }
+    }
+
+    private async Task<PlaceResult> PlaceHoldingAsync(string orderId, PlaceOrder command, CustomerProfile customer, long startedAt, Holdings held)
+    {
+        var products = await readModel.GetProductsAsync();
+        var lines = command.Lines;
+        var policyId = RoutingPolicy.DefaultId;
+        IReadOnlySet<string>? participants = null;
+        decimal? unitPrice = null;
+        var quantity = lines.Sum(l => l.Quantity);
+
+        if (command.CampaignId is { } campaignId)
+        {
+            var ticket = quotaPools.TryTake(campaignId, quantity, customer.Region)
+                ?? await grains.GetGrain<ICampaignQuotaGrain>(campaignId).TakeAsync(quantity, customer.Region);
+            if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
+            held.CampaignUnits = quantity;
+            var campaign = ticket.Definition!;
+            // The customer's limit is live state at its grain; the order's journal record is its durable trace.
+            var limit = held.Limits!.TryCount(campaignId, orderId, quantity, campaign.PerCustomerLimit);
+            if (!limit.Allowed)
+            {
+                await GiveBackAsync(held);
+                return new(PlaceOutcome.LimitExceeded, null,
+                    $"the limit is {campaign.PerCustomerLimit} units per customer; already bought {limit.AlreadyBought}, ordered {quantity}");
+            }
+            held.CustomerLimit = true;
+            lines = [new OrderLine(campaign.Sku, quantity)];
+            policyId = campaign.PolicyId;
+            participants = campaign.Distributors.Count > 0 ? campaign.Distributors.ToHashSet(StringComparer.Ordinal) : null;
+            unitPrice = ticket.UnitPrice;
+        }
+        else if (lines.Any(l => !products.ContainsKey(l.Sku)))
+        {
+            // Maybe created a moment ago: look again at products loaded after this order started.
+            products = await readModel.GetProductsAsync(loadedAfter: startedAt);
+            if (lines.FirstOrDefault(l => !products.ContainsKey(l.Sku)) is { } unknown)
+                return new(PlaceOutcome.ProductNotFound, null, $"product '{unknown.Sku}' does not exist");
+        }
+
+        var plan = await RouteAsync(orderId, customer, lines, policyId, participants, products, startedAt, held);
+        var status = StatusOf(plan.Outcome);
+        var now = clock.GetUtcNow();
+        var order = new OrderView(orderId, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
+            plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
+        {
+            Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
+        };
+
+        // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.
+        if (status == OrderStatus.Rejected) await GiveBackAsync(held);
+
+        // The durability point: the order's journal record (its state and its history row in one write).
+        var state = new OrderState { Order = order, Fingerprint = command.Fingerprint(), Revision = 1 };
+        if (await store.WriteAsync(state, expectedVersion: null) is null)
+        {
+            // Another placement of the same order got there first (only when two activations of this customer overlapped,
+            // as while a silo is being declared dead). Its record is the order: give back what this attempt took, except
+            // reservations, which the order id shares with that record; one it does not hold expires unverified.
+            held.Distributors.Clear();
+            await GiveBackAsync(held);
+            var (_, stored) = await store.ReadAsync(orderId);
+            return Answer(stored!, command);
+        }
+        // From here on the order exists: a failure below must not give back what it holds.
+        held.Durable = true;
+        RoutingMetrics.OrdersPlaced.Add(1);
+        (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
+        RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
+
+        await AnnounceAsync(order, customer);
+        return new(PlaceOutcome.Created, order, null);
+    }
+
+    /// <summary>The answer to a request whose order is already in the journal: the same request replays it; another
+    /// request with the same idempotency key is refused.</summary>
+    public static PlaceResult Answer(OrderState stored, PlaceOrder command) =>
+        stored.Fingerprint == command.Fingerprint()
+            ? new(PlaceOutcome.Replayed, stored.Order, null)
+            : new(PlaceOutcome.IdempotencyConflict, null, "this Idempotency-Key was already used for a different request");
+
+    /// <summary>Routes <paramref name="lines"/> for <paramref name="customer"/> under the named policy and reserves the plan.</summary>
+    public async Task<AllocationPlan> RouteAsync(string orderId, CustomerProfile customer, IReadOnlyList<OrderLine> lines, string policyId,
+        IReadOnlySet<string>? participants, IReadOnlyDictionary<string, Product> products, long startedAt, Holdings held)
+    {
+        var substitutes = lines.Select(l => l.Sku).Distinct()
+            .Where(products.ContainsKey)
+            .ToDictionary(sku => sku, sku => products[sku].Substitutes, StringComparer.Ordinal);
+        var request = new RouteRequest(orderId, customer.Region, customer.Location, customer.HomeDistributorId, lines, participants, substitutes);
+        var policy = await readModel.GetPolicyAsync(policyId) ?? await readModel.GetPolicyAsync(policyId, loadedAfter: startedAt);
+        if (policy is null)
+        {
+            logger.LogWarning("Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default", orderId, policyId);
+            policy = await readModel.GetPolicyAsync(RoutingPolicy.DefaultId) ?? RoutingPolicy.Default;
+        }
+        return await AllocateAsync(request, policy, startedAt, held);
+    }
+
+    public static OrderStatus StatusOf(RoutingOutcome outcome) => outcome switch
+    {
+        RoutingOutcome.Allocated => OrderStatus.Allocated,
+        RoutingOutcome.AwaitingSubstitution => OrderStatus.AwaitingSubstitution,
+        RoutingOutcome.Backorder => OrderStatus.Backordered,
+        RoutingOutcome.ManualReview => OrderStatus.Exception,
+        _ => OrderStatus.Rejected,
+    };
+
+    /// <summary>Routes and reserves until every reservation holds, or routing gives up. A failed reservation
+    /// corrects that distributor's snapshot with the authority's answer, so each retry knows more and it converges.</summary>
+    private async Task<AllocationPlan> AllocateAsync(RouteRequest request, RoutingPolicy policy, long startedAt, Holdings held)
+    {
+        var snapshots = (await readModel.GetSnapshotsAsync()).ToList();
+        var retries = new List<string>();
+        var fresh = false;
+        AllocationPlan? plan = null;
+        for (var attempt = 0; attempt <= snapshots.Count + 1; attempt++)
+        {
+            plan = Router.Route(request, snapshots, policy);
+            if (plan.Outcome != RoutingOutcome.Allocated)
+            {
+                // Before giving up, look once more at snapshots loaded after this order started: cached ones may
+                // predate a distributor or a restock.
+                if (fresh || retries.Count > 0) return WithRetries(plan, retries);
+                fresh = true;
+                snapshots = (await readModel.GetSnapshotsAsync(loadedAfter: startedAt)).ToList();
+                continue;
+            }
+
+            var perDistributor = plan.Allocations.GroupBy(a => a.DistributorId, StringComparer.Ordinal).ToList();
+            held.Distributors.UnionWith(perDistributor.Select(g => g.Key));
+            var results = await Task.WhenAll(perDistributor.Select(g => reservations.ReserveAsync(g.Key,
+                new ReservationRequest(held.OrderId, [.. g.Select(a => new OrderLine(a.Sku, a.Quantity))], held.PlacedBy))));
+            if (results.All(r => r.Success)) return WithRetries(plan, retries);
+
+            // All or nothing: give back what this attempt did reserve, then route again knowing more.
+            await ReleaseReservationsAsync(held.OrderId, results.Where(r => r.Success).Select(r => r.Snapshot.Id));
+            foreach (var failed in results.Where(r => !r.Success))
+            {
+                retries.Add($"reservation failed ({failed.Reason}); re-routed");
+                var index = snapshots.FindIndex(s => s.Id == failed.Snapshot.Id);
+                if (index >= 0) snapshots[index] = failed.Snapshot;
+            }
+        }
+        logger.LogWarning("Order {OrderId}: reservations kept failing; rejecting", held.OrderId);
+        return WithRetries(plan! with { Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = "stock kept changing under this order; please retry" }, retries);
+    }
+
+    private static AllocationPlan WithRetries(AllocationPlan plan, List<string> retries) =>
+        retries.Count == 0 ? plan
+        : plan with { Explanation = plan.Explanation with { Decisions = [.. retries, .. plan.Explanation.Decisions] } };
+
+    public Task ReleaseReservationsAsync(string orderId, IEnumerable<string> distributorIds) =>
+        Task.WhenAll(distributorIds.Distinct().Select(d => grains.GetGrain<IDistributorGrain>(d).ReleaseAsync(orderId)));
+
+    /// <summary>Gives back an order's campaign units (to this silo's pool of the campaign, or to its holder grain when
+    /// none is open here) and its customer's limit.</summary>
+    public async Task ReturnCampaignUnitsAsync(OrderView order)
+    {
+        if (order.CampaignId is not { } campaignId) return;
+        await ReturnCampaignUnitsAsync(campaignId, order.Lines.Sum(l => l.Quantity));
+        await grains.GetGrain<ICustomerGrain>(order.CustomerId).ReleaseCampaignUnitsAsync(campaignId, order.OrderId);
+    }
+
+    private Task ReturnCampaignUnitsAsync(string campaignId, int quantity) =>
+        quotaPools.TryReturn(campaignId, quantity) ? Task.CompletedTask
+            : grains.GetGrain<ICampaignQuotaGrain>(campaignId).ReturnAsync(quantity);
+
+    /// <summary>What a placement (or a re-route) in progress holds, so a failure can give it all back.</summary>
+    public sealed class Holdings(string orderId, string? campaignId, string customerId, ICustomerLimits? limits)
+    {
+        public string OrderId { get; } = orderId;
+        public string? CampaignId { get; } = campaignId;
+        /// <summary>The customer grain placing the order; null for a re-route (the order grain answers for it).</summary>
+        public string? PlacedBy { get; } = limits is null ? null : customerId;
+        public ICustomerLimits? Limits { get; } = limits;
+        public int CampaignUnits { get; set; }
+        public bool CustomerLimit { get; set; }
+        /// <summary>Distributors asked to reserve: releasing is idempotent, so all are released, reserved or not.</summary>
+        public HashSet<string> Distributors { get; } = new(StringComparer.Ordinal);
+        /// <summary>The order's record is durable: it keeps what it holds, whatever fails afterwards.</summary>
+        public bool Durable { get; set; }
+    }
+
+    public async Task GiveBackAsync(Holdings held)
+    {
+        try
+        {
+            await ReleaseReservationsAsync(held.OrderId, held.Distributors);
+            held.Distributors.Clear();
+            if (held.CampaignId is { } campaignId && held.CampaignUnits > 0)
+            {
+                await ReturnCampaignUnitsAsync(campaignId, held.CampaignUnits);
+                held.CampaignUnits = 0;
+            }
+            if (held.CampaignId is { } limitCampaign && held.CustomerLimit)
+            {
+                held.Limits?.Release(limitCampaign, held.OrderId);
+                held.CustomerLimit = false;
+            }
+        }
+        catch (Exception e)
+        {
+            // Never worse than an undersell: what could not be given back stays held, nothing is sold twice.
+            logger.LogError(e, "Order {OrderId}: could not give back everything it held", held.OrderId);
+        }
+    }
+
+    /// <summary>Tells the live console, and raises an alert for an order that could not be allocated.</summary>
+    public async Task AnnounceAsync(OrderView order, CustomerProfile customer)
+    {
+        var id = order.OrderId;
+        if (order.Status == OrderStatus.Allocated)
+        {
+            events.Publish(new OrderAllocated(order.UpdatedAt, id, order.CampaignId, order.Allocations));
+            return;
+        }
+        var reason = order.Reason ?? order.Status.ToString();
+        events.Publish(new OrderRejected(order.UpdatedAt, id, order.CampaignId, order.Status, reason));
+
+        var alerts = grains.GetGrain<IAlertLogGrain>(0);
+        var sku = order.Lines[0].Sku;
+        if (order.Status == OrderStatus.AwaitingSubstitution)
+        {
+            var offered = string.Join(", ", order.Suggestions.Select(s => $"{s.SubstituteSku} ({s.AvailableNearby} nearby)"));
+            await alerts.RaiseAsync(new AlertDraft(AlertKind.SubstitutionSuggested, $"substitution:{id}",
+                $"order {id}: {reason}; suggested substitutes: {offered}",
+                DistributorId: customer.HomeDistributorId, Sku: sku, OrderId: id, CampaignId: order.CampaignId));
+        }
+        else
+        {
+            // One open alert per campaign (or SKU) counts the failures, rather than one alert per order.
+            await alerts.RaiseAsync(new AlertDraft(AlertKind.AllocationFailed, $"allocation-failed:{order.CampaignId ?? sku}",
+                $"order {id} ({order.Status}): {reason}", Sku: sku, OrderId: id, CampaignId: order.CampaignId));
+        }
+    }
+
+    private static PlaceResult Refused(QuotaTicket ticket, string campaignId) => ticket.Outcome switch
+    {
+        QuotaOutcome.CampaignNotFound => new(PlaceOutcome.CampaignNotFound, null, $"campaign '{campaignId}' does not exist"),
+        QuotaOutcome.NotOpen => new(PlaceOutcome.CampaignNotOpen, null, $"campaign '{campaignId}' is {ticket.Status}, not open for orders"),
+        QuotaOutcome.RegionNotEligible => new(PlaceOutcome.RegionNotEligible, null, $"campaign '{campaignId}' does not cover the customer's region"),
+        _ => new(PlaceOutcome.SoldOut, null, $"campaign '{campaignId}' is sold out"),
+    };
+}

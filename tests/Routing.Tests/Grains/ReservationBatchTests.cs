@@ -1,0 +1,60 @@
+using Routing.Contracts.Distributors;
+using Routing.Domain;
+
+namespace Routing.Tests.Grains;
+
+/// <summary>Reservations that arrive together reach a distributor as one call (<see cref="IDistributorGrain.ReserveManyAsync"/>):
+/// each order in it is still all or nothing and answered alone, a refused one changes nothing, and a repeat reserves
+/// nothing twice.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ReservationBatchTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task A_batch_reserves_each_order_all_or_nothing_and_answers_each_alone()
+    {
+        var scenario = new Scenario(cluster);
+        var distributorId = await scenario.DistributorAsync(onHand: 10);
+        var distributor = scenario.Distributor(distributorId);
+        ReservationRequest Request(string id, int quantity, string? other = null) =>
+            new($"{distributorId}-{id}", other is null ? [new OrderLine(scenario.Sku, quantity)] : [new OrderLine(scenario.Sku, quantity), new OrderLine(other, 1)], "c-1");
+
+        var answers = await distributor.ReserveManyAsync([
+            Request("a", 4),
+            Request("too-many", 7),            // 6 left after a: refused whole
+            Request("unknown-sku", 1, "NOPE"),  // one line it cannot fill: none of its lines reserved
+            Request("b", 6),
+            Request("a", 4),                    // a repeat in the same batch: reserved once
+        ]);
+
+        Assert.Equal([true, false, false, true, true], answers.Select(a => a.Success));
+        Assert.Contains("6 available", answers[1].Reason);
+        Assert.Equal(10, (await scenario.StockAsync(distributorId)).Reserved);
+        var reservations = await distributor.GetReservationsAsync();
+        Assert.Equal([$"{distributorId}-a", $"{distributorId}-b"], reservations.Select(r => r.OrderId).Order());
+        Assert.All(reservations, r => Assert.Equal("c-1", r.CustomerId));
+
+        // The same batch again changes nothing.
+        var again = await distributor.ReserveManyAsync([Request("a", 4), Request("b", 6)]);
+        Assert.All(again, a => Assert.True(a.Success));
+        Assert.Equal(10, (await scenario.StockAsync(distributorId)).Reserved);
+    }
+
+    [Fact]
+    public async Task Placements_arriving_together_through_the_batches_never_oversell()
+    {
+        var scenario = new Scenario(cluster);
+        var distributorId = await scenario.DistributorAsync(onHand: 150);
+        var customers = await scenario.CustomersAsync(200);
+        var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: 5);
+        await scenario.UntilEverySiloRoutesWithCurrentStockAsync();
+
+        // 200 customers at once against 150 units at the only distributor, through the silo's reservation batches.
+        var results = await Task.WhenAll(customers.Select(c => scenario.OrderAsync(campaign, c, 1)));
+
+        var allocated = results.Count(r => r.Order?.Status == Contracts.Orders.OrderStatus.Allocated);
+        Assert.Equal(150, allocated);
+        var stock = await scenario.StockAsync(distributorId);
+        Assert.Equal((150, 150), (stock.OnHand, stock.Reserved));
+        Assert.Equal(150, (await scenario.Distributor(distributorId).GetReservationsAsync()).Count);
+    }
+}
