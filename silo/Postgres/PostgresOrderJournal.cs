@@ -56,6 +56,19 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
         return read.Done.Task;
     }
 
+    public async Task<int> CampaignUnitsAsync(string campaignId)
+    {
+        // The campaign's count is the journal's: summed where the orders are (a lease or a campaign read, not per order).
+        await using var command = _db.CreateCommand(
+            "SELECT coalesce(sum(quantity), 0)::integer FROM routing_orders WHERE campaign_id = @campaign AND status <> ALL(@released)");
+        command.Parameters.AddWithValue("campaign", campaignId);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("released", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            TypedValue = [.. Enum.GetValues<Routing.Contracts.Orders.OrderStatus>().Where(s => !IOrderJournal.HoldsUnits(s)).Select(s => s.ToString())],
+        });
+        return (int)(await command.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // What was queued is written before the process ends.

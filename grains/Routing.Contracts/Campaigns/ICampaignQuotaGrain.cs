@@ -23,7 +23,4 @@ public sealed record QuotaTicket(
 public interface ICampaignQuotaGrain : IGrainWithStringKey
 {
     Task<QuotaTicket> TakeAsync(int quantity, string customerRegion);
-
-    /// <summary>Gives units back (an order rejected after taking them, or cancelled).</summary>
-    Task ReturnAsync(int quantity);
 }

@@ -3,6 +3,7 @@ using Routing.Contracts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Events;
 using Routing.Grains.Events;
+using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
 namespace Routing.Grains.Campaigns;
@@ -12,31 +13,51 @@ namespace Routing.Grains.Campaigns;
 public sealed class CampaignState
 {
     [Id(0)] public CampaignDefinition? Definition { get; set; }
-    /// <summary>Units of the cap handed to quota holders and not given back. Never above the cap.</summary>
-    [Id(1)] public int Granted { get; set; }
-    /// <summary>Units sold, as reported by the holders in batches.</summary>
-    [Id(2)] public int Sold { get; set; }
+    // [Id(1)] held the units granted and [Id(2)] the units sold as reported: sold is now the order journal's count,
+    // and what is granted is kept per holder (Id 6).
     /// <summary>Set once the campaign ended: Formed or NotFormed, fixed from then on (later cancellations do not change it).</summary>
     [Id(3)] public CampaignStatus? ClosedAs { get; set; }
     [Id(4)] public bool OpenAnnounced { get; set; }
-    /// <summary>The last report applied per quota holder, so a retried report is applied once.</summary>
-    [Id(5)] public Dictionary<string, AppliedReport> Reports { get; set; } = new(StringComparer.Ordinal);
+    // [Id(5)] held the last report per holder; it is part of each holder's account now.
+    /// <summary>The quota holders that may still sell units of the cap, by holder id.</summary>
+    [Id(6)] public Dictionary<string, HolderAccount> Holders { get; set; } = new(StringComparer.Ordinal);
 }
 
-/// <summary>A quota holder's last applied report number, and when (holders silent for long are forgotten).</summary>
-[GenerateSerializer, Immutable]
-public sealed record AppliedReport([property: Id(0)] long Seq, [property: Id(1)] DateTimeOffset At);
+/// <summary>What one quota holder (one silo's <see cref="CampaignQuotaGrain"/> activation) may still sell:
+/// <see cref="Held"/> units granted to it that it has not yet reported made durable by orders or handed back. An upper
+/// bound of what is in its pool and in flight there, so counting it beside the journal's sold never undercounts.</summary>
+[GenerateSerializer]
+public sealed class HolderAccount
+{
+    [Id(0)] public SiloAddress Silo { get; set; } = null!;
+    [Id(1)] public int Held { get; set; }
+    /// <summary>The last report applied, so a retried report is applied once.</summary>
+    [Id(2)] public long LastReport { get; set; }
+}
 
 /// <summary>A group-buy campaign. Hands its cap out in leases to silo-local quota holders, so a flash sale costs
-/// this grain one call per lease, not one per order. The cap holds because units sold ≤ granted ≤ cap.
+/// this grain one call per lease, not one per order. Units sold are the order journal's count (the units the campaign's
+/// orders hold), never a second tally. The cap holds because sold + what live holders still hold ≤ cap: a holder's
+/// account drops only when it reports units its orders made durable (already in the journal's count) or hands units
+/// back, and a holder on a silo the cluster declared dead is dropped whole (what its orders made durable is in the
+/// journal; the rest died with the silo). So the campaign sells out exactly to its cap after a crash.
 /// A durable reminder opens and closes it on schedule; one that ends below its minimum is wound up by its
 /// <see cref="ICampaignCloserGrain"/>, swept again each reminder tick until a sweep finds nothing left.</summary>
 public sealed class CampaignGrain(
     [PersistentState("campaign", StorageNames.Routing)] IPersistentState<CampaignState> state,
+    IOrderJournal journal,
+    IClusterMembershipService membership,
     IRoutingEventPublisher events,
     TimeProvider clock,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
+    /// <summary>A read of the campaign counts sold afresh from the journal at most this often.</summary>
+    private static readonly TimeSpan SoldFreshFor = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The journal's count of units sold, as last read, and when.</summary>
+    private int _sold;
+    private long _soldReadAt;
+
     public const string ScheduleReminder = "schedule";
 
     /// <summary>Closing waits this long past the end, so orders that took units just before it have saved and
@@ -59,7 +80,7 @@ public sealed class CampaignGrain(
         await state.SaveAsync(this);
         await ScheduleAsync();
         await GrainFactory.GetGrain<ICampaignRegistryGrain>(0).AddAsync(definition.Id);
-        PublishProgress();
+        PublishProgress(_sold);
         return UpsertResult.Created;
     }
 
@@ -71,7 +92,7 @@ public sealed class CampaignGrain(
         {
             S.OpenAnnounced = true;
             await state.SaveAsync(this);
-            PublishProgress();
+            PublishProgress(_sold);
         }
         if (now < definition.EndsAt + CloseGrace)
         {
@@ -80,17 +101,18 @@ public sealed class CampaignGrain(
         }
         if (S.ClosedAs is null)
         {
-            S.ClosedAs = S.Sold >= definition.MinUnits ? CampaignStatus.Formed : CampaignStatus.NotFormed;
+            var sold = await SoldAsync(fresh: true);
+            S.ClosedAs = sold >= definition.MinUnits ? CampaignStatus.Formed : CampaignStatus.NotFormed;
             await state.SaveAsync(this);
             logger.LogInformation("Campaign {CampaignId} closed: {Outcome} with {Sold} sold (minimum {MinUnits})",
-                definition.Id, S.ClosedAs, S.Sold, definition.MinUnits);
-            PublishProgress();
+                definition.Id, S.ClosedAs, sold, definition.MinUnits);
+            PublishProgress(_sold);
         }
         if (S.ClosedAs == CampaignStatus.NotFormed)
         {
             // The reminder stays until a sweep reports that nothing was left to cancel.
             await GrainFactory.GetGrain<ICampaignCloserGrain>(definition.Id).SweepAsync(
-                $"campaign {definition.Id} did not form: {S.Sold} units sold, {definition.MinUnits} needed");
+                $"campaign {definition.Id} did not form: {_sold} units sold, {definition.MinUnits} needed");
             return;
         }
         await UnregisterScheduleAsync();
@@ -116,43 +138,83 @@ public sealed class CampaignGrain(
         if (await this.GetReminder(ScheduleReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    public Task<CampaignView?> GetAsync() =>
-        Task.FromResult(S.Definition is null ? null : new CampaignView(S.Definition, S.Sold, Status(), S.Definition.PriceAt(S.Sold)));
+    public async Task<CampaignView?> GetAsync()
+    {
+        if (S.Definition is null) return null;
+        var sold = await SoldAsync(fresh: false);
+        return new CampaignView(S.Definition, sold, Status(), S.Definition.PriceAt(sold));
+    }
 
-    public async Task<QuotaLease?> LeaseAsync(int needed, int wanted)
+    public async Task<QuotaLease?> LeaseAsync(string holderId, SiloAddress silo, int needed, int wanted)
     {
         if (S.Definition is not { } definition) return null;
-        var left = definition.Cap - S.Granted;
+        var reclaimed = ReclaimDeadHolders();
+        var sold = await SoldAsync(fresh: true);
+        var left = definition.Cap - sold - S.Holders.Values.Sum(h => h.Held);
         var grant = 0;
         if (Status() == CampaignStatus.Open && left > 0 && needed > 0)
             grant = Math.Min(left, Math.Max(needed, Math.Min(wanted, left / LeaseShareDivisor)));
-        if (grant == 0) return new QuotaLease(0, definition, S.Sold);
+        if (grant == 0)
+        {
+            if (reclaimed) await state.SaveAsync(this);
+            return new QuotaLease(0, definition, sold);
+        }
 
-        S.Granted += grant;
+        if (!S.Holders.TryGetValue(holderId, out var account)) S.Holders[holderId] = account = new HolderAccount { Silo = silo };
+        account.Held += grant;
         // Durable before granting: a restarted campaign must never hand the same units out twice.
         await state.SaveAsync(this);
-        return new QuotaLease(grant, definition, S.Sold);
+        return new QuotaLease(grant, definition, sold);
     }
 
-    public async Task ReportAsync(string holderId, long reportSeq, int soldSinceLastReport, int unusedReturned)
+    public async Task ReportAsync(string holderId, long reportSeq, int consumed, int unusedReturned, bool closing)
     {
-        if (S.Definition is null || (soldSinceLastReport == 0 && unusedReturned == 0)) return;
-        if (S.Reports.TryGetValue(holderId, out var last) && reportSeq <= last.Seq) return; // applied already: a retry
-        var now = clock.GetUtcNow();
-        S.Sold += soldSinceLastReport;
-        S.Granted -= unusedReturned;
-        S.Reports[holderId] = new AppliedReport(reportSeq, now);
-        foreach (var (holder, applied) in S.Reports.Where(r => now - r.Value.At > ForgetHoldersAfter).ToList())
-            S.Reports.Remove(holder);
+        if (S.Definition is null || !S.Holders.TryGetValue(holderId, out var account)) return;
+        if (reportSeq <= account.LastReport) return; // applied already: a retry
+        account.Held = Math.Max(0, account.Held - consumed - unusedReturned);
+        account.LastReport = reportSeq;
+        if (closing)
+        {
+            if (account.Held > 0)
+                logger.LogWarning("Campaign {CampaignId}: holder {HolderId} closed holding {Held} units it did not account for; they are not sold again",
+                    S.Definition.Id, holderId, account.Held);
+            else S.Holders.Remove(holderId);
+        }
         await state.SaveAsync(this);
-        if (soldSinceLastReport != 0) PublishProgress();
+        if (consumed != 0) PublishProgress(await SoldAsync(fresh: true));
     }
 
-    /// <summary>A holder that has not reported for this long is gone (its activation ended long ago).</summary>
-    private static readonly TimeSpan ForgetHoldersAfter = TimeSpan.FromHours(6);
+    /// <summary>Drops the accounts of holders on silos the cluster has declared dead: their orders that became durable
+    /// are in the journal's count, and what was in their pools or in flight died with the silo (an order in flight there
+    /// never became durable, so it was never acknowledged).</summary>
+    private bool ReclaimDeadHolders()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        var dead = S.Holders.Where(h => snapshot.GetSiloStatus(h.Value.Silo) == SiloStatus.Dead).ToList();
+        foreach (var (holderId, account) in dead)
+        {
+            logger.LogWarning("Campaign {CampaignId}: silo {Silo} is dead; its quota holder's {Held} units return to the campaign",
+                S.Definition!.Id, account.Silo, account.Held);
+            S.Holders.Remove(holderId);
+        }
+        return dead.Count > 0;
+    }
 
-    private CampaignStatus Status() => S.ClosedAs ?? S.Definition!.StatusAt(clock.GetUtcNow(), S.Sold);
+    /// <summary>Units sold: the journal's count, read afresh when asked for (leases, reports, closing) or when older than
+    /// <see cref="SoldFreshFor"/>.</summary>
+    private async Task<int> SoldAsync(bool fresh)
+    {
+        if (fresh || _soldReadAt == 0 || clock.GetElapsedTime(_soldReadAt) > SoldFreshFor)
+        {
+            _sold = await journal.CampaignUnitsAsync(S.Definition!.Id);
+            _soldReadAt = clock.GetTimestamp();
+        }
+        return _sold;
+    }
 
-    private void PublishProgress() =>
-        events.Publish(new CampaignProgress(clock.GetUtcNow(), S.Definition!.Id, S.Sold, S.Definition.Cap, Status(), S.Definition.PriceAt(S.Sold)));
+    /// <summary>The status as of the last count of units sold.</summary>
+    private CampaignStatus Status() => S.ClosedAs ?? S.Definition!.StatusAt(clock.GetUtcNow(), _sold);
+
+    private void PublishProgress(int sold) =>
+        events.Publish(new CampaignProgress(clock.GetUtcNow(), S.Definition!.Id, sold, S.Definition.Cap, Status(), S.Definition.PriceAt(sold)));
 }

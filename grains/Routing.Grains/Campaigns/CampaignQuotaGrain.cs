@@ -5,13 +5,13 @@ namespace Routing.Grains.Campaigns;
 
 /// <summary>A silo's share of a campaign's cap: the owner of this silo's <see cref="QuotaPool"/> for the campaign. One
 /// activation per silo ([StatelessWorker(1)]). Orders take units from the pool directly and come here only when it
-/// cannot answer: then it leases more units from the <see cref="ICampaignGrain"/>. It reports sales every
-/// <see cref="ReportInterval"/> and hands idle units back so other silos can sell them. Not reentrant, so leases and
-/// reports are one at a time.</summary>
-/// <remarks>Units held here are lost if the silo crashes: the campaign then undersells by at most one lease,
-/// never oversells.</remarks>
+/// cannot answer: then it leases more units from the <see cref="ICampaignGrain"/>. It reports what its orders made
+/// durable every <see cref="ReportInterval"/> and hands idle units back so other silos can sell them. Not reentrant, so
+/// leases and reports are one at a time.</summary>
+/// <remarks>If the silo crashes, the units held here are not lost: each lease names this holder and its silo, and the
+/// campaign takes a dead silo's holders' units back (what their orders made durable is in the order journal).</remarks>
 [StatelessWorker(1)]
-public sealed class CampaignQuotaGrain(QuotaPools pools, ILogger<CampaignQuotaGrain> logger) : Grain, ICampaignQuotaGrain
+public sealed class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo, ILogger<CampaignQuotaGrain> logger) : Grain, ICampaignQuotaGrain
 {
     public static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan IdleReturnAfter = TimeSpan.FromSeconds(1);
@@ -19,6 +19,8 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILogger<CampaignQuotaGr
     /// pool without messages, so message-driven idleness would not see them).</summary>
     private static readonly TimeSpan KeepAliveWhileSelling = TimeSpan.FromMinutes(2);
     private const int LeaseChunk = 256;
+    /// <summary>On deactivation, how long the holder waits for orders in flight to become durable or give units back.</summary>
+    private static readonly TimeSpan DrainFor = TimeSpan.FromSeconds(10);
 
     private QuotaPool _pool = null!;
     /// <summary>Identifies this activation's reports; with <see cref="_reportSeq"/> it makes them idempotent.</summary>
@@ -27,7 +29,7 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILogger<CampaignQuotaGr
     /// <summary>A report sent whose answer has not arrived: sent again, unchanged, before anything new.</summary>
     private Report? _unacknowledged;
 
-    private sealed record Report(long Seq, int Sold, int Unused);
+    private sealed record Report(long Seq, int Consumed, int Unused, bool Closing);
 
     private string CampaignId => this.GetPrimaryKeyString();
     private ICampaignGrain Campaign => GrainFactory.GetGrain<ICampaignGrain>(CampaignId);
@@ -44,9 +46,12 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILogger<CampaignQuotaGr
         _pool.Close();
         try
         {
+            // Orders in flight finish first (durable or given back), so the last report leaves nothing unaccounted.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (_pool.InFlight > 0 && waited.Elapsed < DrainFor) await Task.Delay(20, cancellationToken);
             // Twice: a report still waiting for its answer goes first, then what is left.
             await FlushAsync(returnPool: true);
-            await FlushAsync(returnPool: true);
+            await FlushAsync(returnPool: true, closing: _pool.InFlight == 0);
         }
         catch (Exception e)
         {
@@ -68,18 +73,11 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILogger<CampaignQuotaGr
         return _pool.TryTake(quantity, customerRegion) ?? _pool.Refusal(QuotaOutcome.SoldOut, CampaignStatus.SoldOut);
     }
 
-    public Task ReturnAsync(int quantity)
-    {
-        // Refused only while this holder is closing: the units are then not sold again (an undersell, never an oversell).
-        _pool.TryReturn(quantity);
-        return Task.CompletedTask;
-    }
-
     private async Task<bool> LeaseAsync(int needed)
     {
         // Sales first, so the campaign's count is current when it decides the grant.
         await FlushAsync(returnPool: false);
-        var lease = await Campaign.LeaseAsync(needed, needed + LeaseChunk);
+        var lease = await Campaign.LeaseAsync(_holderId, silo.SiloAddress, needed, needed + LeaseChunk);
         if (lease is null) return false;
         _pool.AddLease(lease);
         return true;
@@ -91,17 +89,17 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILogger<CampaignQuotaGr
         await FlushAsync(returnPool: _pool.IdleWithUnits(IdleReturnAfter));
     }
 
-    private async Task FlushAsync(bool returnPool)
+    private async Task FlushAsync(bool returnPool, bool closing = false)
     {
         if (_unacknowledged is null)
         {
-            var (sold, unused) = _pool.TakeReport(returnPool);
-            if (sold == 0 && unused == 0) return;
-            _unacknowledged = new Report(++_reportSeq, sold, unused);
+            var (consumed, unused) = _pool.TakeReport(returnPool);
+            if (consumed == 0 && unused == 0 && !closing) return;
+            _unacknowledged = new Report(++_reportSeq, consumed, unused, closing);
         }
         var report = _unacknowledged;
-        await Campaign.ReportAsync(_holderId, report.Seq, report.Sold, report.Unused);
+        await Campaign.ReportAsync(_holderId, report.Seq, report.Consumed, report.Unused, report.Closing);
         _unacknowledged = null;
-        _pool.Reported(report.Sold);
+        _pool.Reported(report.Consumed);
     }
 }

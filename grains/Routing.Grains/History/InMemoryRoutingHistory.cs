@@ -12,6 +12,8 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     private readonly ConcurrentDictionary<(string, long), LedgerMovement> _ledger = new();
     /// <summary>Each customer's order ids, so rebuilding a customer's limits does not scan every order.</summary>
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _byCustomer = new(StringComparer.Ordinal);
+    /// <summary>Each campaign's units held by its orders, kept with every write (the journal's index, not a second count).</summary>
+    private readonly ConcurrentDictionary<string, int> _campaignUnits = new(StringComparer.Ordinal);
 
     /// <summary>An order's record as kept here: its state as bytes (a long sale's heap holds no object graph per order).</summary>
     private sealed record Stored(OrderView Listed, byte[] State, int Version);
@@ -26,12 +28,26 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
         {
             if (!_orders.TryAdd(id, new Stored(record.Listed, record.State, 1))) return Task.FromResult<int?>(null);
             _byCustomer.GetOrAdd(record.Listed.CustomerId, _ => new(StringComparer.Ordinal)).TryAdd(id, 0);
+            CountUnits(null, record.Listed);
             return Task.FromResult<int?>(1);
         }
         if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return Task.FromResult<int?>(null);
         var next = new Stored(record.Listed, record.State, expected + 1);
-        return Task.FromResult<int?>(_orders.TryUpdate(id, next, current) ? next.Version : null);
+        if (!_orders.TryUpdate(id, next, current)) return Task.FromResult<int?>(null);
+        CountUnits(current.Listed, record.Listed);
+        return Task.FromResult<int?>(next.Version);
     }
+
+    private void CountUnits(OrderView? before, OrderView after)
+    {
+        if (after.CampaignId is not { } campaignId) return;
+        var delta = Held(after) - (before is null ? 0 : Held(before));
+        if (delta != 0) _campaignUnits.AddOrUpdate(campaignId, delta, (_, units) => units + delta);
+
+        static int Held(OrderView order) => IOrderJournal.HoldsUnits(order.Status) ? order.Lines.Sum(l => l.Quantity) : 0;
+    }
+
+    public Task<int> CampaignUnitsAsync(string campaignId) => Task.FromResult(_campaignUnits.GetValueOrDefault(campaignId));
 
     public Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId) =>
         Task.FromResult<IReadOnlyList<CustomerOrder>>(

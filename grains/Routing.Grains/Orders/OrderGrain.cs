@@ -126,10 +126,10 @@ public sealed class OrderGrain(
         var cancelled = order with { Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow() };
         state.State.Order = cancelled;
         state.State.Revision++;
-        // Durable first: a retried cancel then finds it cancelled and never gives campaign units back twice.
+        // Durable first: the journal then counts its campaign units unsold, and a retried cancel finds it cancelled.
         await state.SaveAsync(this);
         await placement.ReleaseReservationsAsync(Id, order.Allocations.Select(a => a.DistributorId));
-        await placement.ReturnCampaignUnitsAsync(order);
+        await placement.ReleaseCustomerLimitAsync(order);
         return await DoneAsync(cancelled);
     }
 

@@ -68,9 +68,15 @@ public sealed class OrderPlacement(
 
         if (command.CampaignId is { } campaignId)
         {
-            var ticket = quotaPools.TryTake(campaignId, quantity, customer.Region)
-                ?? await grains.GetGrain<ICampaignQuotaGrain>(campaignId).TakeAsync(quantity, customer.Region);
+            var (ticket, pool) = quotaPools.TryTake(campaignId, quantity, customer.Region);
+            if (ticket is null)
+            {
+                ticket = await grains.GetGrain<ICampaignQuotaGrain>(campaignId).TakeAsync(quantity, customer.Region);
+                pool = quotaPools.Find(campaignId);
+            }
             if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
+            // The holder grain is this silo's, so its pool is here; were it gone already, the units stay with its account.
+            held.Pool = pool;
             held.CampaignUnits = quantity;
             var campaign = ticket.Definition!;
             // The customer's limit is live state at its grain; the order's journal record is its durable trace.
@@ -119,8 +125,9 @@ public sealed class OrderPlacement(
             var (_, stored) = await store.ReadAsync(orderId);
             return Answer(stored!, command);
         }
-        // From here on the order exists: a failure below must not give back what it holds.
+        // From here on the order exists: a failure below must not give back what it holds. Its units are the journal's now.
         held.Durable = true;
+        if (held.CampaignUnits > 0) held.Pool?.Consumed(held.CampaignUnits);
         RoutingMetrics.OrdersPlaced.Add(1);
         (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
         RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
@@ -209,18 +216,12 @@ public sealed class OrderPlacement(
     public Task ReleaseReservationsAsync(string orderId, IEnumerable<string> distributorIds) =>
         Task.WhenAll(distributorIds.Distinct().Select(d => grains.GetGrain<IDistributorGrain>(d).ReleaseAsync(orderId)));
 
-    /// <summary>Gives back an order's campaign units (to this silo's pool of the campaign, or to its holder grain when
-    /// none is open here) and its customer's limit.</summary>
-    public async Task ReturnCampaignUnitsAsync(OrderView order)
-    {
-        if (order.CampaignId is not { } campaignId) return;
-        await ReturnCampaignUnitsAsync(campaignId, order.Lines.Sum(l => l.Quantity));
-        await grains.GetGrain<ICustomerGrain>(order.CustomerId).ReleaseCampaignUnitsAsync(campaignId, order.OrderId);
-    }
-
-    private Task ReturnCampaignUnitsAsync(string campaignId, int quantity) =>
-        quotaPools.TryReturn(campaignId, quantity) ? Task.CompletedTask
-            : grains.GetGrain<ICampaignQuotaGrain>(campaignId).ReturnAsync(quantity);
+    /// <summary>After an order's cancellation is durable, gives back its customer's limit. Its campaign units need no
+    /// giving back: the campaign counts sold from the journal, where the order no longer holds them.</summary>
+    public Task ReleaseCustomerLimitAsync(OrderView order) =>
+        order.CampaignId is { } campaignId
+            ? grains.GetGrain<ICustomerGrain>(order.CustomerId).ReleaseCampaignUnitsAsync(campaignId, order.OrderId)
+            : Task.CompletedTask;
 
     /// <summary>What a placement (or a re-route) in progress holds, so a failure can give it all back.</summary>
     public sealed class Holdings(string orderId, string? campaignId, string customerId, ICustomerLimits? limits)
@@ -230,6 +231,8 @@ public sealed class OrderPlacement(
         /// <summary>The customer grain placing the order; null for a re-route (the order grain answers for it).</summary>
         public string? PlacedBy { get; } = limits is null ? null : customerId;
         public ICustomerLimits? Limits { get; } = limits;
+        /// <summary>The pool the campaign units were taken from; they go back to it, or count as consumed there.</summary>
+        public QuotaPool? Pool { get; set; }
         public int CampaignUnits { get; set; }
         public bool CustomerLimit { get; set; }
         /// <summary>Distributors asked to reserve: releasing is idempotent, so all are released, reserved or not.</summary>
@@ -244,9 +247,9 @@ public sealed class OrderPlacement(
         {
             await ReleaseReservationsAsync(held.OrderId, held.Distributors);
             held.Distributors.Clear();
-            if (held.CampaignId is { } campaignId && held.CampaignUnits > 0)
+            if (held.CampaignUnits > 0)
             {
-                await ReturnCampaignUnitsAsync(campaignId, held.CampaignUnits);
+                held.Pool?.Return(held.CampaignUnits);
                 held.CampaignUnits = 0;
             }
             if (held.CampaignId is { } limitCampaign && held.CustomerLimit)

@@ -4,7 +4,8 @@ using Routing.Grains.Campaigns;
 namespace Routing.Tests.Grains;
 
 /// <summary>The silo-local pool that orders take campaign units from without messaging the holder grain: it answers
-/// only what it can answer alone, never hands out a unit twice, and stops once its holder closes it.</summary>
+/// only what it can answer alone, never hands out a unit twice, reports as consumed only what orders made durable, and
+/// stops handing out units once its holder closes it.</summary>
 public sealed class QuotaPoolTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
@@ -27,7 +28,11 @@ public sealed class QuotaPoolTests
         Assert.Equal(500, taken);
         Assert.Null(pool.TryTake(1, "420106"));
 
-        Assert.True(pool.TryReturn(3));
+        // 497 orders became durable, 3 gave their units back: only the durable ones are reported consumed.
+        Assert.Equal(500, pool.InFlight);
+        pool.Consumed(497);
+        pool.Return(3);
+        Assert.Equal(0, pool.InFlight);
         Assert.Equal((497, 0), pool.TakeReport(returnUnits: false));
         Assert.Equal((0, 3), pool.TakeReport(returnUnits: true));
     }
@@ -45,7 +50,9 @@ public sealed class QuotaPoolTests
 
         pool.Close();
         Assert.Null(pool.TryTake(1, "420106"));
-        Assert.False(pool.TryReturn(1));
-        Assert.Equal((1, 9), pool.TakeReport(returnUnits: true));
+        // An order in flight when its holder closed still gives its unit back: the holder's last report counts it unused.
+        Assert.Equal(1, pool.InFlight);
+        pool.Return(1);
+        Assert.Equal((0, 10), pool.TakeReport(returnUnits: true));
     }
 }
