@@ -13,8 +13,9 @@ public interface ICampaignGrain : IGrainWithStringKey
     /// least <paramref name="needed"/> if that many are left, up to <paramref name="wanted"/> while plenty are left. Never
     /// grants past the cap (sold, plus what live holders may still sell), nor outside the campaign's open hours; units
     /// held by holders on silos the cluster has declared dead are taken back first. Null when the campaign does not
-    /// exist. (A grant whose answer is lost stays with its holder until the holder's silo is gone: never an oversell.)</summary>
-    Task<QuotaLease?> LeaseAsync(string holderId, SiloAddress silo, int needed, int wanted);
+    /// exist. Idempotent per holder: leases are numbered (<paramref name="leaseSeq"/>), and the holder asks again with the
+    /// same number until it has an answer, which then is the grant already made, so a lost answer strands nothing.</summary>
+    Task<QuotaLease?> LeaseAsync(string holderId, SiloAddress silo, long leaseSeq, int needed, int wanted);
 
     /// <summary>A holder's report: units its orders made durable since its last report (<paramref name="consumed"/>) and
     /// unused units handed back; <paramref name="closing"/> when it goes away with nothing left in flight. Idempotent per

@@ -33,6 +33,9 @@ public sealed class HolderAccount
     [Id(1)] public int Held { get; set; }
     /// <summary>The last report applied, so a retried report is applied once.</summary>
     [Id(2)] public long LastReport { get; set; }
+    /// <summary>The last lease granted and its units, so a retried lease is answered with the same grant.</summary>
+    [Id(3)] public long LastLease { get; set; }
+    [Id(4)] public int LastLeaseUnits { get; set; }
 }
 
 /// <summary>A group-buy campaign. Hands its cap out in leases to silo-local quota holders, so a flash sale costs
@@ -145,11 +148,17 @@ public sealed class CampaignGrain(
         return new CampaignView(S.Definition, sold, Status(), S.Definition.PriceAt(sold));
     }
 
-    public async Task<QuotaLease?> LeaseAsync(string holderId, SiloAddress silo, int needed, int wanted)
+    public async Task<QuotaLease?> LeaseAsync(string holderId, SiloAddress silo, long leaseSeq, int needed, int wanted)
     {
         if (S.Definition is not { } definition) return null;
         var reclaimed = ReclaimDeadHolders();
         var sold = await SoldAsync(fresh: true);
+        if (S.Holders.TryGetValue(holderId, out var asked) && leaseSeq <= asked.LastLease)
+        {
+            // A retry of a lease whose answer was lost: the same grant again (an older one: nothing more).
+            if (reclaimed) await state.SaveAsync(this);
+            return new QuotaLease(leaseSeq == asked.LastLease ? asked.LastLeaseUnits : 0, definition, sold);
+        }
         var left = definition.Cap - sold - S.Holders.Values.Sum(h => h.Held);
         var grant = 0;
         if (Status() == CampaignStatus.Open && left > 0 && needed > 0)
@@ -162,6 +171,8 @@ public sealed class CampaignGrain(
 
         if (!S.Holders.TryGetValue(holderId, out var account)) S.Holders[holderId] = account = new HolderAccount { Silo = silo };
         account.Held += grant;
+        account.LastLease = leaseSeq;
+        account.LastLeaseUnits = grant;
         // Durable before granting: a restarted campaign must never hand the same units out twice.
         await state.SaveAsync(this);
         return new QuotaLease(grant, definition, sold);

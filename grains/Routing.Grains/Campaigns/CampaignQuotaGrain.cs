@@ -26,6 +26,9 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo,
     /// <summary>Identifies this activation's reports; with <see cref="_reportSeq"/> it makes them idempotent.</summary>
     private readonly string _holderId = Guid.NewGuid().ToString("N");
     private long _reportSeq;
+    /// <summary>The number of the last lease asked for, and whether its answer arrived (if not, the next ask repeats it).</summary>
+    private long _leaseSeq;
+    private bool _leaseAnswered = true;
     /// <summary>A report sent whose answer has not arrived: sent again, unchanged, before anything new.</summary>
     private Report? _unacknowledged;
 
@@ -77,7 +80,10 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo,
     {
         // Sales first, so the campaign's count is current when it decides the grant.
         await FlushAsync(returnPool: false);
-        var lease = await Campaign.LeaseAsync(_holderId, silo.SiloAddress, needed, needed + LeaseChunk);
+        if (_leaseAnswered) _leaseSeq++;
+        _leaseAnswered = false;
+        var lease = await Campaign.LeaseAsync(_holderId, silo.SiloAddress, _leaseSeq, needed, needed + LeaseChunk);
+        _leaseAnswered = true;
         if (lease is null) return false;
         _pool.AddLease(lease);
         return true;
