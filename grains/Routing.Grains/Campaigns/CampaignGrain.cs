@@ -54,10 +54,15 @@ public sealed class CampaignGrain(
     TimeProvider clock,
     ILogger<CampaignGrain> logger) : Grain, ICampaignGrain, IRemindable
 {
-    /// <summary>A read of the campaign counts sold afresh from the journal at most this often.</summary>
-    private static readonly TimeSpan SoldFreshFor = TimeSpan.FromMilliseconds(200);
+    /// <summary>A read of the campaign counts sold afresh from the journal when the last count is older than this.</summary>
+    private static readonly TimeSpan ShownSoldFreshFor = TimeSpan.FromMilliseconds(200);
+    /// <summary>A lease counts sold afresh when the last count is older than this; meanwhile from the count plus reports.</summary>
+    private static readonly TimeSpan LeaseSoldFreshFor = TimeSpan.FromSeconds(1);
 
-    /// <summary>The journal's count of units sold, as last read, and when.</summary>
+    /// <summary>Units sold: the journal's count as last read, plus what holders reported consumed since. Never below the
+    /// truth: a unit made durable after the read is still in its holder's account until reported, and then added here
+    /// (a report may repeat units the read already counted, and a cancellation since lowers the truth: both only
+    /// overcount until the next read).</summary>
     private int _sold;
     private long _soldReadAt;
 
@@ -104,7 +109,7 @@ public sealed class CampaignGrain(
         }
         if (S.ClosedAs is null)
         {
-            var sold = await SoldAsync(fresh: true);
+            var sold = await SoldAsync(TimeSpan.Zero);
             S.ClosedAs = sold >= definition.MinUnits ? CampaignStatus.Formed : CampaignStatus.NotFormed;
             await state.SaveAsync(this);
             logger.LogInformation("Campaign {CampaignId} closed: {Outcome} with {Sold} sold (minimum {MinUnits})",
@@ -144,7 +149,7 @@ public sealed class CampaignGrain(
     public async Task<CampaignView?> GetAsync()
     {
         if (S.Definition is null) return null;
-        var sold = await SoldAsync(fresh: false);
+        var sold = await SoldAsync(ShownSoldFreshFor);
         return new CampaignView(S.Definition, sold, Status(), S.Definition.PriceAt(sold));
     }
 
@@ -152,7 +157,8 @@ public sealed class CampaignGrain(
     {
         if (S.Definition is not { } definition) return null;
         var reclaimed = ReclaimDeadHolders();
-        var sold = await SoldAsync(fresh: true);
+        // Afresh after a dead holder was dropped: its orders that became durable are counted only by the journal.
+        var sold = await SoldAsync(reclaimed ? TimeSpan.Zero : LeaseSoldFreshFor);
         if (S.Holders.TryGetValue(holderId, out var asked) && leaseSeq <= asked.LastLease)
         {
             // A retry of a lease whose answer was lost: the same grant again (an older one: nothing more).
@@ -184,6 +190,8 @@ public sealed class CampaignGrain(
         if (reportSeq <= account.LastReport) return; // applied already: a retry
         account.Held = Math.Max(0, account.Held - consumed - unusedReturned);
         account.LastReport = reportSeq;
+        // Leaving the holder's account, the consumed units join sold: the two together never undercount.
+        _sold += consumed;
         if (closing)
         {
             if (account.Held > 0)
@@ -192,7 +200,7 @@ public sealed class CampaignGrain(
             else S.Holders.Remove(holderId);
         }
         await state.SaveAsync(this);
-        if (consumed != 0) PublishProgress(await SoldAsync(fresh: true));
+        if (consumed != 0) PublishProgress(_sold);
     }
 
     /// <summary>Drops the accounts of holders on silos the cluster has declared dead: their orders that became durable
@@ -211,12 +219,13 @@ public sealed class CampaignGrain(
         return dead.Count > 0;
     }
 
-    /// <summary>Units sold: the journal's count, read afresh when asked for (leases, reports, closing) or when older than
-    /// <see cref="SoldFreshFor"/>.</summary>
-    private async Task<int> SoldAsync(bool fresh)
+    /// <summary>Units sold (see <see cref="_sold"/>), read afresh from the journal when the last read is older than
+    /// <paramref name="freshFor"/>.</summary>
+    private async Task<int> SoldAsync(TimeSpan freshFor)
     {
-        if (fresh || _soldReadAt == 0 || clock.GetElapsedTime(_soldReadAt) > SoldFreshFor)
+        if (_soldReadAt == 0 || clock.GetElapsedTime(_soldReadAt) >= freshFor)
         {
+            // Not reentrant: no report is applied while the journal is read, so every report applied before the read is in it.
             _sold = await journal.CampaignUnitsAsync(S.Definition!.Id);
             _soldReadAt = clock.GetTimestamp();
         }
