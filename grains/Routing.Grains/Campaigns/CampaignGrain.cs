@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Routing.Contracts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Events;
+using Routing.Domain.Rules;
 using Routing.Grains.Events;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
@@ -58,6 +59,9 @@ public sealed class CampaignGrain(
     private static readonly TimeSpan ShownSoldFreshFor = TimeSpan.FromMilliseconds(200);
     /// <summary>A lease counts sold afresh when the last count is older than this; meanwhile from the count plus reports.</summary>
     private static readonly TimeSpan LeaseSoldFreshFor = TimeSpan.FromSeconds(1);
+    /// <summary>A lease that would give less than needed counts afresh first when the count is older than this, so an
+    /// overcount (see <see cref="_sold"/>) never refuses units near the end of a sale for long.</summary>
+    private static readonly TimeSpan ShortLeaseSoldFreshFor = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Units sold: the journal's count as last read, plus what holders reported consumed since. Never below the
     /// truth: a unit made durable after the read is still in its holder's account until reported, and then added here
@@ -74,10 +78,6 @@ public sealed class CampaignGrain(
 
     /// <summary>A reminder tick that fails, or a sweep that found stragglers, is tried again this much later.</summary>
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
-
-    /// <summary>While plenty is left, a lease is at most this share of what is left, so units idle in one silo's
-    /// hands near the end of a sale stay few.</summary>
-    private const int LeaseShareDivisor = 4;
 
     private CampaignState S => state.State;
 
@@ -165,10 +165,13 @@ public sealed class CampaignGrain(
             if (reclaimed) await state.SaveAsync(this);
             return new QuotaLease(leaseSeq == asked.LastLease ? asked.LastLeaseUnits : 0, definition, sold);
         }
-        var left = definition.Cap - sold - S.Holders.Values.Sum(h => h.Held);
-        var grant = 0;
-        if (Status() == CampaignStatus.Open && left > 0 && needed > 0)
-            grant = Math.Min(left, Math.Max(needed, Math.Min(wanted, left / LeaseShareDivisor)));
+        var held = S.Holders.Values.Sum(h => h.Held);
+        var grant = CampaignCap.Grant(CampaignCap.Left(definition.Cap, sold, held), Status() == CampaignStatus.Open, needed, wanted);
+        if (grant < needed)
+        {
+            sold = await SoldAsync(ShortLeaseSoldFreshFor);
+            grant = CampaignCap.Grant(CampaignCap.Left(definition.Cap, sold, held), Status() == CampaignStatus.Open, needed, wanted);
+        }
         if (grant == 0)
         {
             if (reclaimed) await state.SaveAsync(this);

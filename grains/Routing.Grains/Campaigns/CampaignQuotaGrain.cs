@@ -92,6 +92,8 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo,
     private async Task OnTimerAsync(CancellationToken _)
     {
         if (_pool.TookWithin(ReportInterval)) DelayDeactivation(KeepAliveWhileSelling);
+        // A lease whose answer was lost is asked again (same number, so the same grant), even if no order needs it now.
+        if (!_leaseAnswered) await LeaseAsync(0);
         await FlushAsync(returnPool: _pool.IdleWithUnits(IdleReturnAfter));
     }
 

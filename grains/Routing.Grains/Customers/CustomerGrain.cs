@@ -1,6 +1,7 @@
 using Routing.Contracts;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Orders;
+using Routing.Domain.Rules;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 using Routing.Grains.Orders;
@@ -26,8 +27,8 @@ public sealed class CustomerGrain(
     OrderStore orders,
     OrderPlacement placement) : Grain, ICustomerGrain, ICustomerLimits
 {
-    /// <summary>Units counted against each campaign's limit, per order (campaign → order → units).</summary>
-    private readonly Dictionary<string, Dictionary<string, int>> _units = new(StringComparer.Ordinal);
+    /// <summary>Units counted against each campaign's limit (campaign → its count).</summary>
+    private readonly Dictionary<string, CustomerLimit> _limits = new(StringComparer.Ordinal);
     /// <summary>Every order of this customer in the journal.</summary>
     private readonly HashSet<string> _orders = new(StringComparer.Ordinal);
 
@@ -39,7 +40,7 @@ public sealed class CustomerGrain(
         foreach (var order in await journal.CustomerOrdersAsync(Id))
         {
             _orders.Add(order.OrderId);
-            if (order.HoldsUnits) UnitsOf(order.CampaignId!)[order.OrderId] = order.Units;
+            if (order.HoldsUnits) LimitOf(order.CampaignId!).TryCount(order.OrderId, order.Units, int.MaxValue);
         }
     }
 
@@ -78,16 +79,12 @@ public sealed class CustomerGrain(
 
     public LimitCheck TryCount(string campaignId, string orderId, int quantity, int limit)
     {
-        var perOrder = UnitsOf(campaignId);
-        var bought = perOrder.Values.Sum();
-        if (perOrder.ContainsKey(orderId)) return new LimitCheck(true, bought);
-        if (bought + quantity > limit) return new LimitCheck(false, bought);
-        perOrder[orderId] = quantity;
-        return new LimitCheck(true, bought + quantity);
+        var (allowed, bought) = LimitOf(campaignId).TryCount(orderId, quantity, limit);
+        return new LimitCheck(allowed, bought);
     }
 
-    public void Release(string campaignId, string orderId) => UnitsOf(campaignId).Remove(orderId);
+    public void Release(string campaignId, string orderId) => LimitOf(campaignId).Release(orderId);
 
-    private Dictionary<string, int> UnitsOf(string campaignId) =>
-        _units.TryGetValue(campaignId, out var perOrder) ? perOrder : _units[campaignId] = new(StringComparer.Ordinal);
+    private CustomerLimit LimitOf(string campaignId) =>
+        _limits.TryGetValue(campaignId, out var limit) ? limit : _limits[campaignId] = new CustomerLimit();
 }

@@ -7,6 +7,7 @@ using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Domain.Rules;
 using Routing.Grains.Events;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
@@ -175,14 +176,9 @@ public sealed class DistributorGrain(
         if (!S.Profile.Active) return (false, "distributor is inactive", Durability.None);
 
         RollLoadDate();
+        if (StockRules.CannotReserve(PerSku(lines), sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } why)
+            return (false, why, Durability.None);
         var total = lines.Sum(l => l.Quantity);
-        if (S.LoadToday + total > S.Profile.DailyCapacity)
-            return (false, $"daily capacity left is {Math.Max(0, S.Profile.DailyCapacity - S.LoadToday)}, order needs {total}", Durability.None);
-        foreach (var (sku, quantity) in PerSku(lines))
-        {
-            var available = S.Stock.GetValueOrDefault(sku)?.Available ?? 0;
-            if (available < quantity) return (false, $"{sku}: {available} available, order needs {quantity}", Durability.None);
-        }
 
         foreach (var (sku, quantity) in PerSku(lines))
         {
@@ -338,7 +334,7 @@ public sealed class DistributorGrain(
     private List<AlertChange> CheckThresholds(string sku, StockState stock)
     {
         var alerts = new List<AlertChange>();
-        var low = stock.Threshold > 0 && stock.Available < stock.Threshold;
+        var low = StockRules.IsLow(stock.Available, stock.Threshold);
         if (low != stock.LowStockRaised)
         {
             stock.LowStockRaised = low;
@@ -348,7 +344,7 @@ public sealed class DistributorGrain(
                     DistributorId: Id, Sku: sku)
                 : null));
         }
-        var @out = stock.Available <= 0;
+        var @out = StockRules.IsOut(stock.Available);
         if (@out != stock.OutOfStockRaised)
         {
             stock.OutOfStockRaised = @out;
