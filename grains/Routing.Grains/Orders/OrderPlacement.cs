@@ -241,27 +241,30 @@ public sealed class OrderPlacement(
         public bool Durable { get; set; }
     }
 
+    /// <summary>Gives back what a placement holds: first what is in this silo's memory (campaign units, the customer's
+    /// limit), which cannot fail, then the reservations, which may (a distributor out of reach): those are released by
+    /// the distributor's check of unverified reservations instead.</summary>
     public async Task GiveBackAsync(Holdings held)
     {
+        if (held.CampaignUnits > 0)
+        {
+            held.Pool?.Return(held.CampaignUnits);
+            held.CampaignUnits = 0;
+        }
+        if (held.CampaignId is { } limitCampaign && held.CustomerLimit)
+        {
+            held.Limits?.Release(limitCampaign, held.OrderId);
+            held.CustomerLimit = false;
+        }
         try
         {
             await ReleaseReservationsAsync(held.OrderId, held.Distributors);
             held.Distributors.Clear();
-            if (held.CampaignUnits > 0)
-            {
-                held.Pool?.Return(held.CampaignUnits);
-                held.CampaignUnits = 0;
-            }
-            if (held.CampaignId is { } limitCampaign && held.CustomerLimit)
-            {
-                held.Limits?.Release(limitCampaign, held.OrderId);
-                held.CustomerLimit = false;
-            }
         }
         catch (Exception e)
         {
-            // Never worse than an undersell: what could not be given back stays held, nothing is sold twice.
-            logger.LogError(e, "Order {OrderId}: could not give back everything it held", held.OrderId);
+            // Never an oversell: an unreleased reservation stays unverified until the distributor's check releases it.
+            logger.LogWarning(e, "Order {OrderId}: could not release its reservations now; their distributors' check will", held.OrderId);
         }
     }
 
