@@ -3,8 +3,8 @@ using Routing.Contracts.Distributors;
 
 namespace Routing.Grains.Distributors;
 
-/// <summary>The silo's reservations on their way to distributors, batched: while <see cref="MaxInFlight"/> calls to a
-/// distributor are in flight, the reservations that arrive for it wait, and go together as the next call
+/// <summary>The silo's reservations on their way to distributors, batched: while a call to a distributor is in flight,
+/// the reservations that arrive for it wait, and go together as the next call
 /// (<see cref="IDistributorGrain.ReserveManyAsync"/>), one turn and one durable write there. Nothing waits for a timer: an
 /// idle distributor gets a reservation at once, and under load the batches grow by themselves to what arrives while a
 /// call is answered. (Two calls in flight measured no better on these 2 cores, and worse on PostgreSQL in three of
@@ -13,7 +13,6 @@ public sealed class ReservationBatcher(IGrainFactory grains)
 {
     /// <summary>At most this many reservations travel in one call (bounded messages and turns).</summary>
     public const int MaxBatch = 256;
-    public const int MaxInFlight = 1;
 
     private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
 
@@ -21,26 +20,43 @@ public sealed class ReservationBatcher(IGrainFactory grains)
     {
         public readonly Lock Gate = new();
         public List<Pending> Waiting = [];
-        public int Senders;
+        public bool Sending;
     }
 
     private sealed record Pending(ReservationRequest Request, TaskCompletionSource<ReservationResult> Answer);
 
     /// <summary>Reserves one order's lines at one distributor, answered once the distributor's write holding it is durable.</summary>
-    public Task<ReservationResult> ReserveAsync(string distributorId, ReservationRequest request)
+    public async Task<ReservationResult> ReserveAsync(string distributorId, ReservationRequest request)
     {
         var queue = _queues.GetOrAdd(distributorId, _ => new Queue());
-        var pending = new Pending(request, new TaskCompletionSource<ReservationResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        bool start;
+        Pending? waiting = null;
         lock (queue.Gate)
         {
-            queue.Waiting.Add(pending);
-            start = queue.Senders < MaxInFlight;
-            if (start) queue.Senders++;
+            if (queue.Sending)
+            {
+                waiting = new Pending(request, new TaskCompletionSource<ReservationResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+                queue.Waiting.Add(waiting);
+            }
+            else queue.Sending = true;
         }
-        // Off the calling grain's scheduler: the sender outlives the turn that started it and serves every grain's orders.
-        if (start) _ = Task.Run(() => SendAsync(distributorId, queue));
-        return pending.Answer.Task;
+        if (waiting is not null) return await waiting.Answer.Task;
+
+        // Nothing in flight: this call goes at once, from the caller's own turn (no hop). What arrives meanwhile is sent
+        // by a sender of its own, off any grain's scheduler: it serves every grain's orders and outlives this turn.
+        try
+        {
+            return (await grains.GetGrain<IDistributorGrain>(distributorId).ReserveManyAsync([request]))[0];
+        }
+        finally
+        {
+            bool more;
+            lock (queue.Gate)
+            {
+                more = queue.Waiting.Count > 0;
+                if (!more) queue.Sending = false;
+            }
+            if (more) _ = Task.Run(() => SendAsync(distributorId, queue));
+        }
     }
 
     private async Task SendAsync(string distributorId, Queue queue)
@@ -53,7 +69,7 @@ public sealed class ReservationBatcher(IGrainFactory grains)
             {
                 if (queue.Waiting.Count == 0)
                 {
-                    queue.Senders--;
+                    queue.Sending = false;
                     return;
                 }
                 if (queue.Waiting.Count <= MaxBatch)

@@ -1,14 +1,8 @@
-using Microsoft.Extensions.Logging;
-using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
-using Routing.Contracts.Catalog;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
-using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
-using Routing.Grains.Campaigns;
-using Routing.Grains.Events;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
