@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Routing.Contracts.Orders;
 
-/// <summary>Order ids are derived from (customer, idempotency key): a retry reaches the same order grain.</summary>
+/// <summary>Order ids are derived from (customer, idempotency key): a retry is the same order, placed once by the customer's grain.</summary>
 public static class OrderIds
 {
     public static string For(string customerId, string idempotencyKey)

@@ -54,7 +54,7 @@ public sealed class DistributorGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var expiry = expiryOptions.Value;
-        // Interleaving: while it asks order grains about their reservations, those orders may be calling this grain.
+        // Interleaving: while it asks the placers (customer or order grains) about reservations, they may be calling this grain.
         this.RegisterGrainTimer(CheckUnverifiedReservationsAsync,
             new GrainTimerCreationOptions(expiry.CheckEvery, expiry.CheckEvery) { Interleave = true });
         var reconciled = ReconcileReservedWithShelves();
