@@ -49,12 +49,42 @@ public sealed class OrderPlacement(
         {
             return await PlaceHoldingAsync(orderId, command, customer, startedAt, held);
         }
-        catch when (!held.Durable)
+        catch (Exception e) when (!held.Durable)
         {
+            if (held.Writing && await WrittenAfterAllAsync(orderId, command, held, e) is { } written)
+            {
+                await AnnounceAsync(written, customer);
+                return new(PlaceOutcome.Created, written, null);
+            }
             // Not durable, so not acknowledged: give back all it may hold, so that a retry starts clean.
             await GiveBackAsync(held);
             throw;
         }
+    }
+
+    /// <summary>After the journal write failed: a failure can come after the commit (the connection lost on the way
+    /// back), so look. Written: the order is durable after all, and keeps what it holds. Not there: null (give it all
+    /// back). Cannot tell: keep everything held — an undersell, never an oversell; the reservations are settled by the
+    /// distributors' check with this customer's grain, which reads the journal — and fail.</summary>
+    private async Task<OrderView?> WrittenAfterAllAsync(string orderId, PlaceOrder command, Holdings held, Exception writeFailure)
+    {
+        OrderState? stored;
+        try
+        {
+            (_, stored) = await store.ReadAsync(orderId);
+        }
+        catch (Exception e)
+        {
+            held.Durable = true; // unknown: nothing is given back
+            logger.LogWarning(e, "Order {OrderId}: its journal write failed ({Failure}) and reading it back failed too; it keeps what it holds",
+                orderId, writeFailure.Message);
+            throw;
+        }
+        if (stored?.Order is not { } written || stored.Fingerprint != command.Fingerprint()) return null;
+        held.Durable = true;
+        if (held.CampaignUnits > 0) held.Pool?.Consumed(held.CampaignUnits);
+        logger.LogInformation("Order {OrderId}: its journal write failed ({Failure}) but the record is there: it was durable", orderId, writeFailure.Message);
+        return written;
     }
 
     private async Task<PlaceResult> PlaceHoldingAsync(string orderId, PlaceOrder command, CustomerProfile customer, long startedAt, Holdings held)
@@ -115,6 +145,7 @@ public sealed class OrderPlacement(
 
         // The durability point: the order's journal record (its state and its history row in one write).
         var state = new OrderState { Order = order, Fingerprint = command.Fingerprint(), Revision = 1 };
+        held.Writing = true;
         if (await store.WriteAsync(state, expectedVersion: null) is null)
         {
             // Another placement of the same order got there first (only when two activations of this customer overlapped,
@@ -237,8 +268,10 @@ public sealed class OrderPlacement(
         public bool CustomerLimit { get; set; }
         /// <summary>Distributors asked to reserve: releasing is idempotent, so all are released, reserved or not.</summary>
         public HashSet<string> Distributors { get; } = new(StringComparer.Ordinal);
-        /// <summary>The order's record is durable: it keeps what it holds, whatever fails afterwards.</summary>
+        /// <summary>The order's record is durable (or may be): it keeps what it holds, whatever fails afterwards.</summary>
         public bool Durable { get; set; }
+        /// <summary>Its journal record was sent: a failure from here may have come after the commit.</summary>
+        public bool Writing { get; set; }
     }
 
     /// <summary>Gives back what a placement holds: first what is in this silo's memory (campaign units, the customer's
