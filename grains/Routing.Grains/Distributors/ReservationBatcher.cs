@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Routing.Contracts.Distributors;
 
 namespace Routing.Grains.Distributors;
@@ -8,11 +9,16 @@ namespace Routing.Grains.Distributors;
 /// (<see cref="IDistributorGrain.ReserveManyAsync"/>), one turn and one durable write there. Nothing waits for a timer: an
 /// idle distributor gets a reservation at once, and under load the batches grow by themselves to what arrives while a
 /// call is answered. (Two calls in flight measured no better on these 2 cores, and worse on PostgreSQL in three of
-/// three runs, so one it is; the distributor's own group commit still joins calls from several silos.)</summary>
+/// three runs, so one it is; the distributor's own group commit still joins calls from several silos.) A call that
+/// stalls (<see cref="StallAfter"/>) holds back only its own batch.</summary>
 public sealed class ReservationBatcher(IGrainFactory grains)
 {
     /// <summary>At most this many reservations travel in one call (bounded messages and turns).</summary>
     public const int MaxBatch = 256;
+
+    /// <summary>A call in flight longer than this (a distributor on a silo that just died answers only at the call's
+    /// timeout) no longer holds back what waits behind it: another sender starts.</summary>
+    public static readonly TimeSpan StallAfter = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, Queue> _queues = new(StringComparer.Ordinal);
 
@@ -20,7 +26,9 @@ public sealed class ReservationBatcher(IGrainFactory grains)
     {
         public readonly Lock Gate = new();
         public List<Pending> Waiting = [];
-        public bool Sending;
+        /// <summary>Calls being made (normally at most one), and when the latest began.</summary>
+        public int Senders;
+        public long LastSendAt;
     }
 
     private sealed record Pending(ReservationRequest Request, TaskCompletionSource<ReservationResult> Answer);
@@ -30,16 +38,31 @@ public sealed class ReservationBatcher(IGrainFactory grains)
     {
         var queue = _queues.GetOrAdd(distributorId, _ => new Queue());
         Pending? waiting = null;
+        var startSender = false;
         lock (queue.Gate)
         {
-            if (queue.Sending)
+            if (queue.Senders > 0)
             {
                 waiting = new Pending(request, new TaskCompletionSource<ReservationResult>(TaskCreationOptions.RunContinuationsAsynchronously));
                 queue.Waiting.Add(waiting);
+                if (Stopwatch.GetElapsedTime(queue.LastSendAt) > StallAfter)
+                {
+                    queue.Senders++;
+                    queue.LastSendAt = Stopwatch.GetTimestamp();
+                    startSender = true;
+                }
             }
-            else queue.Sending = true;
+            else
+            {
+                queue.Senders = 1;
+                queue.LastSendAt = Stopwatch.GetTimestamp();
+            }
         }
-        if (waiting is not null) return await waiting.Answer.Task;
+        if (waiting is not null)
+        {
+            if (startSender) _ = Task.Run(() => SendAsync(distributorId, queue));
+            return await waiting.Answer.Task;
+        }
 
         // Nothing in flight: this call goes at once, from the caller's own turn (no hop). What arrives meanwhile is sent
         // by a sender of its own, off any grain's scheduler: it serves every grain's orders and outlives this turn.
@@ -53,7 +76,7 @@ public sealed class ReservationBatcher(IGrainFactory grains)
             lock (queue.Gate)
             {
                 more = queue.Waiting.Count > 0;
-                if (!more) queue.Sending = false;
+                if (!more) queue.Senders--;
             }
             if (more) _ = Task.Run(() => SendAsync(distributorId, queue));
         }
@@ -69,7 +92,7 @@ public sealed class ReservationBatcher(IGrainFactory grains)
             {
                 if (queue.Waiting.Count == 0)
                 {
-                    queue.Sending = false;
+                    queue.Senders--;
                     return;
                 }
                 if (queue.Waiting.Count <= MaxBatch)
@@ -82,6 +105,7 @@ public sealed class ReservationBatcher(IGrainFactory grains)
                     batch = queue.Waiting[..MaxBatch];
                     queue.Waiting.RemoveRange(0, MaxBatch);
                 }
+                queue.LastSendAt = Stopwatch.GetTimestamp();
             }
             try
             {

@@ -20,7 +20,7 @@ public sealed class ChaosSmokeTests(ITestOutputHelper output)
         var options = new ChaosOptions
         {
             RepoRoot = BenchOptions.FindRepoRoot(AppContext.BaseDirectory), Configuration = configuration,
-            Runs = 2, Seed = 7, Cap = 300, Clients = 12, Quiet = TimeSpan.FromSeconds(3), RunTimeout = TimeSpan.FromSeconds(200),
+            Runs = 2, Seed = 7, Cap = 300, Clients = 12, Quiet = TimeSpan.FromSeconds(6), RunTimeout = TimeSpan.FromSeconds(200),
         };
         var log = new StringWriter();
         try
