@@ -47,6 +47,9 @@ public sealed class ChaosCluster : IAsyncDisposable
                 ["Orleans__ClusterId"] = clusterId,
                 ["Orleans__ServiceId"] = "routing-chaos",
                 ["Logging__LogLevel__Default"] = "Warning",
+                // The campaign says why a lease came up short: what an audit needs when units are stranded.
+                ["Logging__LogLevel__Routing.Grains.Campaigns"] = "Information",
+                ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
             };
             var silo = Built(options, "silo", "Routing.Silo");
             for (var i = 0; i < options.Silos; i++)

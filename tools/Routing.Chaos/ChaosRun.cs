@@ -91,7 +91,7 @@ public static class ChaosRun
             }
             await selling;
             var soldBeforeRecovery = book.Units;
-            log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] sale over: {book.Units} units acknowledged in {book.Acknowledged.Count} orders; {book.Ambiguous} ambiguous answers retried");
+            log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] sale over: {book.Units} units acknowledged in {book.Acknowledged.Count} orders; {book.Ambiguous} ambiguous answers retried; {book.TakeRefusals()}");
 
             // Recovery: the cluster votes the dead silo out, then orphaned reservations pass UnverifiedAfter and a check.
             await cluster.UntilDeclaredDeadAsync(TimeSpan.FromSeconds(90), ct);
@@ -110,7 +110,7 @@ public static class ChaosRun
                 if (!over && (book.Units >= options.Cap || book.SinceLastAck > options.Quiet)) over = true;
             }
             await rest;
-            log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] after recovery: {book.Units - soldBeforeRecovery} more units acknowledged");
+            log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] after recovery: {book.Units - soldBeforeRecovery} more units acknowledged; {book.TakeRefusals()}");
             await Task.Delay(TimeSpan.FromSeconds(2), ct); // quota holders report sales every 200 ms
 
             result = await AuditAsync(api, options, distributors, book, ct) with

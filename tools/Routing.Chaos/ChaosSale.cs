@@ -26,6 +26,14 @@ public sealed class AckBook
     public void Request() => Interlocked.Increment(ref _requests);
     public void AmbiguousAnswer() => Interlocked.Increment(ref _ambiguous);
     public void Refused(string kind) => Refusals.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
+    /// <summary>The refusals since the last call, as "refused: 409 soldOut ×12, …", and starts counting afresh.</summary>
+    public string TakeRefusals()
+    {
+        var taken = Refusals.Keys.Select(k => (Kind: k, Count: Refusals.TryRemove(k, out var n) ? n : 0)).Where(r => r.Count > 0)
+            .OrderByDescending(r => r.Count).Select(r => $"{r.Kind} ×{r.Count}").ToList();
+        return taken.Count == 0 ? "no refusals" : "refused: " + string.Join(", ", taken);
+    }
     public void ResetQuiet() => Interlocked.Exchange(ref _lastAck, Stopwatch.GetTimestamp());
 
     public void GaveUp(string customerId, string key)

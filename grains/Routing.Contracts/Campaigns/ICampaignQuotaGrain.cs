@@ -23,4 +23,8 @@ public sealed record QuotaTicket(
 public interface ICampaignQuotaGrain : IGrainWithStringKey
 {
     Task<QuotaTicket> TakeAsync(int quantity, string customerRegion);
+
+    /// <summary>Reports what orders settled in the silo's pool since the last report: an order that settles while no holder
+    /// activation attends the pool calls this, which activates one.</summary>
+    Task SettleAsync();
 }

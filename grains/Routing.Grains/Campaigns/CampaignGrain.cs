@@ -174,6 +174,9 @@ public sealed class CampaignGrain(
         }
         if (grant == 0)
         {
+            if (needed > 0 && logger.IsEnabled(LogLevel.Information))
+                logger.LogInformation("Campaign {CampaignId}: no lease of {Needed} for holder {HolderId}: {Sold} sold, {Held} held ({Holders})",
+                    definition.Id, needed, holderId, sold, held, string.Join(", ", S.Holders.Select(h => $"{h.Key[..8]}@{h.Value.Silo}: {h.Value.Held}")));
             if (reclaimed) await state.SaveAsync(this);
             return new QuotaLease(0, definition, sold);
         }

@@ -82,7 +82,7 @@ public sealed class OrderPlacement(
         }
         if (stored?.Order is not { } written || stored.Fingerprint != command.Fingerprint()) return null;
         held.Durable = true;
-        if (held.CampaignUnits > 0) held.Pool?.Consumed(held.CampaignUnits);
+        await SettleCampaignUnitsAsync(held, durable: true);
         logger.LogInformation("Order {OrderId}: its journal write failed ({Failure}) but the record is there: it was durable", orderId, writeFailure.Message);
         return written;
     }
@@ -105,7 +105,7 @@ public sealed class OrderPlacement(
                 pool = quotaPools.Find(campaignId);
             }
             if (ticket.Outcome != QuotaOutcome.Taken) return Refused(ticket, campaignId);
-            // The holder grain is this silo's, so its pool is here; were it gone already, the units stay with its account.
+            // The holder grain is this silo's, so its pool is here (a pool stays until it is settled).
             held.Pool = pool;
             held.CampaignUnits = quantity;
             var campaign = ticket.Definition!;
@@ -158,7 +158,7 @@ public sealed class OrderPlacement(
         }
         // From here on the order exists: a failure below must not give back what it holds. Its units are the journal's now.
         held.Durable = true;
-        if (held.CampaignUnits > 0) held.Pool?.Consumed(held.CampaignUnits);
+        await SettleCampaignUnitsAsync(held, durable: true);
         RoutingMetrics.OrdersPlaced.Add(1);
         (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
         RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
@@ -279,16 +279,12 @@ public sealed class OrderPlacement(
     /// the distributor's check of unverified reservations instead.</summary>
     public async Task GiveBackAsync(Holdings held)
     {
-        if (held.CampaignUnits > 0)
-        {
-            held.Pool?.Return(held.CampaignUnits);
-            held.CampaignUnits = 0;
-        }
         if (held.CampaignId is { } limitCampaign && held.CustomerLimit)
         {
             held.Limits?.Release(limitCampaign, held.OrderId);
             held.CustomerLimit = false;
         }
+        await SettleCampaignUnitsAsync(held, durable: false);
         try
         {
             await ReleaseReservationsAsync(held.OrderId, held.Distributors);
@@ -298,6 +294,27 @@ public sealed class OrderPlacement(
         {
             // Never an oversell: an unreleased reservation stays unverified until the distributor's check releases it.
             logger.LogWarning(e, "Order {OrderId}: could not release its reservations now; their distributors' check will", held.OrderId);
+        }
+    }
+
+    /// <summary>Settles the order's campaign units at the pool they were taken from: consumed (its record is durable, the
+    /// journal counts them) or given back. A pool whose holder activation went away while this order was in flight gets
+    /// one woken, so that what settled is reported (never fails: unreported units are an undersell until the next report).</summary>
+    private async Task SettleCampaignUnitsAsync(Holdings held, bool durable)
+    {
+        if (held.CampaignUnits == 0 || held.Pool is not { } pool) return;
+        if (durable) pool.Consumed(held.CampaignUnits);
+        else pool.Return(held.CampaignUnits);
+        held.CampaignUnits = 0;
+        if (pool.Attended) return;
+        try
+        {
+            await grains.GetGrain<ICampaignQuotaGrain>(held.CampaignId!).SettleAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Order {OrderId}: could not wake campaign {CampaignId}'s quota holder; the next order there reports it",
+                held.OrderId, held.CampaignId);
         }
     }
 

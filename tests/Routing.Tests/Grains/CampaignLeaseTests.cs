@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Core.Internal;
 using Routing.Contracts.Campaigns;
+using Routing.Contracts.Orders;
+using Routing.Grains.Campaigns;
 
 namespace Routing.Tests.Grains;
 
@@ -39,5 +43,43 @@ public sealed class CampaignLeaseTests(ClusterFixture cluster)
         await campaign.ReportAsync("holder-a", reportSeq: 1, consumed: 0, unusedReturned: first.Units, closing: true);
         await campaign.ReportAsync("holder-a", reportSeq: 1, consumed: 0, unusedReturned: first.Units, closing: true); // a retry: once
         Assert.Equal(first.Units, (await campaign.LeaseAsync("holder-c", silo, 1, needed: first.Units, wanted: first.Units))!.Units);
+    }
+
+    [Fact]
+    public async Task A_holder_that_goes_away_with_an_order_in_flight_leaves_it_to_the_next_one_so_the_cap_still_sells_out()
+    {
+        var scenario = new Scenario(cluster);
+        await scenario.DistributorAsync(onHand: 1_000);
+        var campaignId = await scenario.CampaignAsync(cap: 30, perCustomerLimit: 10);
+        var customers = await scenario.CustomersAsync(3);
+
+        // Silo 0's holder takes 5 units for an order that is still in flight (its calls waiting out a dead silo, say)…
+        var silo = cluster.Cluster.Silos[0].ServiceProvider;
+        var holder = silo.GetRequiredService<IGrainFactory>().GetGrain<ICampaignQuotaGrain>(campaignId);
+        Assert.Equal(QuotaOutcome.Taken, (await holder.TakeAsync(5, Scenario.Region)).Outcome);
+        var pool = silo.GetRequiredService<QuotaPools>().Find(campaignId)!;
+        Assert.Equal(5, pool.InFlight);
+
+        // …when the holder's activation goes away.
+        await holder.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await Poll.UntilAsync(() => Task.FromResult(pool.Attended), attended => !attended, "the holder to deactivate");
+
+        // The order gives its units back as an order does to a pool nobody attends: the pool wakes a holder. It is
+        // the same account to the campaign, so its 5 units are not lost with the activation.
+        pool.Return(5);
+        await holder.SettleAsync();
+        Assert.Same(pool, silo.GetRequiredService<QuotaPools>().Find(campaignId));
+
+        // Every unit of the cap sells.
+        var sold = 0;
+        foreach (var customer in customers)
+            for (var n = 0; n < 2; n++)
+            {
+                var placed = await scenario.OrderOnceUnitsFlowBackAsync(campaignId, customer, 5, $"k-{n}");
+                Assert.Equal(PlaceOutcome.Created, placed.Outcome);
+                sold += 5;
+            }
+        Assert.Equal(30, sold);
+        Assert.Equal(30, (await scenario.CampaignSoldAsync(campaignId, 30)).Sold);
     }
 }

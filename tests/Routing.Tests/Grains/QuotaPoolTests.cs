@@ -4,8 +4,8 @@ using Routing.Grains.Campaigns;
 namespace Routing.Tests.Grains;
 
 /// <summary>The silo-local pool that orders take campaign units from without messaging the holder grain: it answers
-/// only what it can answer alone, never hands out a unit twice, reports as consumed only what orders made durable, and
-/// stops handing out units once its holder closes it.</summary>
+/// only what it can answer alone, never hands out a unit twice, reports as consumed only what orders made durable,
+/// hands out nothing while no holder activation attends it, and stays in the silo until it is settled.</summary>
 public sealed class QuotaPoolTests
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
@@ -16,7 +16,7 @@ public sealed class QuotaPoolTests
     [Fact]
     public void Units_are_taken_concurrently_exactly_once_and_the_holder_is_asked_when_they_run_out()
     {
-        var pool = new QuotaPool(TimeProvider.System);
+        var pool = new QuotaPools(TimeProvider.System).Attach("gb-pool");
         Assert.Null(pool.TryTake(1, "420106")); // nothing leased yet: the holder must lease
         pool.AddLease(new QuotaLease(500, Campaign(Now.AddHours(-1)), Sold: 0));
 
@@ -38,9 +38,10 @@ public sealed class QuotaPoolTests
     }
 
     [Fact]
-    public void It_answers_not_open_and_not_eligible_itself_and_nothing_once_closed()
+    public void It_answers_not_open_and_not_eligible_itself_and_nothing_while_no_holder_attends_it()
     {
-        var pool = new QuotaPool(TimeProvider.System);
+        var pools = new QuotaPools(TimeProvider.System);
+        var pool = pools.Attach("gb-pool");
         pool.AddLease(new QuotaLease(10, Campaign(Now.AddHours(1)), Sold: 0));
         Assert.Equal(QuotaOutcome.NotOpen, pool.TryTake(1, "420106")!.Outcome);
 
@@ -48,11 +49,21 @@ public sealed class QuotaPoolTests
         Assert.Equal(QuotaOutcome.RegionNotEligible, pool.TryTake(1, "110101")!.Outcome);
         Assert.Equal(QuotaOutcome.Taken, pool.TryTake(1, "420106")!.Outcome);
 
-        pool.Close();
+        pool.Detach();
         Assert.Null(pool.TryTake(1, "420106"));
-        // An order in flight when its holder closed still gives its unit back: the holder's last report counts it unused.
+        Assert.False(pool.Attended);
+        // An order in flight when its holder went away: the pool is not settled, so it stays for the next activation,
+        // which is the same account to the campaign.
         Assert.Equal(1, pool.InFlight);
+        Assert.False(pools.RemoveIfSettled("gb-pool", pool));
+        var next = pools.Attach("gb-pool");
+        Assert.Same(pool, next);
+        Assert.Equal(QuotaOutcome.Taken, next.TryTake(1, "420106")!.Outcome);
+        next.Return(1);
         pool.Return(1);
-        Assert.Equal((0, 10), pool.TakeReport(returnUnits: true));
+        Assert.Equal((0, 10), next.TakeReport(returnUnits: true));
+        next.Detach();
+        Assert.True(pools.RemoveIfSettled("gb-pool", next));
+        Assert.NotSame(pool, pools.Attach("gb-pool")); // settled and gone: a new account
     }
 }
