@@ -30,6 +30,8 @@ public sealed record RunResult(int Run, int Seed)
     /// <summary>Cap − acknowledged units, once fresh clients after recovery could sell no more.</summary>
     public long Stranded { get; init; }
     public TimeSpan Duration { get; init; }
+    /// <summary>Each lost acknowledgement as found: what the client was told, and the order and reservations now.</summary>
+    public IReadOnlyList<string> LostDetails { get; init; } = [];
 
     public bool Measured => Error is null;
     public long SoldGap => Sold - AcknowledgedUnits;
@@ -184,11 +186,17 @@ public static class ChaosRun
         await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (o, token) => now[o.OrderId] = await api.OrderAsync(o.OrderId, token));
         long lost = 0;
+        var lostDetails = new List<string>();
         foreach (var o in acknowledged)
         {
             var held = now[o.OrderId] is { Status: "Allocated" } current ? current.Allocations.Sum(a => a.Quantity) : 0;
             var reserved = stock.Sum(s => s.Reservations.GetValueOrDefault(o.OrderId));
-            lost += Math.Max(0, o.Units - Math.Min(held, reserved));
+            var missing = Math.Max(0, o.Units - Math.Min(held, reserved));
+            if (missing == 0) continue;
+            lost += missing;
+            static string Shares(IEnumerable<(string DistributorId, int Quantity)> a) => string.Join(" + ", a.Select(x => $"{x.DistributorId}:{x.Quantity}"));
+            lostDetails.Add($"{o.OrderId}: acknowledged {o.Units} ({Shares(o.Allocations)}); now {now[o.OrderId]?.Status ?? "missing"} " +
+                            $"({Shares(now[o.OrderId]?.Allocations ?? [])}); reserved {Shares(stock.Where(s => s.Reservations.ContainsKey(o.OrderId)).Select(s => (s.Id, s.Reservations[o.OrderId])))}");
         }
 
         // Phantom: reserved units that no acknowledged order accounts for (beyond what acknowledged orders hold).
@@ -208,7 +216,7 @@ public static class ChaosRun
         {
             Requests = book.Requests, Ambiguous = book.Ambiguous, Unresolved = book.UnresolvedCount, Cap = cap,
             AcknowledgedUnits = ackedUnits, Sold = sold, Oversold = oversold, LostAcknowledged = lost, Phantom = phantom,
-            PhantomAllocated = phantomAllocated, Stranded = Math.Max(0, cap - ackedUnits),
+            PhantomAllocated = phantomAllocated, Stranded = Math.Max(0, cap - ackedUnits), LostDetails = lostDetails,
         };
     }
 }

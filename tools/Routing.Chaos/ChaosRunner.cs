@@ -34,7 +34,8 @@ public static class ChaosRunner
             Invariant($"    oversold {r.Oversold} | lost acknowledgements {r.LostAcknowledged} | phantom reservations {r.Phantom}") +
             (r.PhantomAllocated > 0 ? Invariant($" ({r.PhantomAllocated} held by allocated orders never acknowledged)") : "") +
             Invariant($" | stranded units {r.Stranded} | sold {r.Sold} vs acknowledged {r.AcknowledgedUnits} ({r.SoldGap:+0;-0;0})") +
-            Invariant($" | sold after recovery {r.AcknowledgedAfterRecovery}"));
+            Invariant($" | sold after recovery {r.AcknowledgedAfterRecovery}") +
+            string.Concat(r.LostDetails.Select(d => $"\n    lost: {d}")));
     }
 
     public static string Total(IReadOnlyList<RunResult> results)

@@ -30,8 +30,9 @@ public interface IDistributorGrain : IGrainWithStringKey
     Task<bool> ShipAsync(string orderId);
 
     /// <summary>Settles unverified reservations after their orders were asked (used by the grain's own expiry timer):
-    /// marks <paramref name="held"/> verified and releases <paramref name="orphaned"/>, each only if the reservation is
-    /// still the one that was checked (same reservation time).</summary>
+    /// marks <paramref name="held"/> verified, trimmed to the lines each carries here (what its order allocates at this
+    /// distributor), and releases <paramref name="orphaned"/>, each only if the reservation is still the one that was
+    /// checked (same reservation time).</summary>
     Task SettleReservationsAsync(IReadOnlyList<Reservation> held, IReadOnlyList<Reservation> orphaned);
 
     /// <summary>Pushes this distributor's snapshot to the directory (used when the directory reactivates).</summary>

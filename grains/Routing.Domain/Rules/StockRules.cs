@@ -24,4 +24,34 @@ public static class StockRules
         }
         return null;
     }
+
+    /// <summary>A placement retried under the same order id may route differently and reserve here again: the
+    /// reservation then covers both attempts (per SKU, the larger quantity), so whichever attempt's record becomes the
+    /// order, its units are held. Returns the covering quantities and the growth over what is held, which must be
+    /// reservable (<see cref="CannotReserve"/>) for the retry to succeed.</summary>
+    public static (IReadOnlyList<(string Sku, int Quantity)> Covering, IReadOnlyList<(string Sku, int Quantity)> Growth) Widen(
+        IEnumerable<(string Sku, int Quantity)> held, IEnumerable<(string Sku, int Quantity)> wanted)
+    {
+        var covering = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (sku, quantity) in held) covering[sku] = covering.GetValueOrDefault(sku) + quantity;
+        var before = new Dictionary<string, int>(covering, StringComparer.Ordinal);
+        var growth = new List<(string Sku, int Quantity)>();
+        foreach (var (sku, quantity) in wanted.GroupBy(w => w.Sku, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(w => w.Quantity))))
+        {
+            var had = before.GetValueOrDefault(sku);
+            if (quantity <= had) continue;
+            covering[sku] = quantity;
+            growth.Add((sku, quantity - had));
+        }
+        return ([.. covering.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => (c.Key, c.Value))], growth);
+    }
+
+    /// <summary>What a reservation keeps once its order's record is known: per SKU, no more than the order allocates at
+    /// this distributor (never more than it holds: units it lacks are not reserved after the fact, which could oversell).</summary>
+    public static IReadOnlyList<(string Sku, int Keep, int Excess)> Trim(
+        IEnumerable<(string Sku, int Quantity)> held, IEnumerable<(string Sku, int Quantity)> allocated)
+    {
+        var allocatedBySku = allocated.GroupBy(a => a.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(a => a.Quantity), StringComparer.Ordinal);
+        return [.. held.Select(h => (h.Sku, Keep: Math.Min(h.Quantity, allocatedBySku.GetValueOrDefault(h.Sku)), Excess: Math.Max(0, h.Quantity - allocatedBySku.GetValueOrDefault(h.Sku))))];
+    }
 }

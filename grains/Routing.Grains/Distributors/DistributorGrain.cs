@@ -167,8 +167,24 @@ public sealed class DistributorGrain(
         if (S.Profile is null) return (false, "unknown distributor", Durability.None);
         if (_reservations.TryGet(orderId, out var existing))
         {
-            // A retried placement: the reservation counts as new again, so an expiry check made before the retry
-            // (which found no order) cannot release it. A verified one may still be on its way to storage: wait for it.
+            // A retried placement (or a re-route) under the same order id. If it routed differently, the reservation
+            // grows to cover both attempts, all or nothing; its check trims it to the order's record later.
+            var (covering, growth) = StockRules.Widen(PerSku(existing.Lines), PerSku(lines));
+            if (growth.Count > 0)
+            {
+                if (!S.Profile.Active) return (false, "distributor is inactive", Durability.None);
+                RollLoadDate();
+                if (StockRules.CannotReserve(growth, sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } shortBy)
+                    return (false, shortBy, Durability.None);
+                Reserve(orderId, growth, "a retry routed differently: its reservation grows to cover both attempts", changed);
+                _reservations.Set(existing with
+                {
+                    Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))], ReservedAt = clock.GetUtcNow(), Verified = false,
+                });
+                return (true, null, Durability.Write);
+            }
+            // The same (or less): the reservation counts as new again, so an expiry check made before the retry (which
+            // found no order) cannot release it. A verified one may still be on its way to storage: wait for it.
             if (existing.Verified) return (true, null, Durability.Wait);
             _reservations.Set(existing with { ReservedAt = clock.GetUtcNow() });
             return (true, null, Durability.Write);
@@ -178,18 +194,23 @@ public sealed class DistributorGrain(
         RollLoadDate();
         if (StockRules.CannotReserve(PerSku(lines), sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } why)
             return (false, why, Durability.None);
-        var total = lines.Sum(l => l.Quantity);
+        Reserve(orderId, PerSku(lines), "order reserved", changed);
+        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow(), CustomerId: request.CustomerId));
+        return (true, null, Durability.Write);
+    }
 
-        foreach (var (sku, quantity) in PerSku(lines))
+    /// <summary>Adds units to reserved (in memory; the caller records the reservation and writes).</summary>
+    private void Reserve(string orderId, IEnumerable<(string Sku, int Quantity)> perSku, string cause,
+        List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        foreach (var (sku, quantity) in perSku)
         {
             var stock = S.Stock[sku];
             stock.Reserved += quantity;
-            Record(MovementKind.Reserve, sku, quantity, stock.OnHand, stock.Reserved - quantity, stock, orderId, "order reserved");
+            S.LoadToday += quantity;
+            Record(MovementKind.Reserve, sku, quantity, stock.OnHand, stock.Reserved - quantity, stock, orderId, cause);
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
-        S.LoadToday += total;
-        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow(), CustomerId: request.CustomerId));
-        return (true, null, Durability.Write);
     }
 
     public async Task ReleaseAsync(string orderId)
@@ -210,13 +231,27 @@ public sealed class DistributorGrain(
     public async Task SettleReservationsAsync(IReadOnlyList<Reservation> held, IReadOnlyList<Reservation> orphaned)
     {
         var dirty = false;
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
         foreach (var checkedOne in held)
         {
             if (!IsStillUnverified(checkedOne, out var current)) continue;
-            _reservations.Set(current with { Verified = true });
+            // What its order's record allocates here: a reservation that covered two attempts keeps only that.
+            var trimmed = StockRules.Trim(PerSku(current.Lines), PerSku(checkedOne.Lines));
+            foreach (var (sku, _, excess) in trimmed.Where(t => t.Excess > 0))
+            {
+                var stock = S.Stock[sku];
+                stock.Reserved -= excess;
+                Record(MovementKind.Release, sku, -excess, stock.OnHand, stock.Reserved + excess, stock, current.OrderId,
+                    "trimmed to what its order allocates here");
+                changed.Add((sku, stock, CheckThresholds(sku, stock)));
+                if (DateOnly.FromDateTime(current.ReservedAt.UtcDateTime) == S.LoadDate) S.LoadToday = Math.Max(0, S.LoadToday - excess);
+            }
+            var lines = trimmed.Any(t => t.Excess > 0)
+                ? [.. trimmed.Where(t => t.Keep > 0).Select(t => new OrderLine(t.Sku, t.Keep))]
+                : current.Lines;
+            _reservations.Set(current with { Lines = lines, Verified = true });
             dirty = true;
         }
-        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
         foreach (var checkedOne in orphaned)
         {
             if (!IsStillUnverified(checkedOne, out _)) continue;
@@ -288,7 +323,11 @@ public sealed class DistributorGrain(
             var held = new List<Reservation>();
             var orphaned = new List<Reservation>();
             for (var i = 0; i < candidates.Count; i++)
-                (HoldsStockHere(orders[i]) ? held : orphaned).Add(candidates[i]);
+            {
+                // A held one goes with what its order allocates here (as its lines), to be trimmed to that.
+                if (HoldsStockHere(orders[i])) held.Add(candidates[i] with { Lines = AllocatedHere(orders[i]!) });
+                else orphaned.Add(candidates[i]);
+            }
             await this.AsReference<IDistributorGrain>().SettleReservationsAsync(held, orphaned);
         }
         catch (Exception e)
@@ -296,6 +335,9 @@ public sealed class DistributorGrain(
             logger.LogWarning(e, "Distributor {DistributorId}: checking unverified reservations failed; will try again", Id);
         }
     }
+
+    private OrderLine[] AllocatedHere(OrderView order) =>
+        [.. order.Allocations.Where(a => a.DistributorId == Id).Select(a => new OrderLine(a.Sku, a.Quantity))];
 
     private bool HoldsStockHere(OrderView? order) =>
         order is { Status: OrderStatus.Allocated or OrderStatus.Confirmed } && order.Allocations.Any(a => a.DistributorId == Id);

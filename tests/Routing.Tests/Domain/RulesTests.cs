@@ -83,4 +83,31 @@ public sealed class RulesTests
         Assert.Equal(low, StockRules.IsLow(available, threshold));
         Assert.Equal(@out, StockRules.IsOut(available));
     }
+
+    [Fact]
+    public void A_widened_reservation_covers_every_attempt_and_a_trimmed_one_keeps_only_what_its_order_allocates() =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, 6]).Array[0, 5].Select(Gen.Select(Gen.Int[0, 3], Gen.Int[1, 6]).Array[1, 5], (held, wanted) => (held, wanted))
+            .Sample(x =>
+            {
+                var skus = new[] { "A", "B", "C", "D" };
+                var held = x.held.Where(h => h.Item2 > 0).Select(h => (skus[h.Item1], h.Item2)).ToList();
+                var wanted = x.wanted.Select(w => (skus[w.Item1], w.Item2)).ToList();
+                int Of(IEnumerable<(string Sku, int Quantity)> lines, string sku) => lines.Where(l => l.Sku == sku).Sum(l => l.Quantity);
+
+                var (covering, growth) = StockRules.Widen(held, wanted);
+                foreach (var sku in skus)
+                {
+                    Assert.Equal(Math.Max(Of(held, sku), Of(wanted, sku)), Of(covering, sku));
+                    Assert.Equal(Of(covering, sku) - Of(held, sku), Of(growth, sku)); // only growth needs stock
+                }
+                Assert.All(growth, g => Assert.True(g.Quantity > 0));
+
+                // Trimmed to either attempt's lines: never more than it holds, never more than the order allocates.
+                foreach (var allocated in new[] { held, wanted })
+                    foreach (var (sku, keep, excess) in StockRules.Trim(covering, allocated))
+                    {
+                        Assert.Equal(Math.Min(Of(covering, sku), Of(allocated, sku)), keep);
+                        Assert.Equal(Of(covering, sku), keep + excess);
+                    }
+            });
 }

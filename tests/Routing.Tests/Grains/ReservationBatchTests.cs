@@ -57,4 +57,34 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
         Assert.Equal((150, 150), (stock.OnHand, stock.Reserved));
         Assert.Equal(150, (await scenario.Distributor(distributorId).GetReservationsAsync()).Count);
     }
+
+    [Fact]
+    public async Task A_retry_that_routed_differently_is_covered_whole_and_its_check_trims_it_to_its_order()
+    {
+        var scenario = new Scenario(cluster);
+        var distributorId = await scenario.DistributorAsync(onHand: 10);
+        var distributor = scenario.Distributor(distributorId);
+        var orderId = $"{distributorId}-o";
+        ReservationRequest Request(int quantity) => new(orderId, [new OrderLine(scenario.Sku, quantity)], "c-1");
+
+        // The first attempt reserved 4 here (and 1 elsewhere); its retry routes all 5 here: the reservation must hold 5,
+        // whichever attempt's record becomes the order.
+        Assert.True((await distributor.ReserveManyAsync([Request(4)]))[0].Success);
+        Assert.True((await distributor.ReserveManyAsync([Request(5)]))[0].Success);
+        Assert.Equal(5, (await scenario.StockAsync(distributorId)).Reserved);
+        Assert.Equal(5, Assert.Single(await distributor.GetReservationsAsync()).Lines.Sum(l => l.Quantity));
+        // Less than it holds changes nothing; more than is left is refused and changes nothing either.
+        Assert.True((await distributor.ReserveManyAsync([Request(3)]))[0].Success);
+        Assert.False((await distributor.ReserveManyAsync([Request(11)]))[0].Success);
+        Assert.Equal(5, (await scenario.StockAsync(distributorId)).Reserved);
+
+        // Its check finds the order allocating 4 here: the reservation keeps 4, verified; the other unit is available again.
+        var reservation = Assert.Single(await distributor.GetReservationsAsync());
+        await distributor.SettleReservationsAsync([reservation with { Lines = [new OrderLine(scenario.Sku, 4)] }], []);
+        var settled = Assert.Single(await distributor.GetReservationsAsync());
+        Assert.True(settled.Verified);
+        Assert.Equal(4, settled.Lines.Sum(l => l.Quantity));
+        var stock = await scenario.StockAsync(distributorId);
+        Assert.Equal((4, 6), (stock.Reserved, stock.Available));
+    }
 }
