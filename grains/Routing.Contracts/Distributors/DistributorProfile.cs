@@ -28,6 +28,10 @@ public sealed record InventoryItem(
 /// after the fact, that the order really holds them; an unverified reservation whose order never saved expires.
 /// <see cref="CustomerId"/> names the customer grain that placed it (it answers for a placement in progress); without
 /// it (a re-route, or a reservation made before placements moved to the customer) the order grain answers.</summary>
+/// <see cref="Attempts"/> are the placement attempts that reserved it and have not given it back: a placement that fails
+/// gives back only its own claim (<see cref="IDistributorGrain.ReleaseAttemptAsync"/>), so an attempt of the same order
+/// that is still in flight (or already wrote the order) keeps it. Null once verified: the order's record holds it.
+/// Internal bookkeeping: not part of the API's view.</summary>
 /// <remarks><see cref="Lines"/> is an array, never changed once made: a distributor's writes carry many reservations, and an array
 /// of a sealed type is stored without the per-entry type information an interface-typed list needs.</remarks>
 [GenerateSerializer, Immutable]
@@ -36,15 +40,18 @@ public sealed record Reservation(
     [property: Id(1)] OrderLine[] Lines,
     [property: Id(2)] DateTimeOffset ReservedAt,
     [property: Id(3)] bool Verified = false,
-    [property: Id(4)] string? CustomerId = null);
+    [property: Id(4)] string? CustomerId = null,
+    [property: Id(5), System.Text.Json.Serialization.JsonIgnore] long[]? Attempts = null);
 
 /// <summary>One order's request to reserve <see cref="Lines"/> all or nothing; <see cref="CustomerId"/> as in
-/// <see cref="Reservation.CustomerId"/>.</summary>
+/// <see cref="Reservation.CustomerId"/>; <see cref="AttemptId"/> names the placement attempt (see
+/// <see cref="Reservation.Attempts"/>), 0 for none.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReservationRequest(
     [property: Id(0)] string OrderId,
     [property: Id(1)] OrderLine[] Lines,
-    [property: Id(2)] string? CustomerId);
+    [property: Id(2)] string? CustomerId,
+    [property: Id(3)] long AttemptId = 0);
 
 /// <summary>The answer to a reservation; on failure, what is actually left so the router can re-plan.</summary>
 [GenerateSerializer, Immutable]

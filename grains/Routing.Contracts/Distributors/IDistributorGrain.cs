@@ -26,6 +26,10 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// <summary>Releases an order's reservation; idempotent (releasing nothing is fine).</summary>
     Task ReleaseAsync(string orderId);
 
+    /// <summary>A failed placement attempt gives back its claim on an order's reservation: released only when no other
+    /// attempt of the order still claims it and it is not verified (its order's record holds it). Idempotent.</summary>
+    Task ReleaseAttemptAsync(string orderId, long attemptId);
+
     /// <summary>Turns an order's reservation into a shipment: on hand and reserved both drop. Idempotent.</summary>
     Task<bool> ShipAsync(string orderId);
 

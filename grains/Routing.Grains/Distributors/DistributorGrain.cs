@@ -180,13 +180,14 @@ public sealed class DistributorGrain(
                 _reservations.Set(existing with
                 {
                     Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))], ReservedAt = clock.GetUtcNow(), Verified = false,
+                    Attempts = Claimed(existing.Attempts, request.AttemptId),
                 });
                 return (true, null, Durability.Write);
             }
             // The same (or less): the reservation counts as new again, so an expiry check made before the retry (which
             // found no order) cannot release it. A verified one may still be on its way to storage: wait for it.
             if (existing.Verified) return (true, null, Durability.Wait);
-            _reservations.Set(existing with { ReservedAt = clock.GetUtcNow() });
+            _reservations.Set(existing with { ReservedAt = clock.GetUtcNow(), Attempts = Claimed(existing.Attempts, request.AttemptId) });
             return (true, null, Durability.Write);
         }
         if (!S.Profile.Active) return (false, "distributor is inactive", Durability.None);
@@ -195,9 +196,14 @@ public sealed class DistributorGrain(
         if (StockRules.CannotReserve(PerSku(lines), sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } why)
             return (false, why, Durability.None);
         Reserve(orderId, PerSku(lines), "order reserved", changed);
-        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow(), CustomerId: request.CustomerId));
+        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow(), CustomerId: request.CustomerId,
+            Attempts: request.AttemptId == 0 ? null : [request.AttemptId]));
         return (true, null, Durability.Write);
     }
+
+    /// <summary>The attempts claiming a reservation once <paramref name="attemptId"/> has claimed it too.</summary>
+    private static long[]? Claimed(long[]? attempts, long attemptId) =>
+        attemptId == 0 || attempts?.Contains(attemptId) == true ? attempts : [.. attempts ?? [], attemptId];
 
     /// <summary>Adds units to reserved (in memory; the caller records the reservation and writes).</summary>
     private void Reserve(string orderId, IEnumerable<(string Sku, int Quantity)> perSku, string cause,
@@ -228,6 +234,24 @@ public sealed class DistributorGrain(
         SchedulePush();
     }
 
+    public async Task ReleaseAttemptAsync(string orderId, long attemptId)
+    {
+        if (!_reservations.TryGet(orderId, out var reservation) || reservation.Verified || reservation.Attempts?.Contains(attemptId) != true)
+        {
+            // Not this attempt's (any more): nothing to give back, once what may be in flight is durable.
+            await Commit.DurableAsync();
+            return;
+        }
+        if (reservation.Attempts.Length > 1)
+        {
+            // Another attempt of the same order still claims it (in flight, or its record is written): it stays.
+            _reservations.Set(reservation with { Attempts = [.. reservation.Attempts.Where(a => a != attemptId)] });
+            await Commit.CommitAsync();
+            return;
+        }
+        await ReleaseAsync(orderId);
+    }
+
     public async Task SettleReservationsAsync(IReadOnlyList<Reservation> held, IReadOnlyList<Reservation> orphaned)
     {
         var dirty = false;
@@ -249,7 +273,7 @@ public sealed class DistributorGrain(
             var lines = trimmed.Any(t => t.Excess > 0)
                 ? [.. trimmed.Where(t => t.Keep > 0).Select(t => new OrderLine(t.Sku, t.Keep))]
                 : current.Lines;
-            _reservations.Set(current with { Lines = lines, Verified = true });
+            _reservations.Set(current with { Lines = lines, Verified = true, Attempts = null });
             dirty = true;
         }
         foreach (var checkedOne in orphaned)

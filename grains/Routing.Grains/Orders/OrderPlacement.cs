@@ -224,11 +224,11 @@ public sealed class OrderPlacement(
             var perDistributor = plan.Allocations.GroupBy(a => a.DistributorId, StringComparer.Ordinal).ToList();
             held.Distributors.UnionWith(perDistributor.Select(g => g.Key));
             var results = await Task.WhenAll(perDistributor.Select(g => reservations.ReserveAsync(g.Key,
-                new ReservationRequest(held.OrderId, [.. g.Select(a => new OrderLine(a.Sku, a.Quantity))], held.PlacedBy))));
+                new ReservationRequest(held.OrderId, [.. g.Select(a => new OrderLine(a.Sku, a.Quantity))], held.PlacedBy, held.AttemptId))));
             if (results.All(r => r.Success)) return WithRetries(plan, retries);
 
             // All or nothing: give back what this attempt did reserve, then route again knowing more.
-            await ReleaseReservationsAsync(held.OrderId, results.Where(r => r.Success).Select(r => r.Snapshot.Id));
+            await ReleaseAttemptAsync(held, results.Where(r => r.Success).Select(r => r.Snapshot.Id));
             foreach (var failed in results.Where(r => !r.Success))
             {
                 retries.Add($"reservation failed ({failed.Reason}); re-routed");
@@ -247,6 +247,11 @@ public sealed class OrderPlacement(
     public Task ReleaseReservationsAsync(string orderId, IEnumerable<string> distributorIds) =>
         Task.WhenAll(distributorIds.Distinct().Select(d => grains.GetGrain<IDistributorGrain>(d).ReleaseAsync(orderId)));
 
+    /// <summary>Gives back this attempt's claim on the order's reservations: another attempt of the same order (its retry
+    /// in a second activation of the customer's grain, while a silo is being declared dead) may hold them too.</summary>
+    private Task ReleaseAttemptAsync(Holdings held, IEnumerable<string> distributorIds) =>
+        Task.WhenAll(distributorIds.Distinct().Select(d => grains.GetGrain<IDistributorGrain>(d).ReleaseAttemptAsync(held.OrderId, held.AttemptId)));
+
     /// <summary>After an order's cancellation is durable, gives back its customer's limit. Its campaign units need no
     /// giving back: the campaign counts sold from the journal, where the order no longer holds them.</summary>
     public Task ReleaseCustomerLimitAsync(OrderView order) =>
@@ -262,6 +267,8 @@ public sealed class OrderPlacement(
         /// <summary>The customer grain placing the order; null for a re-route (the order grain answers for it).</summary>
         public string? PlacedBy { get; } = limits is null ? null : customerId;
         public ICustomerLimits? Limits { get; } = limits;
+        /// <summary>This attempt's claim on the reservations it makes (never 0).</summary>
+        public long AttemptId { get; } = Random.Shared.NextInt64(1, long.MaxValue);
         /// <summary>The pool the campaign units were taken from; they go back to it, or count as consumed there.</summary>
         public QuotaPool? Pool { get; set; }
         public int CampaignUnits { get; set; }
@@ -287,7 +294,7 @@ public sealed class OrderPlacement(
         await SettleCampaignUnitsAsync(held, durable: false);
         try
         {
-            await ReleaseReservationsAsync(held.OrderId, held.Distributors);
+            await ReleaseAttemptAsync(held, held.Distributors);
             held.Distributors.Clear();
         }
         catch (Exception e)

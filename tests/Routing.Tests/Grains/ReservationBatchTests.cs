@@ -87,4 +87,39 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
         var stock = await scenario.StockAsync(distributorId);
         Assert.Equal((4, 6), (stock.Reserved, stock.Available));
     }
+
+    [Fact]
+    public async Task A_failed_attempt_gives_back_only_its_own_claim_so_another_attempt_of_the_order_keeps_the_reservation()
+    {
+        var scenario = new Scenario(cluster);
+        var distributorId = await scenario.DistributorAsync(onHand: 10);
+        var distributor = scenario.Distributor(distributorId);
+        var orderId = $"{distributorId}-o";
+        ReservationRequest Attempt(long attemptId) => new(orderId, [new OrderLine(scenario.Sku, 3)], "c-1", attemptId);
+
+        // Two attempts of one order (its retry reached a second activation of the customer's grain while the first
+        // was still in flight): both reserve here under the order id.
+        Assert.True((await distributor.ReserveManyAsync([Attempt(1)]))[0].Success);
+        Assert.True((await distributor.ReserveManyAsync([Attempt(2)]))[0].Success);
+
+        // The second fails elsewhere and gives back: the first (which may have written the order) keeps the units.
+        await distributor.ReleaseAttemptAsync(orderId, 2);
+        await distributor.ReleaseAttemptAsync(orderId, 2); // a repeat changes nothing
+        Assert.Equal(3, (await scenario.StockAsync(distributorId)).Reserved);
+        var kept = Assert.Single(await distributor.GetReservationsAsync());
+        Assert.Equal(new long[] { 1 }, kept.Attempts);
+
+        // The first gives back too: nobody claims it any more.
+        await distributor.ReleaseAttemptAsync(orderId, 1);
+        Assert.Equal(0, (await scenario.StockAsync(distributorId)).Reserved);
+        Assert.Empty(await distributor.GetReservationsAsync());
+
+        // Once verified (its order's record holds it), no attempt's give-back releases it; a cancellation's release does.
+        Assert.True((await distributor.ReserveManyAsync([Attempt(3)]))[0].Success);
+        await distributor.SettleReservationsAsync([Assert.Single(await distributor.GetReservationsAsync())], []);
+        await distributor.ReleaseAttemptAsync(orderId, 3);
+        Assert.Equal(3, (await scenario.StockAsync(distributorId)).Reserved);
+        await distributor.ReleaseAsync(orderId);
+        Assert.Equal(0, (await scenario.StockAsync(distributorId)).Reserved);
+    }
 }
