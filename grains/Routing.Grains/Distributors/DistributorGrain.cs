@@ -180,7 +180,8 @@ public sealed class DistributorGrain(
                 _reservations.Set(existing with
                 {
                     Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))], ReservedAt = clock.GetUtcNow(), Verified = false,
-                    Attempts = Claimed(existing.Attempts, request.AttemptId),
+                    // A verified one is its order's record's: that claim stays until the check has looked again.
+                    Attempts = Claimed(existing.Verified ? [RecordClaim] : existing.Attempts, request.AttemptId),
                 });
                 return (true, null, Durability.Write);
             }
@@ -200,6 +201,9 @@ public sealed class DistributorGrain(
             Attempts: request.AttemptId == 0 ? null : [request.AttemptId]));
         return (true, null, Durability.Write);
     }
+
+    /// <summary>The claim of an order's record on a reservation it was verified to hold (attempt ids are positive).</summary>
+    private const long RecordClaim = -1;
 
     /// <summary>The attempts claiming a reservation once <paramref name="attemptId"/> has claimed it too.</summary>
     private static long[]? Claimed(long[]? attempts, long attemptId) =>
