@@ -119,6 +119,10 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
         await distributor.SettleReservationsAsync([Assert.Single(await distributor.GetReservationsAsync())], []);
         await distributor.ReleaseAttemptAsync(orderId, 3);
         Assert.Equal(3, (await scenario.StockAsync(distributorId)).Reserved);
+        // Nor does the give-back of an attempt that widened it afterwards: the record's claim stays until the next check.
+        Assert.True((await distributor.ReserveManyAsync([Attempt(4) with { Lines = [new OrderLine(scenario.Sku, 4)] }]))[0].Success);
+        await distributor.ReleaseAttemptAsync(orderId, 4);
+        Assert.Equal(4, (await scenario.StockAsync(distributorId)).Reserved);
         await distributor.ReleaseAsync(orderId);
         Assert.Equal(0, (await scenario.StockAsync(distributorId)).Reserved);
     }
