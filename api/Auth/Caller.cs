@@ -34,7 +34,6 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     {
         Owner.Distributor => IsDistributor && DistributorId == id,
         Owner.Customer => IsCustomer && CustomerId == id,
-        _ => false,
     };
 
     /// <summary>Ops see every order; a customer its own; a distributor those allocated to it.</summary>
@@ -88,7 +87,8 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
         OrderStatus.AwaitingSubstitution => "not fillable as ordered; substitutes in stock nearby are suggested",
         OrderStatus.Backordered => "waiting for stock",
         OrderStatus.Exception => "in review by operations",
-        _ => order.Reason,
+        OrderStatus.Placed or OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed
+            or OrderStatus.Cancelled => order.Reason,
     };
 }
 

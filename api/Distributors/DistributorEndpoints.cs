@@ -85,7 +85,7 @@ public static class DistributorEndpoints
             {
                 StockUpdateOutcome.Updated => TypedResults.Ok(InventoryItemResponse.From(result.Item!)),
                 StockUpdateOutcome.DistributorNotFound => Problems.NotFound($"distributor '{id}' does not exist"),
-                _ => Problems.Conflict("belowReserved",
+                StockUpdateOutcome.BelowReserved => Problems.Conflict("belowReserved",
                     $"on hand cannot be set to {body.OnHand}: {result.Item!.Reserved} units are reserved for open orders"),
             };
         }).RequireAuthorization(Roles.Ops)

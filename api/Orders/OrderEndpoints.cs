@@ -155,7 +155,7 @@ public static class OrderEndpoints
             PlaceOutcome.SoldOut => Problems.Conflict("soldOut", result.Detail!),
             PlaceOutcome.RegionNotEligible => Problems.Unprocessable("regionNotEligible", result.Detail!),
             PlaceOutcome.LimitExceeded => Problems.Unprocessable("limitExceeded", result.Detail!),
-            _ => Problems.Unprocessable("unknownProduct", result.Detail!),
+            PlaceOutcome.ProductNotFound => Problems.Unprocessable("unknownProduct", result.Detail!),
         };
     }
 
@@ -172,6 +172,6 @@ public static class OrderEndpoints
     {
         TransitionOutcome.Done => TypedResults.Ok(caller.Project(result.Order!)),
         TransitionOutcome.NotFound => Problems.NotFound("order does not exist"),
-        _ => Problems.Conflict("notAllowed", result.Detail!),
+        TransitionOutcome.NotAllowed => Problems.Conflict("notAllowed", result.Detail!),
     };
 }

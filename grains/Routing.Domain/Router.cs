@@ -483,7 +483,6 @@ internal sealed class Attempt
         ExclusionReason.CapacityExhausted => "capacity exhausted",
         ExclusionReason.OutOfStock => "out of stock",
         ExclusionReason.InsufficientStock => "insufficient stock",
-        _ => reason.ToString(),
     };
 
     private int[] AllLines()

@@ -8,15 +8,9 @@ namespace Routing.Grains.Events;
 /// hosts, which also caps coalesced events (progress, stock levels) at about ten a second per campaign or per
 /// distributor and SKU.</summary>
 [StatelessWorker(1)]
-public sealed class EventNotifierGrain(LocalEventStream stream, TimeProvider clock, ILogger<EventNotifierGrain> logger) : Grain, IEventNotifierGrain
+public sealed class EventNotifierGrain(LocalEventStream stream, ILogger<EventNotifierGrain> logger) : Grain, IEventNotifierGrain
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
-    /// <summary>A host that subscribed a moment ago must get the next batch (it was lost for up to this long with a
-    /// 2 s cache); one call per flush per silo, and only when there is something to send, is cheap.</summary>
-    private static readonly TimeSpan ObserverListTtl = TimeSpan.Zero;
-    private IReadOnlyList<ILiveEventObserver> _observers = [];
-    private long _observersLoadedAt;
-    private bool _observersLoaded;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,21 +31,12 @@ public sealed class EventNotifierGrain(LocalEventStream stream, TimeProvider clo
     {
         var batch = stream.Drain();
         if (batch.Count == 0) return;
-        foreach (var observer in await ObserversAsync())
+        // The hosts are asked afresh for every batch (one read per flush per silo, only when there is something to send):
+        // a host that subscribed a moment ago gets the next batch.
+        foreach (var observer in await GrainFactory.GetGrain<ILiveHostsGrain>(0).GetObserversAsync())
         {
             try { await observer.OnEventsAsync(batch); }
             catch (Exception e) { logger.LogDebug(e, "A live host did not take a batch; it will be forgotten if it is gone"); }
         }
-    }
-
-    private async Task<IReadOnlyList<ILiveEventObserver>> ObserversAsync()
-    {
-        if (!_observersLoaded || clock.GetElapsedTime(_observersLoadedAt) >= ObserverListTtl)
-        {
-            _observers = await GrainFactory.GetGrain<ILiveHostsGrain>(0).GetObserversAsync();
-            _observersLoadedAt = clock.GetTimestamp();
-            _observersLoaded = true;
-        }
-        return _observers;
     }
 }

@@ -11,6 +11,9 @@ public sealed class LiveHostsGrain(TimeProvider clock) : Grain, ILiveHostsGrain
 
     public Task SubscribeAsync(string hostId, ILiveEventObserver observer)
     {
+        // Hosts that stopped renewing are forgotten here, where the list changes anyway (reads only skip them).
+        foreach (var (id, host) in _hosts.ToList())
+            if (Stale(host.SeenAt)) _hosts.Remove(id);
         _hosts[hostId] = (observer, clock.GetTimestamp());
         return Task.CompletedTask;
     }
@@ -21,10 +24,9 @@ public sealed class LiveHostsGrain(TimeProvider clock) : Grain, ILiveHostsGrain
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<ILiveEventObserver>> GetObserversAsync()
-    {
-        foreach (var (id, host) in _hosts.ToList())
-            if (clock.GetElapsedTime(host.SeenAt) > ILiveHostsGrain.ForgetAfter) _hosts.Remove(id);
-        return Task.FromResult<IReadOnlyList<ILiveEventObserver>>(_hosts.Values.Select(h => h.Observer).ToList());
-    }
+    /// <summary>[ReadOnly]: changes nothing, so reads from every silo's notifier may interleave.</summary>
+    public Task<IReadOnlyList<ILiveEventObserver>> GetObserversAsync() =>
+        Task.FromResult<IReadOnlyList<ILiveEventObserver>>(_hosts.Values.Where(h => !Stale(h.SeenAt)).Select(h => h.Observer).ToList());
+
+    private bool Stale(long seenAt) => clock.GetElapsedTime(seenAt) > ILiveHostsGrain.ForgetAfter;
 }

@@ -197,7 +197,7 @@ public sealed class OrderPlacement(
         RoutingOutcome.AwaitingSubstitution => OrderStatus.AwaitingSubstitution,
         RoutingOutcome.Backorder => OrderStatus.Backordered,
         RoutingOutcome.ManualReview => OrderStatus.Exception,
-        _ => OrderStatus.Rejected,
+        RoutingOutcome.Rejected => OrderStatus.Rejected,
     };
 
     /// <summary>Routes and reserves until every reservation holds, or routing gives up. A failed reservation
@@ -359,6 +359,7 @@ public sealed class OrderPlacement(
         QuotaOutcome.CampaignNotFound => new(PlaceOutcome.CampaignNotFound, null, $"campaign '{campaignId}' does not exist"),
         QuotaOutcome.NotOpen => new(PlaceOutcome.CampaignNotOpen, null, $"campaign '{campaignId}' is {ticket.Status}, not open for orders"),
         QuotaOutcome.RegionNotEligible => new(PlaceOutcome.RegionNotEligible, null, $"campaign '{campaignId}' does not cover the customer's region"),
-        _ => new(PlaceOutcome.SoldOut, null, $"campaign '{campaignId}' is sold out"),
+        QuotaOutcome.SoldOut => new(PlaceOutcome.SoldOut, null, $"campaign '{campaignId}' is sold out"),
+        QuotaOutcome.Taken => throw new ArgumentException("a ticket that took units is not a refusal", nameof(ticket)),
     };
 }
