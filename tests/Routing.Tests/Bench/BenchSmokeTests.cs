@@ -37,14 +37,15 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 Assert.Equal(0, r.LostUnits);
                 Assert.Equal(r.Target is not (TargetCatalog.Ceiling or TargetCatalog.CeilingJwt), r.Audit.Audited);
             });
+            // Orders the driver could not send in time (its in-flight cap, when this shared machine is busy) are a
+            // timing, not an answer: every order the engine was sent must succeed.
             Assert.All(report.Results.Where(r => r.Target == TargetCatalog.EngineMemory), r =>
             {
-                Assert.Equal(0, r.Peak.Errors.Values.Sum() + r.Steady.Errors.Values.Sum());
+                Assert.DoesNotContain(r.Peak.Errors.Concat(r.Steady.Errors), e => !e.Key.StartsWith("not sent", StringComparison.Ordinal));
                 Assert.True(r.LiveLagSteady!.Seen > 0, "the ops hub delivered no orderAllocated");
                 Assert.Equal(r.AcknowledgedUnits, r.Audit.ReservedUnits);
             });
-            // The Redis peers and the JWT ceiling serve every order they are sent (a token the engine takes, they take
-            // too); orders the driver could not send in time are the driver's limit, not theirs.
+            // The Redis peers and the JWT ceiling serve every order they are sent too (a token the engine takes, they take).
             Assert.All(report.Results.Where(r => r.Target is TargetCatalog.RedisAlways or TargetCatalog.RedisEverysec or TargetCatalog.CeilingJwt), r =>
             {
                 Assert.DoesNotContain(r.Peak.Errors.Concat(r.Steady.Errors), e => !e.Key.StartsWith("not sent", StringComparison.Ordinal));
