@@ -265,15 +265,7 @@ public sealed class DistributorGrain(
             if (!IsStillUnverified(checkedOne, out var current)) continue;
             // What its order's record allocates here: a reservation that covered two attempts keeps only that.
             var trimmed = StockRules.Trim(PerSku(current.Lines), PerSku(checkedOne.Lines));
-            foreach (var (sku, _, excess) in trimmed.Where(t => t.Excess > 0))
-            {
-                var stock = S.Stock[sku];
-                stock.Reserved -= excess;
-                Record(MovementKind.Release, sku, -excess, stock.OnHand, stock.Reserved + excess, stock, current.OrderId,
-                    "trimmed to what its order allocates here");
-                changed.Add((sku, stock, CheckThresholds(sku, stock)));
-                if (DateOnly.FromDateTime(current.ReservedAt.UtcDateTime) == S.LoadDate) S.LoadToday = Math.Max(0, S.LoadToday - excess);
-            }
+            Unreserve(current, trimmed.Where(t => t.Excess > 0).Select(t => (t.Sku, t.Excess)), "trimmed to what its order allocates here", changed);
             var lines = trimmed.Any(t => t.Excess > 0)
                 ? [.. trimmed.Where(t => t.Keep > 0).Select(t => new OrderLine(t.Sku, t.Keep))]
                 : current.Lines;
@@ -299,16 +291,24 @@ public sealed class DistributorGrain(
     private bool Release(string orderId, string cause, List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
     {
         if (!_reservations.Remove(orderId, out var reservation)) return false;
-        foreach (var (sku, quantity) in PerSku(reservation.Lines))
+        Unreserve(reservation, PerSku(reservation.Lines), cause, changed);
+        return true;
+    }
+
+    /// <summary>Takes units of <paramref name="reservation"/> off reserved (in memory; the caller records what the
+    /// reservation keeps and writes), and off today's load if it was reserved today: the mirror of <see cref="Reserve"/>.</summary>
+    private void Unreserve(Reservation reservation, IEnumerable<(string Sku, int Quantity)> perSku, string cause,
+        List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        var reservedToday = DateOnly.FromDateTime(reservation.ReservedAt.UtcDateTime) == S.LoadDate;
+        foreach (var (sku, quantity) in perSku)
         {
             var stock = S.Stock[sku];
             stock.Reserved -= quantity;
-            Record(MovementKind.Release, sku, -quantity, stock.OnHand, stock.Reserved + quantity, stock, orderId, cause);
+            if (reservedToday) S.LoadToday = Math.Max(0, S.LoadToday - quantity);
+            Record(MovementKind.Release, sku, -quantity, stock.OnHand, stock.Reserved + quantity, stock, reservation.OrderId, cause);
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
-        if (DateOnly.FromDateTime(reservation.ReservedAt.UtcDateTime) == S.LoadDate)
-            S.LoadToday = Math.Max(0, S.LoadToday - reservation.Lines.Sum(l => l.Quantity));
-        return true;
     }
 
     public async Task<bool> ShipAsync(string orderId)
