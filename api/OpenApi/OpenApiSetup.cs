@@ -17,6 +17,7 @@ public static class OpenApiSetup
             options.AddDocumentTransformer<DocumentTransformer>();
             options.AddOperationTransformer<OperationTransformer>();
             options.AddSchemaTransformer<ProblemSchemaTransformer>();
+            options.AddSchemaTransformer<ExplanationSchemaTransformer>();
         });
 
     public static void MapRoutingOpenApi(this WebApplication app)

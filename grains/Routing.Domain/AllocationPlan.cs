@@ -1,3 +1,5 @@
+using Routing.Domain.Explaining;
+
 namespace Routing.Domain;
 
 /// <summary>The result of routing one order.</summary>
@@ -48,24 +50,30 @@ public sealed record SubstituteSuggestion(
     [property: Id(2)] int Rank,
     [property: Id(3)] int AvailableNearby);
 
-/// <summary>How one candidate fared: excluded and why, or its score and rank.</summary>
+/// <summary>How one candidate fared: excluded and why (with <see cref="Notes"/> giving the particulars), or its score and
+/// rank. <see cref="Detail"/> is that in words, rendered when read.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CandidateReport(
     [property: Id(0)] string DistributorId,
     [property: Id(1)] ExclusionReason? Excluded,
-    [property: Id(2)] string? Detail,
+    [property: Id(7)] IReadOnlyList<Finding> Notes,
     [property: Id(3)] double? Score,
     [property: Id(4)] int? Rank,
     [property: Id(5)] double DistanceKm,
-    [property: Id(6)] bool Home);
+    [property: Id(6)] bool Home)
+{
+    public string? Detail => Exclusions.Detail(Excluded, Notes);
 
-/// <summary>Why the plan is what it is: every candidate's fate and the decisions taken, in words.</summary>
+    public string? DetailZh => Exclusions.DetailZh(Excluded, Notes);
+}
+
+/// <summary>Why the plan is what it is: every candidate's fate and the decisions taken, as coded findings.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RoutingExplanation(
     [property: Id(0)] string PolicyId,
     [property: Id(1)] SplitPolicy Split,
     [property: Id(2)] IReadOnlyList<CandidateReport> Candidates,
-    [property: Id(3)] IReadOnlyList<string> Decisions);
+    [property: Id(4)] IReadOnlyList<Finding> Decisions);
 
 /// <summary>An allocation plan with its explanation. Pure data: the grains reserve it.</summary>
 [GenerateSerializer, Immutable]
@@ -75,4 +83,8 @@ public sealed record AllocationPlan(
     [property: Id(2)] IReadOnlyList<Substitution> Substitutions,
     [property: Id(3)] IReadOnlyList<SubstituteSuggestion> Suggestions,
     [property: Id(4)] string? Reason,
-    [property: Id(5)] RoutingExplanation Explanation);
+    [property: Id(5)] RoutingExplanation Explanation)
+{
+    /// <summary>Why the order (or a unit of it) could not be placed as ordered: the causes of its unfillable decisions.</summary>
+    public IEnumerable<Finding> Causes => Explanation.Decisions.OfType<Unfillable>().Where(u => !u.AsOrdered).Select(u => u.Cause);
+}

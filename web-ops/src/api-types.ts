@@ -546,7 +546,7 @@ export interface components {
         CandidateReport: {
             distributorId: string;
             excluded: null | components["schemas"]["ExclusionReason"];
-            detail: null | string;
+            notes: components["schemas"]["Finding"][];
             /** Format: double */
             score: null | number;
             /** Format: int32 */
@@ -554,6 +554,8 @@ export interface components {
             /** Format: double */
             distanceKm: number;
             home: boolean;
+            detail: null | string;
+            detailZh: null | string;
         };
         CustomerRequest: {
             id: string;
@@ -596,11 +598,326 @@ export interface components {
         };
         /** @enum {unknown} */
         ExclusionReason: "Inactive" | "OutsideTerritory" | "NotParticipating" | "CapacityExhausted" | "OutOfStock" | "InsufficientStock" | null;
-        /**
-         * @default Reject
-         * @enum {unknown}
-         */
+        /** @enum {unknown} */
         FallbackAction: "Reject" | "Backorder" | "ManualReview";
+        Finding: components["schemas"]["FindingOutsideTerritory"] | components["schemas"]["FindingBeyondReach"] | components["schemas"]["FindingWithinReach"] | components["schemas"]["FindingNoCapacityLeft"] | components["schemas"]["FindingNotInStock"] | components["schemas"]["FindingHoldsTooFew"] | components["schemas"]["FindingCapacityTooSmall"] | components["schemas"]["FindingCandidatesEligible"] | components["schemas"]["FindingHomeNotCandidate"] | components["schemas"]["FindingHomeExcluded"] | components["schemas"]["FindingHomeFills"] | components["schemas"]["FindingAssigned"] | components["schemas"]["FindingSplitAcross"] | components["schemas"]["FindingUnfillable"] | components["schemas"]["FindingNoSubstituteInStock"] | components["schemas"]["FindingNoSubstituteHasEnough"] | components["schemas"]["FindingSubstitutesSuggested"] | components["schemas"]["FindingSubstituteUsed"] | components["schemas"]["FindingNoSubstitutionFits"] | components["schemas"]["FindingFallbackTaken"] | components["schemas"]["FindingReservationRefused"] | components["schemas"]["FindingNoCandidates"] | components["schemas"]["FindingNoneEligible"] | components["schemas"]["FindingNoneInStock"] | components["schemas"]["FindingNotEnoughAnywhere"] | components["schemas"]["FindingNotCoverableBySplits"] | components["schemas"]["FindingNoCapacityForUnits"] | components["schemas"]["FindingSplitCapacityShort"] | components["schemas"]["FindingTakenByEarlierUnits"] | components["schemas"]["FindingNoSingleHolder"] | components["schemas"]["FindingShortages"] | components["schemas"]["FindingStockKeptChanging"] | components["schemas"]["FindingUnknownDistributor"] | components["schemas"]["FindingDistributorInactive"] | components["schemas"]["FindingDailyCapacityShort"] | components["schemas"]["FindingStockShort"];
+        FindingAssigned: {
+            /** @enum {string} */
+            code: "assigned";
+            unit: components["schemas"]["WorkUnit"];
+            distributorId: string;
+            standing: components["schemas"]["Standing"];
+            /** Format: int32 */
+            passedOver: number;
+            text: string;
+            textZh: string;
+        };
+        FindingBeyondReach: {
+            /** @enum {string} */
+            code: "beyondReach";
+            region: string;
+            /** Format: double */
+            km: number;
+            /** Format: double */
+            maxKm: number;
+            text: string;
+            textZh: string;
+        };
+        FindingCandidatesEligible: {
+            /** @enum {string} */
+            code: "candidatesEligible";
+            /** Format: int32 */
+            eligible: number;
+            /** Format: int32 */
+            candidates: number;
+            weights: components["schemas"]["RankingWeights"];
+            text: string;
+            textZh: string;
+        };
+        FindingCapacityTooSmall: {
+            /** @enum {string} */
+            code: "capacityTooSmall";
+            /** Format: int32 */
+            left: number;
+            /** Format: int32 */
+            needs: number;
+            text: string;
+            textZh: string;
+        };
+        FindingDailyCapacityShort: {
+            /** @enum {string} */
+            code: "dailyCapacityShort";
+            /** Format: int32 */
+            left: number;
+            /** Format: int32 */
+            needs: number;
+            text: string;
+            textZh: string;
+        };
+        FindingDistributorInactive: {
+            /** @enum {string} */
+            code: "distributorInactive";
+            text: string;
+            textZh: string;
+        };
+        FindingFallbackTaken: {
+            /** @enum {string} */
+            code: "fallbackTaken";
+            action: components["schemas"]["FallbackAction"];
+            text: string;
+            textZh: string;
+        };
+        FindingHoldsTooFew: {
+            /** @enum {string} */
+            code: "holdsTooFew";
+            sku: string;
+            /** Format: int32 */
+            has: number;
+            /** Format: int32 */
+            needs: number;
+            text: string;
+            textZh: string;
+        };
+        FindingHomeExcluded: {
+            /** @enum {string} */
+            code: "homeExcluded";
+            distributorId: string;
+            reason: components["schemas"]["ExclusionReason"];
+            notes: components["schemas"]["Finding"][];
+            text: string;
+            textZh: string;
+        };
+        FindingHomeFills: {
+            /** @enum {string} */
+            code: "homeFills";
+            unit: components["schemas"]["WorkUnit"];
+            distributorId: string;
+            standing: components["schemas"]["Standing"];
+            text: string;
+            textZh: string;
+        };
+        FindingHomeNotCandidate: {
+            /** @enum {string} */
+            code: "homeNotCandidate";
+            distributorId: string;
+            text: string;
+            textZh: string;
+        };
+        FindingNoCandidates: {
+            /** @enum {string} */
+            code: "noCandidates";
+            text: string;
+            textZh: string;
+        };
+        FindingNoCapacityForUnits: {
+            /** @enum {string} */
+            code: "noCapacityForUnits";
+            /** Format: int32 */
+            quantity: number;
+            most: string;
+            /** Format: int32 */
+            capacity: number;
+            text: string;
+            textZh: string;
+        };
+        FindingNoCapacityLeft: {
+            /** @enum {string} */
+            code: "noCapacityLeft";
+            /** Format: int32 */
+            booked: number;
+            /** Format: int32 */
+            capacity: number;
+            text: string;
+            textZh: string;
+        };
+        FindingNoneEligible: {
+            /** @enum {string} */
+            code: "noneEligible";
+            /** Format: int32 */
+            candidates: number;
+            excluded: unknown;
+            text: string;
+            textZh: string;
+        };
+        FindingNoneInStock: {
+            /** @enum {string} */
+            code: "noneInStock";
+            sku: string;
+            text: string;
+            textZh: string;
+        };
+        FindingNoSingleHolder: {
+            /** @enum {string} */
+            code: "noSingleHolder";
+            unit: components["schemas"]["WorkUnit"];
+            text: string;
+            textZh: string;
+        };
+        FindingNoSubstituteHasEnough: {
+            /** @enum {string} */
+            code: "noSubstituteHasEnough";
+            sku: string;
+            /** Format: int32 */
+            quantity: number;
+            text: string;
+            textZh: string;
+        };
+        FindingNoSubstituteInStock: {
+            /** @enum {string} */
+            code: "noSubstituteInStock";
+            sku: string;
+            text: string;
+            textZh: string;
+        };
+        FindingNoSubstitutionFits: {
+            /** @enum {string} */
+            code: "noSubstitutionFits";
+            text: string;
+            textZh: string;
+        };
+        FindingNotCoverableBySplits: {
+            /** @enum {string} */
+            code: "notCoverableBySplits";
+            sku: string;
+            /** Format: int32 */
+            quantity: number;
+            /** Format: int32 */
+            maxSplits: number;
+            /** Format: int32 */
+            bestStocked: number;
+            text: string;
+            textZh: string;
+        };
+        FindingNotEnoughAnywhere: {
+            /** @enum {string} */
+            code: "notEnoughAnywhere";
+            sku: string;
+            /** Format: int32 */
+            quantity: number;
+            best: string;
+            /** Format: int32 */
+            bestAvailable: number;
+            text: string;
+            textZh: string;
+        };
+        FindingNotInStock: {
+            /** @enum {string} */
+            code: "notInStock";
+            skus: string[];
+            text: string;
+            textZh: string;
+        };
+        FindingOutsideTerritory: {
+            /** @enum {string} */
+            code: "outsideTerritory";
+            region: string;
+            text: string;
+            textZh: string;
+        };
+        FindingReservationRefused: {
+            /** @enum {string} */
+            code: "reservationRefused";
+            distributorId: string;
+            cause: components["schemas"]["Finding"];
+            text: string;
+            textZh: string;
+        };
+        FindingShortages: {
+            /** @enum {string} */
+            code: "shortages";
+            each: unknown;
+            text: string;
+            textZh: string;
+        };
+        FindingSplitAcross: {
+            /** @enum {string} */
+            code: "splitAcross";
+            unit: components["schemas"]["WorkUnit"];
+            byStock: boolean;
+            parts: components["schemas"]["SplitPart"][];
+            text: string;
+            textZh: string;
+        };
+        FindingSplitCapacityShort: {
+            /** @enum {string} */
+            code: "splitCapacityShort";
+            sku: string;
+            /** Format: int32 */
+            quantity: number;
+            /** Format: int32 */
+            maxSplits: number;
+            /** Format: int32 */
+            usable: number;
+            text: string;
+            textZh: string;
+        };
+        FindingStockKeptChanging: {
+            /** @enum {string} */
+            code: "stockKeptChanging";
+            text: string;
+            textZh: string;
+        };
+        FindingStockShort: {
+            /** @enum {string} */
+            code: "stockShort";
+            sku: string;
+            /** Format: int32 */
+            available: number;
+            /** Format: int32 */
+            needs: number;
+            text: string;
+            textZh: string;
+        };
+        FindingSubstitutesSuggested: {
+            /** @enum {string} */
+            code: "substitutesSuggested";
+            sku: string;
+            offers: unknown;
+            text: string;
+            textZh: string;
+        };
+        FindingSubstituteUsed: {
+            /** @enum {string} */
+            code: "substituteUsed";
+            sku: string;
+            substitute: string;
+            text: string;
+            textZh: string;
+        };
+        FindingTakenByEarlierUnits: {
+            /** @enum {string} */
+            code: "takenByEarlierUnits";
+            kind: components["schemas"]["WorkUnitKind"];
+            text: string;
+            textZh: string;
+        };
+        FindingUnfillable: {
+            /** @enum {string} */
+            code: "unfillable";
+            unit: components["schemas"]["WorkUnit"];
+            cause: components["schemas"]["Finding"];
+            /** @default false */
+            asOrdered: boolean;
+            reason?: null | string;
+            text: string;
+            textZh: string;
+        };
+        FindingUnknownDistributor: {
+            /** @enum {string} */
+            code: "unknownDistributor";
+            text: string;
+            textZh: string;
+        };
+        FindingWithinReach: {
+            /** @enum {string} */
+            code: "withinReach";
+            /** Format: double */
+            km: number;
+            /** Format: double */
+            maxKm: number;
+            text: string;
+            textZh: string;
+        };
         FlashSaleRequest: {
             campaignId?: null | string;
             /** Format: int32 */
@@ -818,7 +1135,7 @@ export interface components {
             policyId: string;
             split: components["schemas"]["SplitPolicy"];
             candidates: components["schemas"]["CandidateReport"][];
-            decisions: string[];
+            decisions: components["schemas"]["Finding"][];
         };
         RoutingPolicy: {
             id: string;
@@ -840,8 +1157,20 @@ export interface components {
             fallback?: components["schemas"]["FallbackAction"];
             effectiveWeights?: components["schemas"]["RankingWeights"];
         };
+        SplitPart: {
+            distributorId: string;
+            /** Format: int32 */
+            quantity: number;
+            standing: components["schemas"]["Standing"];
+        };
         /** @enum {unknown} */
         SplitPolicy: "WholeOrder" | "ByLineGroup" | "SplitQuantity";
+        Standing: {
+            /** Format: int32 */
+            rank?: null | number;
+            /** Format: double */
+            score?: null | number;
+        };
         StockRequest: {
             /** Format: int32 */
             onHand: number;
@@ -872,6 +1201,17 @@ export interface components {
             /** Format: double */
             load: number;
         };
+        WorkUnit: {
+            kind: components["schemas"]["WorkUnitKind"];
+            group?: null | string;
+            /** Format: int32 */
+            line?: null | number;
+            sku?: null | string;
+            /** Format: int32 */
+            quantity?: null | number;
+        };
+        /** @enum {unknown} */
+        WorkUnitKind: "Order" | "Group" | "Line";
     };
     responses: never;
     parameters: never;

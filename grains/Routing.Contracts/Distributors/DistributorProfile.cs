@@ -1,4 +1,5 @@
 using Routing.Domain;
+using Routing.Domain.Explaining;
 
 namespace Routing.Contracts.Distributors;
 
@@ -53,12 +54,17 @@ public sealed record ReservationRequest(
     [property: Id(2)] string? CustomerId,
     [property: Id(3)] long AttemptId = 0);
 
-/// <summary>The answer to a reservation; on failure, what is actually left so the router can re-plan.</summary>
+/// <summary>The answer to a reservation; on failure, why (<see cref="Refusal"/>) and what is actually left, so the
+/// router can re-plan.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReservationResult(
     [property: Id(0)] bool Success,
-    [property: Id(1)] string? Reason,
-    [property: Id(2)] DistributorSnapshot Snapshot);
+    [property: Id(3)] Finding? Refusal,
+    [property: Id(2)] DistributorSnapshot Snapshot)
+{
+    /// <summary>The refusal in words, with the distributor's id.</summary>
+    public string? Reason => Refusal is null ? null : $"{Snapshot.Id}: {Refusal.Text}";
+}
 
 /// <summary>Outcome of setting a SKU's stock.</summary>
 public enum StockUpdateOutcome

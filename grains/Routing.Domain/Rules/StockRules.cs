@@ -1,3 +1,5 @@
+using Routing.Domain.Explaining;
+
 namespace Routing.Domain.Rules;
 
 /// <summary>Which stock alerts a level raises. An alert fires when available crosses below, not on every order: each
@@ -11,16 +13,16 @@ public static class StockRules
 
     /// <summary>Whether one order's lines can be reserved: each SKU's units against what is available, and the total
     /// against the distributor's capacity left today. Null when they can, else why not.</summary>
-    public static string? CannotReserve(IEnumerable<(string Sku, int Quantity)> perSku, Func<string, int> available, int loadToday, int dailyCapacity)
+    public static Finding? CannotReserve(IEnumerable<(string Sku, int Quantity)> perSku, Func<string, int> available, int loadToday, int dailyCapacity)
     {
         var lines = perSku.ToList();
         var total = lines.Sum(l => l.Quantity);
         if (loadToday + total > dailyCapacity)
-            return $"daily capacity left is {Math.Max(0, dailyCapacity - loadToday)}, order needs {total}";
+            return new DailyCapacityShort(Math.Max(0, dailyCapacity - loadToday), total);
         foreach (var (sku, quantity) in lines)
         {
             var left = available(sku);
-            if (left < quantity) return $"{sku}: {left} available, order needs {quantity}";
+            if (left < quantity) return new StockShort(sku, left, quantity);
         }
         return null;
     }

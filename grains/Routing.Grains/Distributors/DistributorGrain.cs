@@ -7,6 +7,7 @@ using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Domain.Explaining;
 using Routing.Domain.Rules;
 using Routing.Grains.Events;
 using Routing.Grains.History;
@@ -134,12 +135,12 @@ public sealed class DistributorGrain(
     {
         // Every request is decided in this one turn, with no await in between; one write then covers them all.
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
-        var outcomes = new (bool Success, string? Reason)[requests.Count];
+        var outcomes = new (bool Success, Finding? Refusal)[requests.Count];
         var write = Durability.None;
         for (var i = 0; i < requests.Count; i++)
         {
-            var (success, reason, needs) = TryReserve(requests[i], changed);
-            outcomes[i] = (success, reason);
+            var (success, refusal, needs) = TryReserve(requests[i], changed);
+            outcomes[i] = (success, refusal);
             if (needs > write) write = needs;
         }
         if (write == Durability.Write) await Commit.CommitAsync();
@@ -152,7 +153,7 @@ public sealed class DistributorGrain(
         if (changed.Count > 0) SchedulePush();
         // One snapshot answers the whole batch: on a refusal, it is what is actually left after every request here.
         var snapshot = S.Profile is null ? EmptySnapshot() : Snapshot();
-        return [.. outcomes.Select(o => new ReservationResult(o.Success, o.Reason is null ? null : $"{Id}: {o.Reason}", snapshot))];
+        return [.. outcomes.Select(o => new ReservationResult(o.Success, o.Refusal, snapshot))];
     }
 
     /// <summary>What a request needs before its answer: nothing (a refusal), a wait for the write in flight (a repeat of
@@ -160,11 +161,11 @@ public sealed class DistributorGrain(
     private enum Durability { None, Wait, Write }
 
     /// <summary>Decides one request synchronously: reserves every line or none (in memory; the caller writes).</summary>
-    private (bool Success, string? Reason, Durability Needs) TryReserve(ReservationRequest request,
+    private (bool Success, Finding? Refusal, Durability Needs) TryReserve(ReservationRequest request,
         List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
     {
         var (orderId, lines) = (request.OrderId, request.Lines);
-        if (S.Profile is null) return (false, "unknown distributor", Durability.None);
+        if (S.Profile is null) return (false, new UnknownDistributor(), Durability.None);
         if (_reservations.TryGet(orderId, out var existing))
         {
             // A retried placement (or a re-route) under the same order id. If it routed differently, the reservation
@@ -172,7 +173,7 @@ public sealed class DistributorGrain(
             var (covering, growth) = StockRules.Widen(PerSku(existing.Lines), PerSku(lines));
             if (growth.Count > 0)
             {
-                if (!S.Profile.Active) return (false, "distributor is inactive", Durability.None);
+                if (!S.Profile.Active) return (false, new DistributorInactive(), Durability.None);
                 RollLoadDate();
                 if (StockRules.CannotReserve(growth, sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } shortBy)
                     return (false, shortBy, Durability.None);
@@ -191,7 +192,7 @@ public sealed class DistributorGrain(
             _reservations.Set(existing with { ReservedAt = clock.GetUtcNow(), Attempts = Claimed(existing.Attempts, request.AttemptId) });
             return (true, null, Durability.Write);
         }
-        if (!S.Profile.Active) return (false, "distributor is inactive", Durability.None);
+        if (!S.Profile.Active) return (false, new DistributorInactive(), Durability.None);
 
         RollLoadDate();
         if (StockRules.CannotReserve(PerSku(lines), sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } why)

@@ -7,6 +7,7 @@ using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Domain.Explaining;
 using Routing.Grains.Campaigns;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
@@ -205,7 +206,7 @@ public sealed class OrderPlacement(
     private async Task<AllocationPlan> AllocateAsync(RouteRequest request, RoutingPolicy policy, long startedAt, Holdings held)
     {
         var snapshots = (await readModel.GetSnapshotsAsync()).ToList();
-        var retries = new List<string>();
+        var retries = new List<Finding>();
         var fresh = false;
         AllocationPlan? plan = null;
         for (var attempt = 0; attempt <= snapshots.Count + 1; attempt++)
@@ -231,16 +232,18 @@ public sealed class OrderPlacement(
             await ReleaseAttemptAsync(held, results.Where(r => r.Success).Select(r => r.Snapshot.Id));
             foreach (var failed in results.Where(r => !r.Success))
             {
-                retries.Add($"reservation failed ({failed.Reason}); re-routed");
+                retries.Add(new ReservationRefused(failed.Snapshot.Id, failed.Refusal!));
                 var index = snapshots.FindIndex(s => s.Id == failed.Snapshot.Id);
                 if (index >= 0) snapshots[index] = failed.Snapshot;
             }
         }
         logger.LogWarning("Order {OrderId}: reservations kept failing; rejecting", held.OrderId);
-        return WithRetries(plan! with { Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = "stock kept changing under this order; please retry" }, retries);
+        var gaveUp = new Unfillable(WorkUnit.WholeOrder, new StockKeptChanging());
+        var rejected = WithRetries(plan! with { Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = gaveUp.Reason }, retries);
+        return rejected with { Explanation = rejected.Explanation with { Decisions = [.. rejected.Explanation.Decisions, gaveUp] } };
     }
 
-    private static AllocationPlan WithRetries(AllocationPlan plan, List<string> retries) =>
+    private static AllocationPlan WithRetries(AllocationPlan plan, List<Finding> retries) =>
         retries.Count == 0 ? plan
         : plan with { Explanation = plan.Explanation with { Decisions = [.. retries, .. plan.Explanation.Decisions] } };
 

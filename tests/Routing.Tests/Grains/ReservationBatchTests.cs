@@ -1,5 +1,6 @@
 using Routing.Contracts.Distributors;
 using Routing.Domain;
+using Routing.Domain.Explaining;
 
 namespace Routing.Tests.Grains;
 
@@ -27,7 +28,7 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
         ]);
 
         Assert.Equal([true, false, false, true, true], answers.Select(a => a.Success));
-        Assert.Contains("6 available", answers[1].Reason);
+        Assert.True(answers[1].Refusal is StockShort { Available: 6 }, answers[1].Reason);
         Assert.Equal(10, (await scenario.StockAsync(distributorId)).Reserved);
         var reservations = await distributor.GetReservationsAsync();
         Assert.Equal([$"{distributorId}-a", $"{distributorId}-b"], reservations.Select(r => r.OrderId).Order());

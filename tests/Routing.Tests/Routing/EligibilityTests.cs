@@ -1,4 +1,5 @@
 using Routing.Domain;
+using Routing.Domain.Explaining;
 using static Routing.Tests.Routing.RoutingScenario;
 
 namespace Routing.Tests.Routing;
@@ -51,7 +52,7 @@ public sealed class EligibilityTests
 
         var report = Report(plan, "d-01");
         Assert.Equal(ExclusionReason.OutsideTerritory, report.Excluded);
-        Assert.Contains("420106", report.Detail);
+        Assert.Equal(new OutsideTerritory("420106"), Assert.Single(report.Notes));
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
     }
 
@@ -77,7 +78,7 @@ public sealed class EligibilityTests
         var report = Report(plan, "d-01");
         Assert.Null(report.Excluded);
         Assert.Equal(1, report.Rank);
-        Assert.Contains("20 km", report.Detail);
+        Assert.True(Assert.Single(report.Notes) is WithinReach { MaxKm: 20 });
         Assert.Equal(RoutingOutcome.Allocated, plan.Outcome);
     }
 
@@ -124,8 +125,7 @@ public sealed class EligibilityTests
 
         var report = Report(plan, "d-01");
         Assert.Equal(ExclusionReason.OutOfStock, report.Excluded);
-        Assert.Contains(Urea, report.Detail);
-        Assert.Contains(Dap, report.Detail);
+        Assert.Equal([Urea, Dap], Assert.IsType<NotInStock>(Assert.Single(report.Notes)).Skus);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class EligibilityTests
 
         var report = Report(plan, "d-01");
         Assert.Equal(ExclusionReason.InsufficientStock, report.Excluded);
-        Assert.Contains(Dap, report.Detail);
+        Assert.Contains(report.Notes, n => n is HoldsTooFew { Sku: Dap });
         Assert.All(plan.Allocations, a => Assert.Equal("d-02", a.DistributorId));
     }
 
@@ -166,7 +166,7 @@ public sealed class EligibilityTests
 
         var report = Report(plan, "d-01");
         Assert.Equal(ExclusionReason.InsufficientStock, report.Excluded);
-        Assert.Contains("capacity", report.Detail);
+        Assert.Equal(new CapacityTooSmall(30, 35), Assert.Single(report.Notes));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Routing.Domain;
+using Routing.Domain.Explaining;
 using static Routing.Tests.Routing.RoutingScenario;
 
 namespace Routing.Tests.Routing;
@@ -23,7 +24,7 @@ public sealed class FallbackTests
         Assert.Equal(RoutingOutcome.Backorder, plan.Outcome);
         Assert.Empty(plan.Allocations);
         Assert.Empty(plan.Explanation.Candidates);
-        Assert.Equal("no candidate distributors", plan.Reason);
+        Assert.IsType<NoCandidates>(Assert.Single(plan.Causes));
     }
 
     [Fact]
@@ -39,7 +40,9 @@ public sealed class FallbackTests
         var plan = Router.Route(UreaOrder, candidates, Policy());
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
-        Assert.Equal("no eligible distributor among 3 candidates (1 inactive, 2 outside territory)", plan.Reason);
+        var none = Assert.IsType<NoneEligible>(Assert.Single(plan.Causes));
+        Assert.Equal(3, none.Candidates);
+        Assert.Equal([new ExclusionCount(ExclusionReason.Inactive, 1), new ExclusionCount(ExclusionReason.OutsideTerritory, 2)], none.Excluded);
         Assert.Equal(3, plan.Explanation.Candidates.Count);
     }
 
@@ -51,7 +54,7 @@ public sealed class FallbackTests
         var plan = Router.Route(UreaOrder, candidates, Policy());
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
-        Assert.Equal("no eligible distributor has UREA-50 in stock", plan.Reason);
+        Assert.Equal(new NoneInStock(Urea), Assert.Single(plan.Causes));
         Assert.All(plan.Explanation.Candidates, c => Assert.Equal(ExclusionReason.OutOfStock, c.Excluded));
     }
 
@@ -68,7 +71,8 @@ public sealed class FallbackTests
 
         Assert.Equal(RoutingOutcome.ManualReview, plan.Outcome);
         Assert.Empty(plan.Allocations);
-        Assert.Equal("no eligible distributor among 2 candidates (2 capacity exhausted)", plan.Reason);
+        var none = Assert.IsType<NoneEligible>(Assert.Single(plan.Causes));
+        Assert.Equal([new ExclusionCount(ExclusionReason.CapacityExhausted, 2)], none.Excluded);
     }
 
     [Fact]
@@ -83,7 +87,7 @@ public sealed class FallbackTests
 
         var plan = Router.Route(UreaOrder, candidates, Policy());
 
-        Assert.Equal("no eligible distributor has 30 units of UREA-50 (best: d-03 with 12)", plan.Reason);
+        Assert.Equal(new NotEnoughAnywhere(Urea, 30, "d-03", 12), Assert.Single(plan.Causes));
     }
 
     [Fact]
@@ -97,7 +101,7 @@ public sealed class FallbackTests
 
         var plan = Router.Route(UreaOrder, candidates, Policy());
 
-        Assert.Equal("no eligible distributor has capacity for 30 more units today (most: d-02 with 25)", plan.Reason);
+        Assert.Equal(new NoCapacityForUnits(30, "d-02", 25), Assert.Single(plan.Causes));
         Assert.Empty(plan.Suggestions);
     }
 
@@ -110,7 +114,7 @@ public sealed class FallbackTests
         var plan = Router.Route(order, candidates, Policy(SplitPolicy.WholeOrder, auto: true));
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
-        Assert.Equal("no single eligible distributor holds every line of the whole order", plan.Reason);
+        Assert.Equal(new NoSingleHolder(WorkUnit.WholeOrder), Assert.Single(plan.Causes));
         Assert.Empty(plan.Substitutions);
         Assert.Empty(plan.Suggestions);
     }
@@ -128,7 +132,7 @@ public sealed class FallbackTests
         Assert.Empty(plan.Substitutions);
         Assert.Empty(plan.Suggestions);
         Assert.False(string.IsNullOrWhiteSpace(plan.Reason));
-        Assert.StartsWith("fallback: ", plan.Explanation.Decisions[^1], StringComparison.Ordinal);
+        Assert.IsType<FallbackTaken>(plan.Explanation.Decisions[^1]);
     }
 
     // ---- Substitutes ----
@@ -148,7 +152,9 @@ public sealed class FallbackTests
         Assert.Empty(plan.Allocations);
         Assert.Empty(plan.Substitutions);
         Assert.Equal([new SubstituteSuggestion(Urea, Urea40, Rank: 2, AvailableNearby: 40)], plan.Suggestions);
-        Assert.Contains("UREA-50 unfillable; substitutes suggested: UREA-40 (40 nearby)", plan.Explanation.Decisions);
+        var suggested = Assert.Single(plan.Explanation.Decisions.OfType<SubstitutesSuggested>());
+        Assert.Equal(Urea, suggested.Sku);
+        Assert.Equal([(Urea40, 40)], suggested.Offers.Select(o => (o.SubstituteSku, o.AvailableNearby)));
     }
 
     [Fact]
@@ -177,7 +183,7 @@ public sealed class FallbackTests
 
         Assert.Equal(RoutingOutcome.Backorder, plan.Outcome);
         Assert.Empty(plan.Suggestions);
-        Assert.Contains("UREA-50: no substitute is in stock nearby", plan.Explanation.Decisions);
+        Assert.Contains(new NoSubstituteInStock(Urea), plan.Explanation.Decisions);
     }
 
     [Fact]
@@ -189,7 +195,7 @@ public sealed class FallbackTests
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
         Assert.Empty(plan.Suggestions);
-        Assert.Contains("UREA-50: no substitute has 30 units in stock nearby", plan.Explanation.Decisions);
+        Assert.Contains(new NoSubstituteHasEnough(Urea, 30), plan.Explanation.Decisions);
     }
 
     [Fact]
@@ -221,7 +227,7 @@ public sealed class FallbackTests
         Assert.Equal([new Substitution(Urea, Urea40, 30)], plan.Substitutions);
         Assert.Empty(plan.Suggestions);
         Assert.Null(plan.Reason);
-        Assert.Contains("UREA-50 unfillable; substitute UREA-40 used", plan.Explanation.Decisions);
+        Assert.Contains(new SubstituteUsed(Urea, Urea40), plan.Explanation.Decisions);
     }
 
     [Fact]
@@ -260,7 +266,7 @@ public sealed class FallbackTests
         Assert.Empty(plan.Allocations);
         Assert.Empty(plan.Substitutions);
         Assert.Empty(plan.Suggestions);
-        Assert.Contains("auto-substitution: no combination of in-stock substitutes makes the order fillable", plan.Explanation.Decisions);
+        Assert.Contains(new NoSubstitutionFits(), plan.Explanation.Decisions);
     }
 
     [Fact]

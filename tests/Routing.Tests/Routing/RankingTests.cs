@@ -102,7 +102,7 @@ public sealed class RankingTests
         var plan = Router.Route(UreaOrder, candidates, unweighted);
         var defaults = Router.Route(UreaOrder, candidates, unweighted with { Weights = new RankingWeights() });
 
-        Assert.Equal(defaults.Explanation.Candidates, plan.Explanation.Candidates);
+        Assert.Equal(defaults.Explanation.Candidates.Select(c => (c.DistributorId, c.Score, c.Rank)), plan.Explanation.Candidates.Select(c => (c.DistributorId, c.Score, c.Rank)));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Routing.Domain;
+using Routing.Domain.Explaining;
 using static Routing.Tests.Routing.RoutingScenario;
 
 namespace Routing.Tests.Routing;
@@ -23,7 +24,7 @@ public sealed class RouterTests
         Assert.True(report.Home);
         Assert.Equal(2, report.Rank);
         Assert.False(Report(plan, "d-01").Home);
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("home distributor d-07 fills the whole order (rank 2, score ", StringComparison.Ordinal));
+        Assert.Contains(plan.Explanation.Decisions, d => d is HomeFills { DistributorId: "d-07", Unit.Kind: WorkUnitKind.Order, Standing.Rank: 2 });
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class RouterTests
 
         Assert.Equal([new Allocation("d-01", Urea, 30)], plan.Allocations);
         Assert.True(Report(plan, "d-07").Home);
-        Assert.DoesNotContain(plan.Explanation.Decisions, d => d.Contains("home distributor", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan.Explanation.Decisions, d => d is HomeFills or HomeExcluded or HomeNotCandidate);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class RouterTests
         Assert.Equal([new Allocation("d-01", Urea, 30)], plan.Allocations);
         Assert.Equal(ExclusionReason.InsufficientStock, Report(plan, "d-07").Excluded);
         Assert.True(Report(plan, "d-07").Home);
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("home distributor d-07 excluded (InsufficientStock)", StringComparison.Ordinal));
+        Assert.Contains(plan.Explanation.Decisions, d => d is HomeExcluded { DistributorId: "d-07", Reason: ExclusionReason.InsufficientStock });
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class RouterTests
         var plan = Router.Route(order, [best, home], Policy(SplitPolicy.ByLineGroup, homeFirst: true));
 
         Assert.Equal([new Allocation("d-07", Urea, 20), new Allocation("d-01", Dap, 10)], plan.Allocations);
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("home distributor d-07 fills group 'A'", StringComparison.Ordinal));
+        Assert.Contains(plan.Explanation.Decisions, d => d is HomeFills { DistributorId: "d-07", Unit: { Kind: WorkUnitKind.Group, Group: "A" } });
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class RouterTests
         var plan = Router.Route(order, [Distributor("d-01", (Urea, 100))], Policy(homeFirst: true));
 
         Assert.Equal([new Allocation("d-01", Urea, 30)], plan.Allocations);
-        Assert.Contains("home distributor d-99 is not among the candidates", plan.Explanation.Decisions);
+        Assert.Contains(new HomeNotCandidate("d-99"), plan.Explanation.Decisions);
     }
 
     // ---- Determinism ----
@@ -144,8 +145,7 @@ public sealed class RouterTests
             Assert.Equal(expected.Substitutions, actual.Substitutions);
             Assert.Equal(expected.Suggestions, actual.Suggestions);
             Assert.Equal(expected.Reason, actual.Reason);
-            Assert.Equal(expected.Explanation.Candidates, actual.Explanation.Candidates);
-            Assert.Equal(expected.Explanation.Decisions, actual.Explanation.Decisions);
+            Assert.Equal(Json(expected.Explanation), Json(actual.Explanation));
         }
     }
 
@@ -213,8 +213,8 @@ public sealed class RouterTests
 
         var plan = Router.Route(Order(Line(Urea, 5)), candidates, Policy(weights: ByTier));
 
-        Assert.StartsWith("2 of 3 candidates eligible", plan.Explanation.Decisions[0], StringComparison.Ordinal);
-        Assert.Contains("the whole order → d-01 (rank 1, score 1.0000)", plan.Explanation.Decisions);
+        Assert.True(plan.Explanation.Decisions[0] is CandidatesEligible { Eligible: 2, Candidates: 3 });
+        Assert.Contains(new Assigned(WorkUnit.WholeOrder, "d-01", new Standing(1, 1.0), PassedOver: 0), plan.Explanation.Decisions);
         Assert.Null(plan.Reason);
     }
 
@@ -249,7 +249,6 @@ public sealed class RouterTests
         var second = Router.Route(order, candidates, policy);
 
         Assert.Equal(first.Allocations, second.Allocations);
-        Assert.Equal(first.Explanation.Candidates, second.Explanation.Candidates);
-        Assert.Equal(first.Explanation.Decisions, second.Explanation.Decisions);
+        Assert.Equal(Json(first.Explanation), Json(second.Explanation));
     }
 }

@@ -56,6 +56,9 @@ internal static class RoutingScenario
     public static CandidateReport Report(AllocationPlan plan, string distributorId) =>
         plan.Explanation.Candidates.Single(c => c.DistributorId == distributorId);
 
+    /// <summary>An explanation as JSON, to compare two by value (its findings hold lists, which records compare by reference).</summary>
+    public static string Json(RoutingExplanation explanation) => System.Text.Json.JsonSerializer.Serialize(explanation);
+
     public static IEnumerable<string> Ranked(AllocationPlan plan) =>
         plan.Explanation.Candidates.Where(c => c.Rank is not null).Select(c => c.DistributorId);
 }

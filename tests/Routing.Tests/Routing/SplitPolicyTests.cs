@@ -1,4 +1,5 @@
 using Routing.Domain;
+using Routing.Domain.Explaining;
 using static Routing.Tests.Routing.RoutingScenario;
 
 namespace Routing.Tests.Routing;
@@ -21,7 +22,7 @@ public sealed class SplitPolicyTests
 
         Assert.Equal(RoutingOutcome.Allocated, plan.Outcome);
         Assert.Equal([new Allocation("d-02", Urea, 20), new Allocation("d-02", Dap, 5)], plan.Allocations);
-        Assert.Contains("the whole order → d-02 (rank 1, score 0.5000)", plan.Explanation.Decisions);
+        Assert.Contains(new Assigned(WorkUnit.WholeOrder, "d-02", new Standing(1, 0.5), PassedOver: 0), plan.Explanation.Decisions);
     }
 
     [Fact]
@@ -49,8 +50,8 @@ public sealed class SplitPolicyTests
         Assert.Equal(
             [new Allocation("d-01", Urea, 20), new Allocation("d-01", Dap, 5), new Allocation("d-02", Potash, 10)],
             plan.Allocations);
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("group 'A' → d-01 (rank 1, score ", StringComparison.Ordinal));
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("group 'B' → d-02 (rank 1, score ", StringComparison.Ordinal));
+        Assert.Contains(plan.Explanation.Decisions, d => d is Assigned { Unit.Group: "A", DistributorId: "d-01", Standing.Rank: 1 });
+        Assert.Contains(plan.Explanation.Decisions, d => d is Assigned { Unit.Group: "B", DistributorId: "d-02", Standing.Rank: 1 });
     }
 
     [Fact]
@@ -101,8 +102,8 @@ public sealed class SplitPolicyTests
         var plan = Router.Route(order, [ureaOnly, dapOnly], Policy(SplitPolicy.ByLineGroup));
 
         Assert.Equal([new Allocation("d-01", Urea, 20), new Allocation("d-02", Dap, 5)], plan.Allocations);
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("line 1 (UREA-50) → d-01", StringComparison.Ordinal));
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("line 2 (DAP-18) → d-02", StringComparison.Ordinal));
+        Assert.Contains(plan.Explanation.Decisions, d => d is Assigned { Unit: { Kind: WorkUnitKind.Line, Line: 1, Sku: Urea }, DistributorId: "d-01" });
+        Assert.Contains(plan.Explanation.Decisions, d => d is Assigned { Unit: { Kind: WorkUnitKind.Line, Line: 2, Sku: Dap }, DistributorId: "d-02" });
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public sealed class SplitPolicyTests
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
         Assert.Empty(plan.Allocations);
-        Assert.Equal("group 'B': no eligible distributor has 50 units of DAP-18 (best: d-01 with 12)", plan.Reason);
+        Assert.Contains(new Unfillable(new WorkUnit(WorkUnitKind.Group, Group: "B"), new NotEnoughAnywhere(Dap, 50, "d-01", 12)), plan.Explanation.Decisions);
     }
 
     [Fact]
@@ -127,8 +128,7 @@ public sealed class SplitPolicyTests
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
         Assert.Empty(plan.Allocations);
-        Assert.Contains("group 'B'", plan.Reason);
-        Assert.Contains("already allocated to earlier groups", plan.Reason);
+        Assert.Contains(new Unfillable(new WorkUnit(WorkUnitKind.Group, Group: "B"), new TakenByEarlierUnits(WorkUnitKind.Group)), plan.Explanation.Decisions);
     }
 
     // ---- SplitQuantity ----
@@ -156,7 +156,7 @@ public sealed class SplitPolicyTests
         var plan = Router.Route(order, [bestButThin, middle, deep], Policy(SplitPolicy.SplitQuantity, weights: ByTier));
 
         Assert.Equal([new Allocation("d-03", Urea, 30)], plan.Allocations);
-        Assert.Contains("line 1 (30 × UREA-50) → d-03 (rank 3, score 0.3333; ranks 1-2 cannot fill it)", plan.Explanation.Decisions);
+        Assert.Contains(plan.Explanation.Decisions, d => d is Assigned { Unit: { Line: 1, Quantity: 30 }, DistributorId: "d-03", Standing.Rank: 3, PassedOver: 2 });
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public sealed class SplitPolicyTests
         Assert.Equal(
             [new Allocation("d-01", Urea, 20), new Allocation("d-02", Urea, 15), new Allocation("d-03", Urea, 5)],
             plan.Allocations);
-        Assert.Contains(plan.Explanation.Decisions, d => d.StartsWith("line 1 (40 × UREA-50) split by rank across 3 distributors", StringComparison.Ordinal));
+        Assert.Contains(plan.Explanation.Decisions, d => d is SplitAcross { Unit: { Line: 1, Quantity: 40 }, ByStock: false, Parts.Count: 3 });
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class SplitPolicyTests
 
         Assert.Equal(RoutingOutcome.Allocated, plan.Outcome);
         Assert.Equal([new Allocation("d-03", Urea, 25), new Allocation("d-04", Urea, 20)], plan.Allocations);
-        Assert.Contains(plan.Explanation.Decisions, d => d.Contains("split by available stock", StringComparison.Ordinal));
+        Assert.Contains(plan.Explanation.Decisions, d => d is SplitAcross { ByStock: true });
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class SplitPolicyTests
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
         Assert.Empty(plan.Allocations);
-        Assert.Contains("at most 3", plan.Reason);
+        Assert.True(Assert.Single(plan.Causes) is NotCoverableBySplits { MaxSplits: 3 });
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class SplitPolicyTests
         var plan = Router.Route(order, candidates, Policy(SplitPolicy.SplitQuantity, maxSplits: 1));
 
         Assert.Equal(RoutingOutcome.Rejected, plan.Outcome);
-        Assert.Equal("line 1 (15 × UREA-50): no eligible distributor has 15 units of UREA-50 (best: d-01 with 10)", plan.Reason);
+        Assert.Contains(new Unfillable(new WorkUnit(WorkUnitKind.Line, Line: 1, Sku: Urea, Quantity: 15), new NotEnoughAnywhere(Urea, 15, "d-01", 10)), plan.Explanation.Decisions);
     }
 
     [Fact]

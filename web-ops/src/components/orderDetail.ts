@@ -92,11 +92,12 @@ function renderExplanation(o: OrderView, allocatedTo: Set<string>): HTMLElement 
     allocatedTo.has(c.distributorId) ? h('span', { class: 'badge status-Allocated' }, '✓') : null),
   h('td', { class: 'num' }, c.distanceKm.toFixed(1)),
   h('td', { class: 'num' }, c.score === null || c.score === undefined ? '—' : c.score.toFixed(3)),
-  h('td', null, c.excluded ? h('span', null, h('span', { class: 'badge excluded' }, c.excluded), ' ', h('span', { class: 'muted small' }, c.detail ?? '')) : (c.detail ?? '')),
+  h('td', null, c.excluded ? h('span', null, h('span', { class: 'badge excluded' }, c.excluded), ' ', h('span', { class: 'muted small', title: c.detailZh ?? '' }, c.detail ?? '')) : (c.detail ?? '')),
   );
   return h('div', { class: 'explanation', testid: 'order-explanation' },
     h('h4', null, `Routing explanation 路由说明 · policy ${x.policyId} · ${x.split}`),
-    h('ol', { class: 'decisions', testid: 'order-decisions' }, x.decisions.map((d) => h('li', null, d))),
+    h('ol', { class: 'decisions', testid: 'order-decisions' }, x.decisions.map((d) =>
+      h('li', { 'data-code': d.code }, d.text, h('div', { class: 'muted small', lang: 'zh' }, d.textZh)))),
     h('div', { class: 'table-scroll' },
       h('table', { class: 'candidates' },
         h('thead', null, h('tr', null,
