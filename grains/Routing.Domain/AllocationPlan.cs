@@ -56,7 +56,7 @@ public sealed record SubstituteSuggestion(
 public sealed record CandidateReport(
     [property: Id(0)] string DistributorId,
     [property: Id(1)] ExclusionReason? Excluded,
-    [property: Id(7)] IReadOnlyList<Finding> Notes,
+    [property: Id(7)] Finding[] Notes,
     [property: Id(3)] double? Score,
     [property: Id(4)] int? Rank,
     [property: Id(5)] double DistanceKm,

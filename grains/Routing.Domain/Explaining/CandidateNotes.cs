@@ -3,7 +3,7 @@ namespace Routing.Domain.Explaining;
 // What a candidate's report notes about it, beside its exclusion reason (CandidateReport.Notes).
 
 /// <summary>Its territory does not cover the order's region (and no distance rule lets it serve from outside).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.outsideTerritory")]
 public sealed record OutsideTerritory([property: Id(0)] string Region) : Finding
 {
     protected override string English() => F($"territory does not cover {Region}");
@@ -11,7 +11,7 @@ public sealed record OutsideTerritory([property: Id(0)] string Region) : Finding
 }
 
 /// <summary>Outside its territory and farther than the policy's distance limit.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.beyondReach")]
 public sealed record BeyondReach([property: Id(0)] string Region, [property: Id(1)] double Km, [property: Id(2)] double MaxKm) : Finding
 {
     protected override string English() => $"territory does not cover {Region} and {Kilometres(Km)} km exceeds the {Kilometres(MaxKm)} km limit";
@@ -19,7 +19,7 @@ public sealed record BeyondReach([property: Id(0)] string Region, [property: Id(
 }
 
 /// <summary>Eligible although outside its territory: within the policy's distance limit (worth a word).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.withinReach")]
 public sealed record WithinReach([property: Id(0)] double Km, [property: Id(1)] double MaxKm) : Finding
 {
     protected override string English() => $"outside its territory but within {Kilometres(MaxKm)} km ({Kilometres(Km)} km)";
@@ -27,7 +27,7 @@ public sealed record WithinReach([property: Id(0)] double Km, [property: Id(1)] 
 }
 
 /// <summary>Today's capacity is used up.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noCapacityLeft")]
 public sealed record NoCapacityLeft([property: Id(0)] int Booked, [property: Id(1)] int Capacity) : Finding
 {
     protected override string English() => F($"no capacity left today ({Booked} of {Capacity} units booked)");
@@ -35,7 +35,7 @@ public sealed record NoCapacityLeft([property: Id(0)] int Booked, [property: Id(
 }
 
 /// <summary>Holds none of the ordered SKUs.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.notInStock")]
 public sealed record NotInStock([property: Id(0)] IReadOnlyList<string> Skus) : Finding
 {
     protected override string English() => Skus.Count == 1 ? $"{Skus[0]} not in stock" : $"none of {string.Join(", ", Skus)} in stock";
@@ -43,7 +43,7 @@ public sealed record NotInStock([property: Id(0)] IReadOnlyList<string> Skus) : 
 }
 
 /// <summary>Holds fewer units of a SKU than the whole order needs.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.holdsTooFew")]
 public sealed record HoldsTooFew([property: Id(0)] string Sku, [property: Id(1)] int Has, [property: Id(2)] int Needs) : Finding
 {
     protected override string English() => F($"has {Has} of {Needs} {Sku}");
@@ -51,7 +51,7 @@ public sealed record HoldsTooFew([property: Id(0)] string Sku, [property: Id(1)]
 }
 
 /// <summary>Has less capacity left today than the whole order needs.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.capacityTooSmall")]
 public sealed record CapacityTooSmall([property: Id(0)] int Left, [property: Id(1)] int Needs) : Finding
 {
     protected override string English() => F($"capacity for {Left} of {Needs} units left today");

@@ -3,7 +3,7 @@ namespace Routing.Domain.Explaining;
 // Why a unit of work could not be placed (Unfillable.Cause), or why a distributor refused a reservation.
 
 /// <summary>No distributor was a candidate at all.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noCandidates")]
 public sealed record NoCandidates : Finding
 {
     protected override string English() => "no candidate distributors";
@@ -15,7 +15,7 @@ public sealed record NoCandidates : Finding
 public sealed record ExclusionCount([property: Id(0)] ExclusionReason Reason, [property: Id(1)] int Count);
 
 /// <summary>Every candidate was excluded by a rule other than stock.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noneEligible")]
 public sealed record NoneEligible([property: Id(0)] int Candidates, [property: Id(1)] IReadOnlyList<ExclusionCount> Excluded) : Finding
 {
     protected override string English() =>
@@ -25,7 +25,7 @@ public sealed record NoneEligible([property: Id(0)] int Candidates, [property: I
 }
 
 /// <summary>No eligible distributor has the SKU in stock.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noneInStock")]
 public sealed record NoneInStock([property: Id(0)] string Sku) : Finding
 {
     protected override string English() => $"no eligible distributor has {Sku} in stock";
@@ -33,7 +33,7 @@ public sealed record NoneInStock([property: Id(0)] string Sku) : Finding
 }
 
 /// <summary>No eligible distributor holds the quantity; the best-stocked one and what it holds.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.notEnoughAnywhere")]
 public sealed record NotEnoughAnywhere([property: Id(0)] string Sku, [property: Id(1)] int Quantity, [property: Id(2)] string Best, [property: Id(3)] int BestAvailable) : Finding
 {
     protected override string English() => F($"no eligible distributor has {Quantity} units of {Sku} (best: {Best} with {BestAvailable})");
@@ -41,7 +41,7 @@ public sealed record NotEnoughAnywhere([property: Id(0)] string Sku, [property: 
 }
 
 /// <summary>Split quantity: even the best-stocked distributors, as many as the policy allows, hold too few.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.notCoverableBySplits")]
 public sealed record NotCoverableBySplits([property: Id(0)] string Sku, [property: Id(1)] int Quantity, [property: Id(2)] int MaxSplits, [property: Id(3)] int BestStocked) : Finding
 {
     protected override string English() =>
@@ -51,7 +51,7 @@ public sealed record NotCoverableBySplits([property: Id(0)] string Sku, [propert
 }
 
 /// <summary>No eligible distributor has the capacity left today; the one with the most.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noCapacityForUnits")]
 public sealed record NoCapacityForUnits([property: Id(0)] int Quantity, [property: Id(1)] string Most, [property: Id(2)] int Capacity) : Finding
 {
     protected override string English() => F($"no eligible distributor has capacity for {Quantity} more units today (most: {Most} with {Capacity})");
@@ -59,7 +59,7 @@ public sealed record NoCapacityForUnits([property: Id(0)] int Quantity, [propert
 }
 
 /// <summary>Split quantity: the capacity left today caps what the allowed distributors can take.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.splitCapacityShort")]
 public sealed record SplitCapacityShort([property: Id(0)] string Sku, [property: Id(1)] int Quantity, [property: Id(2)] int MaxSplits, [property: Id(3)] int Usable) : Finding
 {
     protected override string English() => F($"capacity left today takes at most {Usable} of {Quantity} units of {Sku} within {MaxSplits} distributors");
@@ -67,7 +67,7 @@ public sealed record SplitCapacityShort([property: Id(0)] string Sku, [property:
 }
 
 /// <summary>What the unit needs was already given to earlier units (groups or lines) of the same order.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.takenByEarlierUnits")]
 public sealed record TakenByEarlierUnits([property: Id(0)] WorkUnitKind Kind) : Finding
 {
     protected override string English() =>
@@ -77,7 +77,7 @@ public sealed record TakenByEarlierUnits([property: Id(0)] WorkUnitKind Kind) : 
 }
 
 /// <summary>Each SKU is held somewhere, but no one distributor holds them all.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noSingleHolder")]
 public sealed record NoSingleHolder([property: Id(0)] WorkUnit Unit) : Finding
 {
     protected override string English() => $"no single eligible distributor holds every line of {Unit.English()}";
@@ -85,7 +85,7 @@ public sealed record NoSingleHolder([property: Id(0)] WorkUnit Unit) : Finding
 }
 
 /// <summary>Reservations kept failing as stock changed under the order; it is rejected and may be retried.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.stockKeptChanging")]
 public sealed record StockKeptChanging : Finding
 {
     protected override string English() => "stock kept changing under this order; please retry";
@@ -93,7 +93,7 @@ public sealed record StockKeptChanging : Finding
 }
 
 /// <summary>A reservation asked of a distributor that does not exist.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.unknownDistributor")]
 public sealed record UnknownDistributor : Finding
 {
     protected override string English() => "unknown distributor";
@@ -101,7 +101,7 @@ public sealed record UnknownDistributor : Finding
 }
 
 /// <summary>A reservation asked of an inactive distributor.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.distributorInactive")]
 public sealed record DistributorInactive : Finding
 {
     protected override string English() => "distributor is inactive";
@@ -109,7 +109,7 @@ public sealed record DistributorInactive : Finding
 }
 
 /// <summary>The distributor's capacity left today is less than the order needs.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.dailyCapacityShort")]
 public sealed record DailyCapacityShort([property: Id(0)] int Left, [property: Id(1)] int Needs) : Finding
 {
     protected override string English() => F($"daily capacity left is {Left}, order needs {Needs}");
@@ -117,7 +117,7 @@ public sealed record DailyCapacityShort([property: Id(0)] int Left, [property: I
 }
 
 /// <summary>The distributor has fewer units of the SKU available than the order needs.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.stockShort")]
 public sealed record StockShort([property: Id(0)] string Sku, [property: Id(1)] int Available, [property: Id(2)] int Needs) : Finding
 {
     protected override string English() => F($"{Sku}: {Available} available, order needs {Needs}");
@@ -125,7 +125,7 @@ public sealed record StockShort([property: Id(0)] string Sku, [property: Id(1)] 
 }
 
 /// <summary>Several SKUs of one unit are short, each for its own reason.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.shortages")]
 public sealed record Shortages([property: Id(0)] IReadOnlyList<Finding> Each) : Finding
 {
     protected override string English() => string.Join("; ", Each.Select(e => e.Text));

@@ -3,7 +3,7 @@ namespace Routing.Domain.Explaining;
 // The decisions a routing takes, in the order it takes them (RoutingExplanation.Decisions).
 
 /// <summary>How many candidates passed eligibility, and the score's weights.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.candidatesEligible")]
 public sealed record CandidatesEligible([property: Id(0)] int Eligible, [property: Id(1)] int Candidates, [property: Id(2)] RankingWeights Weights) : Finding
 {
     protected override string English() =>
@@ -13,7 +13,7 @@ public sealed record CandidatesEligible([property: Id(0)] int Eligible, [propert
 }
 
 /// <summary>Home first is on, but the customer's home distributor is not among the candidates.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.homeNotCandidate")]
 public sealed record HomeNotCandidate([property: Id(0)] string DistributorId) : Finding
 {
     protected override string English() => $"home distributor {DistributorId} is not among the candidates";
@@ -21,7 +21,7 @@ public sealed record HomeNotCandidate([property: Id(0)] string DistributorId) : 
 }
 
 /// <summary>Home first is on, but the home distributor was excluded.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.homeExcluded")]
 public sealed record HomeExcluded([property: Id(0)] string DistributorId, [property: Id(1)] ExclusionReason Reason, [property: Id(2)] IReadOnlyList<Finding> Notes) : Finding
 {
     protected override string English() => $"home distributor {DistributorId} excluded ({Reason}): {Exclusions.English(Reason, Notes)}";
@@ -29,7 +29,7 @@ public sealed record HomeExcluded([property: Id(0)] string DistributorId, [prope
 }
 
 /// <summary>The home distributor takes the unit (home first).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.homeFills")]
 public sealed record HomeFills([property: Id(0)] WorkUnit Unit, [property: Id(1)] string DistributorId, [property: Id(2)] Standing Standing) : Finding
 {
     protected override string English() => $"home distributor {DistributorId} fills {Unit.English()} ({Standing.English()})";
@@ -37,7 +37,7 @@ public sealed record HomeFills([property: Id(0)] WorkUnit Unit, [property: Id(1)
 }
 
 /// <summary>The best-ranked candidate that could fill the unit takes it; <see cref="PassedOver"/> better-ranked ones could not.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.assigned")]
 public sealed record Assigned([property: Id(0)] WorkUnit Unit, [property: Id(1)] string DistributorId, [property: Id(2)] Standing Standing, [property: Id(3)] int PassedOver) : Finding
 {
     // Say why a lower-ranked distributor won, so the explanation does not look like a ranking bug.
@@ -59,7 +59,7 @@ public sealed record Assigned([property: Id(0)] WorkUnit Unit, [property: Id(1)]
 public sealed record SplitPart([property: Id(0)] string DistributorId, [property: Id(1)] int Quantity, [property: Id(2)] Standing Standing);
 
 /// <summary>A line split across distributors: greedily by rank, or (when that needs too many) by available stock.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.splitAcross")]
 public sealed record SplitAcross([property: Id(0)] WorkUnit Unit, [property: Id(1)] bool ByStock, [property: Id(2)] IReadOnlyList<SplitPart> Parts) : Finding
 {
     protected override string English() =>
@@ -69,7 +69,7 @@ public sealed record SplitAcross([property: Id(0)] WorkUnit Unit, [property: Id(
 }
 
 /// <summary>A unit could not be placed, and why; <see cref="AsOrdered"/>: as ordered, before substitutes made it fillable.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.unfillable")]
 public sealed record Unfillable([property: Id(0)] WorkUnit Unit, [property: Id(1)] Finding Cause, [property: Id(2)] bool AsOrdered = false) : Finding
 {
     protected override string English() =>
@@ -82,7 +82,7 @@ public sealed record Unfillable([property: Id(0)] WorkUnit Unit, [property: Id(1
 }
 
 /// <summary>No substitute of an unfillable SKU is in stock nearby.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noSubstituteInStock")]
 public sealed record NoSubstituteInStock([property: Id(0)] string Sku) : Finding
 {
     protected override string English() => $"{Sku}: no substitute is in stock nearby";
@@ -90,7 +90,7 @@ public sealed record NoSubstituteInStock([property: Id(0)] string Sku) : Finding
 }
 
 /// <summary>Substitutes are in stock nearby, but none in the quantity ordered.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noSubstituteHasEnough")]
 public sealed record NoSubstituteHasEnough([property: Id(0)] string Sku, [property: Id(1)] int Quantity) : Finding
 {
     protected override string English() => F($"{Sku}: no substitute has {Quantity} units in stock nearby");
@@ -98,7 +98,7 @@ public sealed record NoSubstituteHasEnough([property: Id(0)] string Sku, [proper
 }
 
 /// <summary>In-stock substitutes offered for an unfillable SKU.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.substitutesSuggested")]
 public sealed record SubstitutesSuggested([property: Id(0)] string Sku, [property: Id(1)] IReadOnlyList<SubstituteSuggestion> Offers) : Finding
 {
     protected override string English() =>
@@ -108,7 +108,7 @@ public sealed record SubstitutesSuggested([property: Id(0)] string Sku, [propert
 }
 
 /// <summary>An unfillable SKU replaced by a substitute (auto-substitution).</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.substituteUsed")]
 public sealed record SubstituteUsed([property: Id(0)] string Sku, [property: Id(1)] string Substitute) : Finding
 {
     protected override string English() => $"{Sku} unfillable; substitute {Substitute} used";
@@ -116,7 +116,7 @@ public sealed record SubstituteUsed([property: Id(0)] string Sku, [property: Id(
 }
 
 /// <summary>Auto-substitution found no combination of in-stock substitutes that makes the order fillable.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.noSubstitutionFits")]
 public sealed record NoSubstitutionFits : Finding
 {
     protected override string English() => "auto-substitution: no combination of in-stock substitutes makes the order fillable";
@@ -124,7 +124,7 @@ public sealed record NoSubstitutionFits : Finding
 }
 
 /// <summary>The policy's fallback for an order nobody can fill.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.fallbackTaken")]
 public sealed record FallbackTaken([property: Id(0)] FallbackAction Action) : Finding
 {
     protected override string English() => "fallback: " + Action switch
@@ -142,7 +142,7 @@ public sealed record FallbackTaken([property: Id(0)] FallbackAction Action) : Fi
 }
 
 /// <summary>A distributor refused the planned reservation (its stock had changed since the snapshot); routed again.</summary>
-[GenerateSerializer, Immutable]
+[GenerateSerializer, Immutable, Alias("f.reservationRefused")]
 public sealed record ReservationRefused([property: Id(0)] string DistributorId, [property: Id(1)] Finding Cause) : Finding
 {
     protected override string English() => $"reservation failed ({DistributorId}: {Cause.Text}); re-routed";

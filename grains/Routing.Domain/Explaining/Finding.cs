@@ -8,7 +8,7 @@ namespace Routing.Domain.Explaining;
 /// An explanation is stored as these, not as sentences, so it is small and a program can count and act on it (failure
 /// reasons ranked, an exception's cause); the words, in English and Chinese, are rendered from it when it is read.
 /// Every code is listed here, in <see cref="JsonDerivedTypeAttribute"/>s: what the API documents and the console renders.</summary>
-[GenerateSerializer]
+[GenerateSerializer, Alias("f")]
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "code", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 // A candidate's notes
 [JsonDerivedType(typeof(OutsideTerritory), "outsideTerritory")]

@@ -92,7 +92,7 @@ internal sealed class Attempt
             {
                 exclusion[c] = ExclusionReason.InsufficientStock;
                 notes[c] = null;
-                shortfalls[c] = shortfall;
+                shortfalls[c] = [.. shortfall];
                 continue;
             }
             Eligible.Add(c);
@@ -107,9 +107,10 @@ internal sealed class Attempt
     }
 
     /// <summary>Under whole-order routing, what an excluded candidate lacks (several facts, so kept apart from the notes).</summary>
-    private readonly Dictionary<int, List<Finding>> shortfalls = [];
+    private readonly Dictionary<int, Finding[]> shortfalls = [];
 
-    private IReadOnlyList<Finding> NotesOf(int c) =>
+    // Arrays, so the stored explanation names no collection type per candidate.
+    private Finding[] NotesOf(int c) =>
         shortfalls.TryGetValue(c, out var gaps) ? gaps : notes[c] is { } note ? [note] : [];
 
     private bool HoldsAnyOrderedSku(DistributorSnapshot d)
