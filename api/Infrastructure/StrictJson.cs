@@ -20,7 +20,10 @@ public static class StrictJson
         options.RespectRequiredConstructorParameters = true;
         options.RespectNullableAnnotations = true;
         options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(RefuseControlCharacters);
+        // The order endpoints' types from compile-time metadata (ApiJsonContext) first, then the chain the options had:
+        // the framework's problem-details context, and reflection for everything else.
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(ApiJsonContext.Default, options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(RefuseControlCharacters);
     }
 
     /// <summary>An enum named exactly as in the contract (a query parameter's, say): never a number, never another case.</summary>
