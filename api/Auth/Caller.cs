@@ -3,6 +3,7 @@ using Routing.Api.Infrastructure;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Orders;
 using Routing.Grains.History;
+using Routing.Domain;
 
 namespace Routing.Api.Auth;
 
@@ -87,7 +88,7 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
         OrderStatus.AwaitingSubstitution => "not fillable as ordered; substitutes in stock nearby are suggested",
         OrderStatus.Backordered => "waiting for stock",
         OrderStatus.Exception => "in review by operations",
-        OrderStatus.Placed or OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed
+        OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed
             or OrderStatus.Cancelled => order.Reason,
     };
 }

@@ -92,9 +92,7 @@ public static class OrderEndpoints
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
             if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
-            if (!caller.IsOps && order.Shares.Any(s => s.Status == OrderStatus.Confirmed))
-                return Problems.Conflict("notAllowed", "an order a distributor has confirmed (all of it or its share) can only be cancelled by operations");
-            return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}"));
+            return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}", caller.IsOps));
         })
             .WithName("cancelOrder").WithSummary("Cancel an order, giving back its stock, campaign units and limit")
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed");

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 using Routing.Grains.History;
+using Routing.Domain;
+using Routing.Domain.Rules;
 
 namespace Routing.Silo.Postgres;
 
@@ -64,7 +66,7 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
         command.Parameters.AddWithValue("campaign", campaignId);
         command.Parameters.Add(new NpgsqlParameter<string[]>("released", NpgsqlDbType.Array | NpgsqlDbType.Text)
         {
-            TypedValue = [.. Enum.GetValues<Routing.Contracts.Orders.OrderStatus>().Where(s => !IOrderJournal.HoldsUnits(s)).Select(s => s.ToString())],
+            TypedValue = [.. Enum.GetValues<OrderStatus>().Where(s => !OrderRules.HoldsCampaignUnits(s)).Select(s => s.ToString())],
         });
         return (int)(await command.ExecuteScalarAsync())!;
     }
@@ -177,7 +179,7 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
                 var customer = reader.GetString(0);
                 if (!orders.TryGetValue(customer, out var list)) orders[customer] = list = [];
                 list.Add(new CustomerOrder(reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3),
-                    Enum.Parse<Routing.Contracts.Orders.OrderStatus>(reader.GetString(4))));
+                    Enum.Parse<OrderStatus>(reader.GetString(4))));
             }
         }
         foreach (var read in open) read.Done.TrySetResult(orders.TryGetValue(read.CustomerId, out var list) ? list : []);

@@ -1025,7 +1025,7 @@ export interface components {
             updatedAt: string;
         };
         /** @enum {unknown} */
-        OrderStatus: "Placed" | "Allocated" | "Confirmed" | "Shipped" | "Completed" | "Rejected" | "Cancelled" | "Exception" | "AwaitingSubstitution" | "Backordered";
+        OrderStatus: "Allocated" | "Confirmed" | "Shipped" | "Completed" | "Rejected" | "Cancelled" | "Exception" | "AwaitingSubstitution" | "Backordered";
         OrderView: {
             orderId: string;
             customerId: string;

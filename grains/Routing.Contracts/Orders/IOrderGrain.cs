@@ -11,8 +11,9 @@ public interface IOrderGrain : IGrainWithStringKey
     /// suggested substitutes accepted. Changes the order only if it can now be allocated in full.</summary>
     Task<TransitionResult> RerouteAsync(string? substituteSku);
 
-    /// <summary>Cancels the order, unless part of it has shipped (<see cref="TransitionOutcome.NotAllowed"/>).</summary>
-    Task<TransitionResult> CancelAsync(string reason);
+    /// <summary>Cancels the order, unless part of it has shipped or (when not <paramref name="byOps"/>: the customer) a
+    /// distributor has confirmed its share (<see cref="TransitionOutcome.NotAllowed"/>; the rule is OrderRules').</summary>
+    Task<TransitionResult> CancelAsync(string reason, bool byOps);
 
     // Fulfilment is per share (OrderShare): distributorId names the one share to move, and null moves every share
     // (ops). Each share must be at the step before or, a harmless repeat, already at this one; otherwise nothing

@@ -3,24 +3,6 @@ using Routing.Domain;
 
 namespace Routing.Contracts.Orders;
 
-/// <summary>Where an order is in its life.</summary>
-public enum OrderStatus
-{
-    Placed,
-    Allocated,
-    Confirmed,
-    Shipped,
-    Completed,
-    Rejected,
-    Cancelled,
-    /// <summary>Needs a person: the routing policy sent it to manual review.</summary>
-    Exception,
-    /// <summary>Not fillable as ordered; in-stock substitutes are suggested.</summary>
-    AwaitingSubstitution,
-    /// <summary>Not fillable now; waiting for stock.</summary>
-    Backordered,
-}
-
 /// <summary>A request to place an order. The customer comes from the caller's token, never from the body.
 /// A campaign order has one line whose SKU is ignored: the campaign decides the SKU.</summary>
 [GenerateSerializer, Immutable]

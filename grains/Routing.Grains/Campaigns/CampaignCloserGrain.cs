@@ -3,6 +3,8 @@ using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Orders;
 using Routing.Grains.History;
+using Routing.Domain;
+using Routing.Domain.Rules;
 
 namespace Routing.Grains.Campaigns;
 
@@ -45,8 +47,8 @@ public sealed class CampaignCloserGrain(IRoutingHistory history, ILogger<Campaig
     {
         var grain = GrainFactory.GetGrain<IOrderGrain>(orderId);
         if (await grain.GetAsync() is not { } order) return null;
-        if (order.Status is OrderStatus.Cancelled or OrderStatus.Rejected or OrderStatus.Shipped or OrderStatus.Completed) return null;
-        var result = await grain.CancelAsync(reason);
+        if (OrderRules.IsSettled(order.Status)) return null;
+        var result = await grain.CancelAsync(reason, byOps: true);
         return result.Outcome == TransitionOutcome.Done ? order : null;
     }
 

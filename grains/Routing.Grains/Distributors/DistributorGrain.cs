@@ -369,7 +369,7 @@ public sealed class DistributorGrain(
         [.. order.Allocations.Where(a => a.DistributorId == Id).Select(a => new OrderLine(a.Sku, a.Quantity))];
 
     private bool HoldsStockHere(OrderView? order) =>
-        order is { Status: OrderStatus.Allocated or OrderStatus.Confirmed } && order.Allocations.Any(a => a.DistributorId == Id);
+        order is not null && OrderRules.HoldsStock(order.Status) && order.Allocations.Any(a => a.DistributorId == Id);
 
     /// <summary>One group-commit write: saves the state with the movements it records, then sends those movements to
     /// the ledger. Runs synchronously up to the storage call, so no other turn changes the state it writes meanwhile.</summary>

@@ -1,4 +1,6 @@
 using Routing.Contracts.Orders;
+using Routing.Domain;
+using Routing.Domain.Rules;
 
 namespace Routing.Grains.History;
 
@@ -12,7 +14,7 @@ public sealed record CustomerOrder(string OrderId, string? CampaignId, int Units
 {
     /// <summary>Whether the order's units count against its campaign's per-customer limit: a rejected or cancelled order
     /// gave them back.</summary>
-    public bool HoldsUnits => CampaignId is not null && IOrderJournal.HoldsUnits(Status);
+    public bool HoldsUnits => CampaignId is not null && OrderRules.HoldsCampaignUnits(Status);
 }
 
 /// <summary>The order journal: one record per order, written with group commit (many orders' writes share one
@@ -30,10 +32,7 @@ public interface IOrderJournal
     /// <summary>Every order of one customer the journal holds (for its limits, rebuilt when its grain activates).</summary>
     Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId);
 
-    /// <summary>The units a campaign has sold: those its orders in the journal hold (<see cref="HoldsUnits"/>). The
-    /// campaign's count, never kept anywhere else.</summary>
+    /// <summary>The units a campaign has sold: those its orders in the journal hold (<see cref="OrderRules.HoldsCampaignUnits"/>).
+    /// The campaign's count, never kept anywhere else.</summary>
     Task<int> CampaignUnitsAsync(string campaignId);
-
-    /// <summary>Whether an order with this status holds its campaign units: a rejected or cancelled order gave them back.</summary>
-    public static bool HoldsUnits(OrderStatus status) => status is not (OrderStatus.Rejected or OrderStatus.Cancelled);
 }

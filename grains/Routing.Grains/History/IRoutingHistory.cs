@@ -1,4 +1,5 @@
 using Routing.Contracts.Orders;
+using Routing.Domain;
 
 namespace Routing.Grains.History;
 

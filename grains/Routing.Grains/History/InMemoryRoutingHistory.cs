@@ -1,3 +1,4 @@
+using Routing.Domain.Rules;
 using System.Collections.Concurrent;
 using Routing.Contracts.Orders;
 
@@ -44,7 +45,7 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
         var delta = Held(after) - (before is null ? 0 : Held(before));
         if (delta != 0) _campaignUnits.AddOrUpdate(campaignId, delta, (_, units) => units + delta);
 
-        static int Held(OrderView order) => IOrderJournal.HoldsUnits(order.Status) ? order.Lines.Sum(l => l.Quantity) : 0;
+        static int Held(OrderView order) => OrderRules.HoldsCampaignUnits(order.Status) ? order.Lines.Sum(l => l.Quantity) : 0;
     }
 
     public Task<int> CampaignUnitsAsync(string campaignId) => Task.FromResult(_campaignUnits.GetValueOrDefault(campaignId));

@@ -3,6 +3,7 @@ using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Domain.Rules;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
@@ -46,7 +47,7 @@ public sealed class OrderGrain(
     public async Task<TransitionResult> RerouteAsync(string? substituteSku)
     {
         if (await CurrentAsync() is not { } order) return NotFound();
-        if (order.Status is not (OrderStatus.AwaitingSubstitution or OrderStatus.Backordered or OrderStatus.Exception))
+        if (!OrderRules.CanReroute(order.Status))
             return NotAllowed($"only an order awaiting substitution, backordered or in review can be routed again; this one is {order.Status}");
 
         var lines = order.Lines;
@@ -106,16 +107,12 @@ public sealed class OrderGrain(
         return await DoneAsync(allocated);
     }
 
-    public async Task<TransitionResult> CancelAsync(string reason)
+    public async Task<TransitionResult> CancelAsync(string reason, bool byOps)
     {
         if (await CurrentAsync() is not { } order) return NotFound();
         if (order.Status == OrderStatus.Cancelled) return await DoneAsync(order);
-        if (order.Status is OrderStatus.Shipped or OrderStatus.Completed or OrderStatus.Rejected)
-            return NotAllowed($"a {order.Status} order cannot be cancelled");
-        // Shipped units are off a distributor's stock and on their way: giving back the order's campaign units and
-        // limit would count them unsold. What is left of a partly shipped order is fulfilled (or handled by a person).
-        if (order.Shares.FirstOrDefault(s => s.Status is OrderStatus.Shipped or OrderStatus.Completed) is { } shipped)
-            return NotAllowed($"{shipped.DistributorId} has shipped its share; a partly shipped order cannot be cancelled");
+        if (OrderRules.WhyNotCancellable(order.Status, order.Shares.Select(s => (s.DistributorId, s.Status)), byOps) is { } why)
+            return NotAllowed(why);
 
         var cancelled = order with { Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow() };
         state.State.Order = cancelled;
@@ -142,7 +139,7 @@ public sealed class OrderGrain(
     private async Task<TransitionResult> FulfilAsync(string? distributorId, OrderStatus from, OrderStatus to, Func<string, Task>? atDistributor)
     {
         if (await CurrentAsync() is not { } order) return NotFound();
-        if (order.Status is not (OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed))
+        if (!OrderRules.InFulfilment(order.Status))
             return NotAllowed($"only an allocated order can become {to}; this one is {order.Status}");
         var shares = order.Shares;
         var named = distributorId is null ? shares : [.. shares.Where(s => s.DistributorId == distributorId)];
@@ -157,7 +154,7 @@ public sealed class OrderGrain(
         if (atDistributor is not null) await Task.WhenAll(moving.Select(atDistributor));
         var now = clock.GetUtcNow();
         IReadOnlyList<OrderShare> next = [.. shares.Select(s => moving.Contains(s.DistributorId) ? s with { Status = to, UpdatedAt = now } : s)];
-        var changed = order with { Shares = next, Status = LeastAdvanced(next), UpdatedAt = now };
+        var changed = order with { Shares = next, Status = OrderRules.LeastAdvanced(next.Select(s => s.Status)), UpdatedAt = now };
         state.State.Order = changed;
         state.State.Revision++;
         try
@@ -172,10 +169,6 @@ public sealed class OrderGrain(
         }
         return await DoneAsync(changed);
     }
-
-    /// <summary>An order is as far as its least advanced share: Shipped only once every distributor has shipped.
-    /// Allocated, Confirmed, Shipped and Completed are declared in that order.</summary>
-    private static OrderStatus LeastAdvanced(IReadOnlyList<OrderShare> shares) => shares.Min(s => s.Status);
 
     private static TransitionResult NotFound() => new(TransitionOutcome.NotFound, null, null);
     private static TransitionResult NotAllowed(string detail) => new(TransitionOutcome.NotAllowed, null, detail);

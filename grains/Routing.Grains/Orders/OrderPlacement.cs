@@ -7,6 +7,7 @@ using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Domain.Rules;
 using Routing.Domain.Explaining;
 using Routing.Grains.Campaigns;
 using Routing.Grains.Distributors;
@@ -133,7 +134,7 @@ public sealed class OrderPlacement(
         }
 
         var plan = await RouteAsync(orderId, customer, lines, policyId, participants, products, startedAt, held);
-        var status = StatusOf(plan.Outcome);
+        var status = OrderRules.StatusOf(plan.Outcome);
         var now = clock.GetUtcNow();
         var order = new OrderView(orderId, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
             plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
@@ -191,15 +192,6 @@ public sealed class OrderPlacement(
         }
         return await AllocateAsync(request, policy, startedAt, held);
     }
-
-    public static OrderStatus StatusOf(RoutingOutcome outcome) => outcome switch
-    {
-        RoutingOutcome.Allocated => OrderStatus.Allocated,
-        RoutingOutcome.AwaitingSubstitution => OrderStatus.AwaitingSubstitution,
-        RoutingOutcome.Backorder => OrderStatus.Backordered,
-        RoutingOutcome.ManualReview => OrderStatus.Exception,
-        RoutingOutcome.Rejected => OrderStatus.Rejected,
-    };
 
     /// <summary>Routes and reserves until every reservation holds, or routing gives up. A failed reservation
     /// corrects that distributor's snapshot with the authority's answer, so each retry knows more and it converges.</summary>

@@ -1,5 +1,6 @@
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Orders;
+using Routing.Domain;
 
 namespace Routing.Tests.Grains;
 
@@ -53,7 +54,7 @@ public sealed class CampaignTests(ClusterFixture cluster)
         Assert.InRange(allocated.Count, 4, cap);
         // Cancelling puts units back in the pool of whichever silo holds each order, so some are surely left.
         foreach (var order in allocated.Take(3))
-            Assert.Equal(TransitionOutcome.Done, (await scenario.Grains.GetGrain<IOrderGrain>(order.OrderId).CancelAsync("changed my mind")).Outcome);
+            Assert.Equal(TransitionOutcome.Done, (await scenario.Grains.GetGrain<IOrderGrain>(order.OrderId).CancelAsync("changed my mind", byOps: true)).Outcome);
         var remaining = cap - (allocated.Count - 3);
 
         for (var i = 0; i < remaining; i++)
@@ -113,7 +114,7 @@ public sealed class CampaignTests(ClusterFixture cluster)
         Assert.Equal(PlaceOutcome.LimitExceeded, (await scenario.OrderAsync(campaign, customer, quantity: 1, idempotencyKey: "k-3")).Outcome);
 
         // A cancelled order's units count no more, after the next rebuild too.
-        Assert.Equal(TransitionOutcome.Done, (await scenario.Order(customer, "k-1").CancelAsync("changed my mind")).Outcome);
+        Assert.Equal(TransitionOutcome.Done, (await scenario.Order(customer, "k-1").CancelAsync("changed my mind", byOps: true)).Outcome);
         await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         // The directory was collected too: the order right after its return waits for its snapshots, never "no distributor".
         Assert.Equal(PlaceOutcome.Created, (await scenario.OrderAsync(campaign, customer, quantity: 2, idempotencyKey: "k-4")).Outcome);

@@ -1,5 +1,6 @@
 using Routing.Contracts.Customers;
 using Routing.Contracts.Orders;
+using Routing.Domain;
 
 namespace Routing.Tests.Grains;
 

@@ -4,6 +4,7 @@ using Routing.Contracts.Campaigns;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Grains.Events;
+using Routing.Domain;
 
 namespace Routing.Tests.Grains;
 

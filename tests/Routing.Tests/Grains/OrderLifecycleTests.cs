@@ -1,4 +1,5 @@
 using Routing.Contracts.Orders;
+using Routing.Domain;
 
 namespace Routing.Tests.Grains;
 
@@ -19,7 +20,7 @@ public sealed class OrderLifecycleTests(ClusterFixture cluster)
         Assert.Equal(OrderStatus.Allocated, order.Status);
         Assert.Equal(PlaceOutcome.SoldOut, (await scenario.OrderAsync(campaign, neighbour, quantity: 1)).Outcome);
 
-        var cancel = await scenario.Order(buyer, "first").CancelAsync("ordered by mistake");
+        var cancel = await scenario.Order(buyer, "first").CancelAsync("ordered by mistake", byOps: true);
 
         Assert.Equal(TransitionOutcome.Done, cancel.Outcome);
         Assert.Equal(OrderStatus.Cancelled, cancel.Order!.Status);
@@ -36,7 +37,7 @@ public sealed class OrderLifecycleTests(ClusterFixture cluster)
         await scenario.CampaignSoldAsync(campaign, 5);
 
         // Cancelling again is harmless: nothing is given back twice.
-        Assert.Equal(TransitionOutcome.Done, (await scenario.Order(buyer, "first").CancelAsync("again")).Outcome);
+        Assert.Equal(TransitionOutcome.Done, (await scenario.Order(buyer, "first").CancelAsync("again", byOps: true)).Outcome);
         Assert.Equal(5, (await scenario.StockAsync(distributor)).Reserved);
         Assert.Equal(PlaceOutcome.SoldOut, (await scenario.OrderAsync(campaign, neighbour, quantity: 1, idempotencyKey: "k-3")).Outcome);
     }
@@ -66,10 +67,10 @@ public sealed class OrderLifecycleTests(ClusterFixture cluster)
         Assert.Empty(await scenario.Distributor(distributor).GetReservationsAsync());
 
         Assert.Equal(TransitionOutcome.NotAllowed, (await order.ConfirmAsync()).Outcome);
-        Assert.Equal(TransitionOutcome.NotAllowed, (await order.CancelAsync("too late")).Outcome);
+        Assert.Equal(TransitionOutcome.NotAllowed, (await order.CancelAsync("too late", byOps: true)).Outcome);
         Assert.Equal(OrderStatus.Shipped, (await order.ShipAsync()).Order!.Status);
         Assert.Equal(OrderStatus.Completed, (await order.CompleteAsync()).Order!.Status);
-        Assert.Equal(TransitionOutcome.NotAllowed, (await order.CancelAsync("too late")).Outcome);
+        Assert.Equal(TransitionOutcome.NotAllowed, (await order.CancelAsync("too late", byOps: true)).Outcome);
 
         item = await scenario.StockAsync(distributor);
         Assert.Equal((46, 0), (item.OnHand, item.Reserved));

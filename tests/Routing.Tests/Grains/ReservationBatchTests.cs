@@ -52,7 +52,7 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
         // 200 customers at once against 150 units at the only distributor, through the silo's reservation batches.
         var results = await Task.WhenAll(customers.Select(c => scenario.OrderAsync(campaign, c, 1)));
 
-        var allocated = results.Count(r => r.Order?.Status == Contracts.Orders.OrderStatus.Allocated);
+        var allocated = results.Count(r => r.Order?.Status == OrderStatus.Allocated);
         Assert.Equal(150, allocated);
         var stock = await scenario.StockAsync(distributorId);
         Assert.Equal((150, 150), (stock.OnHand, stock.Reserved));

@@ -145,7 +145,7 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
         var (scenario, campaign, confirmedAtA, _, a, b) = await SplitOrderAsync();
         await confirmedAtA.ConfirmAsync(a);
 
-        var cancelled = await confirmedAtA.CancelAsync("ops: the customer called");
+        var cancelled = await confirmedAtA.CancelAsync("ops: the customer called", byOps: true);
 
         Assert.Equal(OrderStatus.Cancelled, cancelled.Order!.Status);
         Assert.Equal((OnHand, 0), await OnHandAndReservedAsync(scenario, a));
@@ -160,7 +160,7 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
         await shippedAtA.ShipAsync(a);
         var before = (await shippedAtA.GetAsync())!;
 
-        Assert.Equal(TransitionOutcome.NotAllowed, (await shippedAtA.CancelAsync("too late")).Outcome);
+        Assert.Equal(TransitionOutcome.NotAllowed, (await shippedAtA.CancelAsync("too late", byOps: true)).Outcome);
         Assert.Equal(Json(before), Json(await shippedAtA.GetAsync()));
         Assert.Equal(Units(placed, b), (await scenario.StockAsync(b)).Reserved);
     }

@@ -1,6 +1,7 @@
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Orders;
 using Routing.Grains.Alerts;
+using Routing.Domain;
 
 namespace Routing.Tests.Grains;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Distributors;
 using Routing.Contracts.Orders;
+using Routing.Domain;
 
 namespace Routing.Tests.Postgres;
 

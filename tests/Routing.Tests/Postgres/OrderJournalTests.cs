@@ -29,7 +29,7 @@ public sealed class OrderJournalTests(PostgresFixture postgres)
         Assert.Equal(0, await ScalarAsync(db, "SELECT count(*) FROM routing_grain_state WHERE state_name = 'order'"));
 
         // A change is one more write of the same record; the order reads back from it after its activation is gone.
-        Assert.Equal(TransitionOutcome.Done, (await cluster.Client.GetGrain<IOrderGrain>(placed.Order.OrderId).CancelAsync("changed my mind")).Outcome);
+        Assert.Equal(TransitionOutcome.Done, (await cluster.Client.GetGrain<IOrderGrain>(placed.Order.OrderId).CancelAsync("changed my mind", byOps: true)).Outcome);
         Assert.Equal((OrderStatus.Cancelled, 2), await RecordAsync(db, placed.Order.OrderId));
         var replay = await world.PlaceAsync(campaign, world.Customers[0], 3, "k-1");
         Assert.Equal((PlaceOutcome.Replayed, OrderStatus.Cancelled), (replay.Outcome, replay.Order!.Status));

@@ -1,5 +1,6 @@
 using Npgsql;
 using Routing.Contracts.Orders;
+using Routing.Domain;
 
 namespace Routing.Tests.Postgres;
 
