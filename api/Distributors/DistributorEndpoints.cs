@@ -35,7 +35,7 @@ public sealed record DistributorResponse(string Id, string Name, IReadOnlyList<s
 public sealed record InventoryItemResponse(string Sku, int OnHand, int Reserved, int Available, int Threshold, bool BelowThreshold)
 {
     public static InventoryItemResponse From(InventoryItem i) =>
-        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.Threshold > 0 && i.Available < i.Threshold);
+        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.BelowThreshold);
 }
 
 public static class DistributorEndpoints

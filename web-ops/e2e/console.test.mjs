@@ -266,6 +266,20 @@ test('a distributor sees its own low-stock alert within 2 s and nothing of anoth
   await page.locator(byTestId('alert-toast')).first().waitFor({ timeout: 1000 }); // the visual ping
   await shot('distributor');
 
+  // Restocked: the server clears the alert and says so (alertCleared); the console shows it no longer open, and the
+  // row no longer below threshold, without deriving either from the stock itself.
+  const raised = await page.locator(byTestId('alert-row')).evaluateAll((rows, [o, s, known]) => rows
+    .filter((r) => r.dataset.kind === 'LowStock' && r.dataset.sku === s && r.dataset.distributor === o && !known.includes(r.dataset.alertId))
+    .map((r) => r.dataset.alertId), [own, sku, before]);
+  assert.ok(raised.length > 0, 'the new alert is shown');
+  await setStock(own, sku, (reserved) => ({ onHand: reserved + 1000, threshold: 50 }));
+  await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="alert-row"][data-alert-id="${id}"]`)?.dataset.state !== 'open'),
+    raised, { timeout: LIVE_MS, polling: 50 }).catch(async (e) => {
+    await shot('failed-alert-cleared');
+    throw new Error(`alert ${raised} still shown open ${LIVE_MS} ms after the restock: ${e.message}`);
+  });
+  await page.waitForFunction(([o, s]) => document.querySelector(`[data-testid="stock-row-${o}-${s}"]`)?.dataset.low === 'false', [own, sku], { timeout: LIVE_MS });
+
   // The other distributor's alert exists (ops can see it) ...
   const otherAlerts = await restOk('GET', `/api/alerts?distributorId=${other}&openOnly=true`, env.ops);
   assert.ok(otherAlerts.some((a) => a.kind === 'LowStock' && a.sku === sku), `ops sees ${other}'s low-stock alert`);

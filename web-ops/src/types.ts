@@ -58,8 +58,13 @@ interface LiveEvent { at: string }
 
 export interface OrderAllocatedEvent extends LiveEvent { orderId: string; campaignId: string | null; allocations: Allocation[] }
 export interface OrderRejectedEvent extends LiveEvent { orderId: string; campaignId: string | null; status: OrderStatus; reason: string }
-export interface InventoryChangedEvent extends LiveEvent { distributor: string; sku: string; onHand: number; reserved: number; threshold: number }
+export interface InventoryChangedEvent extends LiveEvent {
+  distributor: string; sku: string; onHand: number; reserved: number; threshold: number;
+  /** The server's stock rules: the console derives none of them. */
+  available: number; belowThreshold: boolean; outOfStock: boolean;
+}
 export interface AlertRaisedEvent extends LiveEvent { alert: Alert }
+export interface AlertClearedEvent extends LiveEvent { alert: Alert }
 export interface CampaignProgressEvent extends LiveEvent { campaignId: string; sold: number; cap: number; status: CampaignStatus; currentPrice: number }
 
 export interface LiveEvents {
@@ -67,7 +72,8 @@ export interface LiveEvents {
   orderRejected: OrderRejectedEvent;
   inventoryChanged: InventoryChangedEvent;
   alertRaised: AlertRaisedEvent;
+  alertCleared: AlertClearedEvent;
   campaignProgress: CampaignProgressEvent;
 }
 export type LiveEventName = keyof LiveEvents;
-export const liveEventNames: LiveEventName[] = ['orderAllocated', 'orderRejected', 'inventoryChanged', 'alertRaised', 'campaignProgress'];
+export const liveEventNames: LiveEventName[] = ['orderAllocated', 'orderRejected', 'inventoryChanged', 'alertRaised', 'alertCleared', 'campaignProgress'];

@@ -1,5 +1,6 @@
 using Routing.Domain;
 using Routing.Domain.Explaining;
+using Routing.Domain.Rules;
 
 namespace Routing.Contracts.Distributors;
 
@@ -23,6 +24,8 @@ public sealed record InventoryItem(
     [property: Id(3)] int Threshold)
 {
     public int Available => OnHand - Reserved;
+    /// <summary>Available below the restock threshold (the stock rule the low-stock alert follows).</summary>
+    public bool BelowThreshold => StockRules.IsLow(Available, Threshold);
 }
 
 /// <summary>Units held for one order at one distributor. <see cref="Verified"/> once the order's placer has confirmed,

@@ -2,6 +2,7 @@ using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Domain.Rules;
 
 namespace Routing.Contracts.Events;
 
@@ -38,7 +39,8 @@ public sealed record OrderRejected(
     public override string Name => EventNames.OrderRejected;
 }
 
-/// <summary>A distributor's stock of a SKU changed.</summary>
+/// <summary>A distributor's stock of a SKU changed; with what is available and whether that is below the threshold or out
+/// (the stock rules', so a live view shows them without deriving them).</summary>
 [GenerateSerializer, Immutable]
 public sealed record InventoryChanged(
     DateTimeOffset At,
@@ -50,6 +52,9 @@ public sealed record InventoryChanged(
 {
     public override string Name => EventNames.InventoryChanged;
     public override string? DistributorId => Distributor;
+    public int Available => OnHand - Reserved;
+    public bool BelowThreshold => StockRules.IsLow(Available, Threshold);
+    public bool OutOfStock => StockRules.IsOut(Available);
 }
 
 /// <summary>An alert was raised.</summary>
@@ -57,6 +62,14 @@ public sealed record InventoryChanged(
 public sealed record AlertRaised(DateTimeOffset At, [property: Id(0)] Alert Alert) : RoutingEvent(At)
 {
     public override string Name => EventNames.AlertRaised;
+    public override string? DistributorId => Alert.DistributorId;
+}
+
+/// <summary>An open alert was cleared (its condition is over: restocked, or acknowledged).</summary>
+[GenerateSerializer, Immutable]
+public sealed record AlertCleared(DateTimeOffset At, [property: Id(0)] Alert Alert) : RoutingEvent(At)
+{
+    public override string Name => EventNames.AlertCleared;
     public override string? DistributorId => Alert.DistributorId;
 }
 
@@ -80,5 +93,6 @@ public static class EventNames
     public const string OrderRejected = "orderRejected";
     public const string InventoryChanged = "inventoryChanged";
     public const string AlertRaised = "alertRaised";
+    public const string AlertCleared = "alertCleared";
     public const string CampaignProgress = "campaignProgress";
 }

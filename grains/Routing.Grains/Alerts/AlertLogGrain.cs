@@ -48,8 +48,9 @@ public sealed class AlertLogGrain(
     {
         var index = Alerts.FindLastIndex(a => a.DedupeKey == dedupeKey && a.Open);
         if (index < 0) return;
-        Alerts[index] = Alerts[index] with { ClearedAt = clock.GetUtcNow() };
+        var cleared = Alerts[index] = Alerts[index] with { ClearedAt = clock.GetUtcNow() };
         await state.SaveAsync(this);
+        events.Publish(new AlertCleared(cleared.ClearedAt!.Value, cleared));
     }
 
     public Task<IReadOnlyList<Alert>> ListAsync(AlertQuery query)

@@ -52,6 +52,26 @@ public sealed class HubTests(ApiFactory api)
         Assert.DoesNotContain(a.Received, r => r.Name == EventNames.CampaignProgress);
     }
 
+    [Fact]
+    public async Task A_restock_clears_the_low_stock_alert_and_the_distributor_hears_it_with_the_stock_flags()
+    {
+        var world = await World.CreateAsync(api);
+        await using var a = await LiveClient.ConnectAsync(api, "/hubs/distributor", api.Token(Roles.Distributor, distributorId: world.DistributorA));
+
+        await world.SetStockAsync(world.DistributorA, onHand: 5, threshold: 10);
+        await a.WaitForAsync(EventNames.AlertRaised, e => e.GetProperty("alert").GetProperty("kind").GetString() == "LowStock");
+        await a.WaitForAsync(EventNames.InventoryChanged, e => e.GetProperty("available").GetInt32() == 5 && e.GetProperty("belowThreshold").GetBoolean());
+
+        await world.SetStockAsync(world.DistributorA, onHand: 50, threshold: 10);
+
+        // The server says the alert is over and the stock is fine: the console derives neither.
+        await a.WaitForAsync(EventNames.AlertCleared, e => e.GetProperty("alert").GetProperty("kind").GetString() == "LowStock"
+                                                          && e.GetProperty("alert").GetProperty("distributorId").GetString() == world.DistributorA
+                                                          && e.GetProperty("alert").GetProperty("clearedAt").ValueKind == JsonValueKind.String);
+        await a.WaitForAsync(EventNames.InventoryChanged, e => e.GetProperty("available").GetInt32() == 50
+                                                             && !e.GetProperty("belowThreshold").GetBoolean() && !e.GetProperty("outOfStock").GetBoolean());
+    }
+
     [Theory]
     [InlineData("/hubs/ops", null, HttpStatusCode.Unauthorized)]
     [InlineData("/hubs/distributor", null, HttpStatusCode.Unauthorized)]
@@ -90,7 +110,7 @@ public sealed class HubTests(ApiFactory api)
 public sealed class LiveClient : IAsyncDisposable
 {
     private static readonly string[] EventNamesToWatch =
-        [EventNames.OrderAllocated, EventNames.OrderRejected, EventNames.InventoryChanged, EventNames.AlertRaised, EventNames.CampaignProgress];
+        [EventNames.OrderAllocated, EventNames.OrderRejected, EventNames.InventoryChanged, EventNames.AlertRaised, EventNames.AlertCleared, EventNames.CampaignProgress];
 
     private readonly HubConnection _connection;
     private readonly ConcurrentQueue<(string Name, JsonElement Payload)> _received = new();

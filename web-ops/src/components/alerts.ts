@@ -1,9 +1,8 @@
-// Alerts panel: the alert log (REST snapshot) kept live by alertRaised events; acknowledge with one click.
-// Alerts are cleared on the server when the condition goes away, without an event: the panel applies the same
-// rule to inventoryChanged events (low stock: available < threshold; out of stock: available ≤ 0).
+// Alerts panel: the alert log (REST snapshot) kept live by alertRaised and alertCleared events; acknowledge with one
+// click. The server decides when an alert's condition is over (restocked) and says so: the panel derives no rule.
 import { api, errorText } from '../api';
-import { fmtDateTime, fmtInt, h, label, schedule, setText, SnapshotSync, stockKey } from '../dom';
-import type { Alert, AlertRaisedEvent, InventoryChangedEvent } from '../types';
+import { fmtDateTime, fmtInt, h, label, schedule, setText, SnapshotSync } from '../dom';
+import type { Alert, AlertClearedEvent, AlertRaisedEvent } from '../types';
 
 const shownCap = 200;
 
@@ -90,22 +89,12 @@ export class AlertsPanel {
     this.upsert(alerts, true);
   }
 
-  onInventory(events: InventoryChangedEvent[]): void {
-    let changed = false;
-    const latest = new Map<string, InventoryChangedEvent>();
-    for (const e of events) latest.set(stockKey(e.distributor, e.sku), e);
-    for (const a of this.alerts.values()) {
-      if (!isOpen(a) || !a.distributorId || !a.sku || (a.kind !== 'LowStock' && a.kind !== 'OutOfStock')) continue;
-      const e = latest.get(stockKey(a.distributorId, a.sku));
-      if (!e || Date.parse(e.at) < Date.parse(a.raisedAt)) continue;
-      const available = e.onHand - e.reserved;
-      const stillThere = a.kind === 'LowStock' ? e.threshold > 0 && available < e.threshold : available <= 0;
-      if (!stillThere) {
-        this.alerts.set(a.id, { ...a, clearedAt: e.at });
-        changed = true;
-      }
-    }
-    if (changed) schedule(this, () => this.render());
+  /** The server clears an alert when its condition is over (restocked): the console applies it as it is told. */
+  onCleared(events: AlertClearedEvent[]): void {
+    const alerts = this.visible(events.map((e) => e.alert).filter(Boolean));
+    if (alerts.length === 0) return;
+    this.sync.record(alerts);
+    this.upsert(alerts, false);
   }
 
   private visible(alerts: Alert[]): Alert[] {
@@ -119,7 +108,7 @@ export class AlertsPanel {
       this.alerts.set(a.id, a);
       if (!this.seen.has(a.id)) {
         this.seen.add(a.id);
-        if (live || this.loaded) fresh.push(a);
+        if ((live || this.loaded) && isOpen(a)) fresh.push(a);
       }
     }
     if (fresh.length) this.announce(fresh);

@@ -10,6 +10,8 @@ interface Item {
   onHand: number;
   reserved: number;
   threshold: number;
+  available: number;
+  belowThreshold: boolean;
 }
 
 interface Row {
@@ -28,9 +30,12 @@ export interface StockOptions {
   onDistributors?: (list: Distributor[]) => void;
 }
 
-const available = (i: Item): number => i.onHand - i.reserved;
-/** The server's rule (InventoryItemResponse.BelowThreshold). */
-const isLow = (i: Item): boolean => i.threshold > 0 && available(i) < i.threshold;
+const isBelow = (i: Item): boolean => i.belowThreshold;
+
+/** What the server says of a stock level (available, below threshold): the console derives no stock rule itself. */
+const itemOf = (distributorId: string, s: InventoryItem | InventoryChangedEvent): Item => ({
+  distributorId, sku: s.sku, onHand: s.onHand, reserved: s.reserved, threshold: s.threshold, available: s.available, belowThreshold: s.belowThreshold,
+});
 
 export class StockTable {
   readonly el: HTMLElement;
@@ -122,7 +127,7 @@ export class StockTable {
     this.names.clear();
     for (const d of snapshot.distributors) this.names.set(d.id, d.name);
     for (const { id, items } of snapshot.inventories) {
-      for (const i of items) this.items.set(stockKey(id, i.sku), { distributorId: id, sku: i.sku, onHand: i.onHand, reserved: i.reserved, threshold: i.threshold });
+      for (const i of items) this.items.set(stockKey(id, i.sku), itemOf(id, i));
     }
     if (this.distributorSelect) {
       const current = this.distributorSelect.value;
@@ -139,16 +144,9 @@ export class StockTable {
   private apply(events: InventoryChangedEvent[]): void {
     for (const e of events) {
       const key = stockKey(e.distributor, e.sku);
-      const item = this.items.get(key);
-      if (item) {
-        item.onHand = e.onHand;
-        item.reserved = e.reserved;
-        item.threshold = e.threshold;
-        this.dirty.add(key);
-      } else {
-        this.items.set(key, { distributorId: e.distributor, sku: e.sku, onHand: e.onHand, reserved: e.reserved, threshold: e.threshold });
-        this.rebuild = true;
-      }
+      if (!this.items.has(key)) this.rebuild = true;
+      else this.dirty.add(key);
+      this.items.set(key, itemOf(e.distributor, e));
     }
     schedule(this, () => this.render());
   }
@@ -159,7 +157,7 @@ export class StockTable {
   }
 
   private matches(i: Item): boolean {
-    if (this.lowOnly && !isLow(i)) return false;
+    if (this.lowOnly && !isBelow(i)) return false;
     if (this.distributorFilter && i.distributorId !== this.distributorFilter) return false;
     if (this.text) {
       const hay = `${i.distributorId} ${this.names.get(i.distributorId) ?? ''} ${i.sku}`.toLowerCase();
@@ -198,7 +196,7 @@ export class StockTable {
   private renderSummary(): void {
     let low = 0, shown = 0;
     for (const [key, item] of this.items) {
-      if (isLow(item)) low++;
+      if (isBelow(item)) low++;
       if (this.rows.get(key)?.tr.hidden === false) shown++;
     }
     this.options.onLowCount?.(low);
@@ -223,8 +221,8 @@ export class StockTable {
   }
 
   private update(row: Row, i: Item): void {
-    const avail = available(i);
-    const low = isLow(i);
+    const avail = i.available;
+    const low = isBelow(i);
     setText(row.onHand, fmtInt(i.onHand));
     setText(row.reserved, fmtInt(i.reserved));
     setText(row.available, fmtInt(avail));

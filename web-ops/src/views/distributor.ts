@@ -69,9 +69,9 @@ export function mountDistributor(root: HTMLElement, session: Session, signOut: (
   live.on('inventoryChanged', (events) => {
     const mine = events.filter((e) => e.distributor === own);
     stock.onInventory(mine);
-    alerts.onInventory(mine);
   });
   live.on('alertRaised', (events) => alerts.onAlerts(events.filter((e) => e.alert?.distributorId === own)));
+  live.on('alertCleared', (events) => alerts.onCleared(events.filter((e) => e.alert?.distributorId === own)));
   live.on('orderAllocated', (events) => feed.onAllocated(events));
 
   void live.start();

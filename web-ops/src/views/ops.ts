@@ -71,8 +71,9 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   live.on('campaignProgress', (events) => board.onProgress(events));
   live.on('orderAllocated', (events) => { board.onOrders(events, 'allocated'); feed.onAllocated(events); });
   live.on('orderRejected', (events) => { board.onOrders(events, 'rejected'); feed.onRejected(events); });
-  live.on('inventoryChanged', (events) => { stock.onInventory(events); alerts.onInventory(events); });
+  live.on('inventoryChanged', (events) => stock.onInventory(events));
   live.on('alertRaised', (events) => alerts.onAlerts(events));
+  live.on('alertCleared', (events) => alerts.onCleared(events));
 
   void simulation.load();
   void live.start();
