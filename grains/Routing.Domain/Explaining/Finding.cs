@@ -67,7 +67,8 @@ public abstract record Finding
 
     protected abstract string Chinese();
 
-    public override string ToString() => $"{Code}: {Text}";
+    // Sealed, so every finding prints as its code and words (a record would otherwise print its members).
+    public sealed override string ToString() => $"{Code}: {Text}";
 
     /// <summary>Invariant-culture formatting, so an explanation reads the same on every machine.</summary>
     protected static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
