@@ -8,6 +8,8 @@ internal sealed class Attempt
 {
     private readonly ExclusionReason?[] exclusion;
     private readonly Finding?[] notes;
+    /// <summary>Under whole-order routing, what an excluded candidate lacks (several facts, so kept apart from the notes).</summary>
+    private readonly Dictionary<int, Finding[]> shortfalls = [];
     private readonly int[] overallRank;
     private readonly List<(int Candidate, string Sku, int Quantity)> taken = [];
     private readonly List<UnitFailure> failures = [];
@@ -105,9 +107,6 @@ internal sealed class Attempt
             MaxAvailable[sku] = max;
         }
     }
-
-    /// <summary>Under whole-order routing, what an excluded candidate lacks (several facts, so kept apart from the notes).</summary>
-    private readonly Dictionary<int, Finding[]> shortfalls = [];
 
     // Arrays, so the stored explanation names no collection type per candidate.
     private Finding[] NotesOf(int c) =>

@@ -24,20 +24,17 @@ internal static class Diagnosis
     /// <summary>A unit that had to go to one distributor (whole order or a line group).</summary>
     public static (Finding Cause, List<int> ShortLines) Whole(Attempt a, Unit unit)
     {
-        Finding? firstShortage = null;
         var shortages = new List<Finding>();
         var shortLines = new List<int>();
         for (var j = 0; j < unit.Skus.Length; j++)
         {
             var (best, bestAvailable) = BestHolder(a, unit.Skus[j]);
             if (bestAvailable >= unit.Quantities[j]) continue;
-            var shortage = Shortage(a, unit.Skus[j], unit.Quantities[j], best, bestAvailable);
-            firstShortage ??= shortage;
-            shortages.Add(shortage);
+            shortages.Add(Shortage(a, unit.Skus[j], unit.Quantities[j], best, bestAvailable));
             foreach (var line in unit.Lines)
                 if (string.Equals(a.Lines[line].Sku, unit.Skus[j], StringComparison.Ordinal)) shortLines.Add(line);
         }
-        if (shortages.Count == 1) return (firstShortage!, shortLines);
+        if (shortages.Count == 1) return (shortages[0], shortLines);
         if (shortages.Count > 1) return (new Shortages(shortages), shortLines);
 
         var (most, capacity) = MostCapacity(a);

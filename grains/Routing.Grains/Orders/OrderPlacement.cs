@@ -231,8 +231,11 @@ public sealed class OrderPlacement(
         }
         logger.LogWarning("Order {OrderId}: reservations kept failing; rejecting", held.OrderId);
         var gaveUp = new Unfillable(WorkUnit.WholeOrder, new StockKeptChanging());
-        var rejected = WithRetries(plan! with { Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = gaveUp.Reason }, retries);
-        return rejected with { Explanation = rejected.Explanation with { Decisions = [.. rejected.Explanation.Decisions, gaveUp] } };
+        return WithRetries(plan! with
+        {
+            Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = gaveUp.Reason,
+            Explanation = plan.Explanation with { Decisions = [.. plan.Explanation.Decisions, gaveUp] },
+        }, retries);
     }
 
     private static AllocationPlan WithRetries(AllocationPlan plan, List<Finding> retries) =>

@@ -30,8 +30,6 @@ export interface StockOptions {
   onDistributors?: (list: Distributor[]) => void;
 }
 
-const isBelow = (i: Item): boolean => i.belowThreshold;
-
 /** What the server says of a stock level (available, below threshold): the console derives no stock rule itself. */
 const itemOf = (distributorId: string, s: InventoryItem | InventoryChangedEvent): Item => ({
   distributorId, sku: s.sku, onHand: s.onHand, reserved: s.reserved, threshold: s.threshold, available: s.available, belowThreshold: s.belowThreshold,
@@ -157,7 +155,7 @@ export class StockTable {
   }
 
   private matches(i: Item): boolean {
-    if (this.lowOnly && !isBelow(i)) return false;
+    if (this.lowOnly && !i.belowThreshold) return false;
     if (this.distributorFilter && i.distributorId !== this.distributorFilter) return false;
     if (this.text) {
       const hay = `${i.distributorId} ${this.names.get(i.distributorId) ?? ''} ${i.sku}`.toLowerCase();
@@ -196,7 +194,7 @@ export class StockTable {
   private renderSummary(): void {
     let low = 0, shown = 0;
     for (const [key, item] of this.items) {
-      if (isBelow(item)) low++;
+      if (item.belowThreshold) low++;
       if (this.rows.get(key)?.tr.hidden === false) shown++;
     }
     this.options.onLowCount?.(low);
@@ -222,7 +220,7 @@ export class StockTable {
 
   private update(row: Row, i: Item): void {
     const avail = i.available;
-    const low = isBelow(i);
+    const low = i.belowThreshold;
     setText(row.onHand, fmtInt(i.onHand));
     setText(row.reserved, fmtInt(i.reserved));
     setText(row.available, fmtInt(avail));
