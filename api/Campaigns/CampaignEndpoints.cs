@@ -27,7 +27,7 @@ public sealed record CampaignRequest(
     [property: Range(1, Limits.MaxOrderQuantity)] int PerCustomerLimit,
     [property: Range(0, Limits.MaxCapacity)] int MinUnits,
     [property: StringLength(Limits.MaxNameLength)] string? Name = null,
-    [property: MaxLength(20), NoNullItems] IReadOnlyList<PriceTierDto>? Tiers = null,
+    [property: MaxLength(Limits.MaxPriceTiers), NoNullItems] IReadOnlyList<PriceTierDto>? Tiers = null,
     [property: MaxLength(Limits.MaxRegions), EachItem(Limits.RegionPattern)] IReadOnlyList<string>? Regions = null,
     [property: MaxLength(Limits.MaxListItems), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Distributors = null,
     [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? Policy = null);
@@ -36,13 +36,14 @@ public sealed record CampaignRequest(
 public sealed record CampaignResponse(
     string Id, string Name, string Sku, decimal Price, decimal CurrentPrice, IReadOnlyList<PriceTier> Tiers,
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Cap, int Sold, int Remaining, int PerCustomerLimit, int MinUnits,
-    IReadOnlyList<string> Regions, IReadOnlyList<string> Distributors, string Policy, CampaignStatus Status)
+    IReadOnlyList<string> Regions, IReadOnlyList<string> Distributors, string Policy, CampaignStatus Status,
+    int TiersReached, PriceTier? NextTier)
 {
     public static CampaignResponse From(CampaignView v)
     {
         var d = v.Definition;
         return new(d.Id, d.Name, d.Sku, d.Price, v.CurrentPrice, d.Tiers, d.StartsAt, d.EndsAt, d.Cap, v.Sold, d.Cap - v.Sold,
-            d.PerCustomerLimit, d.MinUnits, d.Regions, d.Distributors, d.PolicyId, v.Status);
+            d.PerCustomerLimit, d.MinUnits, d.Regions, d.Distributors, d.PolicyId, v.Status, v.TiersReached, v.NextTier);
     }
 }
 

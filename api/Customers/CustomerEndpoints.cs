@@ -18,7 +18,7 @@ public sealed record CustomerRequest(
     [property: Required, RegularExpression(Limits.RegionPattern)] string Region,
     [property: Required] LocationDto Location,
     [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? HomeDistributorId = null,
-    [property: StringLength(32)] string? Kind = null);
+    [property: StringLength(Limits.MaxCodeLength)] string? Kind = null);
 
 /// <summary>A customer as the API shows it.</summary>
 public sealed record CustomerResponse(string Id, string Name, string Region, LocationDto Location, string? HomeDistributorId, string Kind)

@@ -22,6 +22,19 @@ public static class Limits
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxSubstitutes = 20;
     public const int MaxReasonLength = 500;
+    /// <summary>A short code such as a customer's kind or a product's unit.</summary>
+    public const int MaxCodeLength = 32;
+    public const int MaxPriceTiers = 20;
+    public const double MaxRankingWeight = 100;
+    public const double MinDistanceKm = 0.1;
+    public const double MaxDistanceKm = 20_000;
+    public const int MaxSplits = 20;
+    /// <summary>A flash-sale simulation's bounds: orders, seconds, units per order.</summary>
+    public const int MaxSimulatedOrders = 20_000;
+    public const int MaxSimulationSeconds = 120;
+    public const int MaxSimulatedQuantity = 20;
+    public const double MaxLatitude = 90;
+    public const double MaxLongitude = 180;
 
     /// <summary>The whole of <paramref name="value"/> matches <paramref name="pattern"/> (as RegularExpressionAttribute checks it).</summary>
     public static bool Matches(string pattern, string value) =>

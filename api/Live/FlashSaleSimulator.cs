@@ -13,19 +13,17 @@ namespace Routing.Api.Live;
 /// <summary>Start a simulated flash sale: bounded in orders and in time.</summary>
 public sealed record FlashSaleRequest(
     [property: StringLength(Limits.MaxIdLength)] string? CampaignId = null,
-    [property: Range(1, FlashSaleSimulator.MaxOrders)] int? Orders = null,
-    [property: Range(1, FlashSaleSimulator.MaxSeconds)] int? Seconds = null,
-    [property: Range(1, 20)] int? MaxQuantity = null);
+    [property: Range(1, Limits.MaxSimulatedOrders)] int? Orders = null,
+    [property: Range(1, Limits.MaxSimulationSeconds)] int? Seconds = null,
+    [property: Range(1, Limits.MaxSimulatedQuantity)] int? MaxQuantity = null);
 
 /// <summary>Progress of a simulated flash sale.</summary>
 public sealed record FlashSaleStatus(string CampaignId, int Orders, int Seconds, bool Running, int Placed, int Allocated, int NotAllocated, int Refused, int Failed);
 
 /// <summary>Drives realistic bursts of orders from the demo customers against a campaign, so the console shows live
-/// motion. One simulation at a time; each is bounded in count (≤ <see cref="MaxOrders"/>) and time (≤ <see cref="MaxSeconds"/> s).</summary>
+/// motion. One simulation at a time; each is bounded in count (≤ <see cref="Limits.MaxSimulatedOrders"/>) and time (≤ <see cref="Limits.MaxSimulationSeconds"/> s).</summary>
 public sealed class FlashSaleSimulator(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<FlashSaleSimulator> logger)
 {
-    public const int MaxOrders = 20_000;
-    public const int MaxSeconds = 120;
     private const int MaxInFlight = 64;
 
     private readonly Lock _lock = new();

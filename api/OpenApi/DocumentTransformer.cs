@@ -19,6 +19,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ["Routing policies"] = "The routing policies orders are allocated by, editable at run time.",
         ["Alerts"] = "Low-stock, out-of-stock, substitution and allocation alerts.",
         ["Simulation"] = "A bounded burst of demo orders for the ops console.",
+        [LiveEventsTransformer.LiveTag] = "What the SignalR hubs push: each event by name, with the array of payloads it delivers.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ namespace Routing.Api.OpenApi;
 /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and its reference page at <c>/docs</c>, both anonymous.
 /// What an endpoint answers is declared on the endpoint (<c>.WithName</c>, <c>.WithSummary</c>, <c>.ProducesProblem</c>,
 /// <c>.ProducesProblemCodes</c>); the transformers add what follows from app-wide rules:
-/// the bearer scheme, each operation's security from its authorization metadata, and the problem-document schema.</summary>
+/// the bearer scheme, the live events, each operation's security from its authorization metadata, and the problem-document schema.</summary>
 public static class OpenApiSetup
 {
     public const string DocumentPath = "/openapi/v1.json";
@@ -15,6 +15,7 @@ public static class OpenApiSetup
         services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer<DocumentTransformer>();
+            options.AddDocumentTransformer<LiveEventsTransformer>();
             options.AddOperationTransformer<OperationTransformer>();
             options.AddSchemaTransformer<ProblemSchemaTransformer>();
             options.AddSchemaTransformer<ExplanationSchemaTransformer>();

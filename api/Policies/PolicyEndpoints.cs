@@ -9,21 +9,30 @@ namespace Routing.Api.Policies;
 
 /// <summary>Ranking weights in a request; each in [0, 100].</summary>
 public sealed record WeightsDto(
-    [property: Range(0.0, 100.0)] double Priority,
-    [property: Range(0.0, 100.0)] double Distance,
-    [property: Range(0.0, 100.0)] double Stock,
-    [property: Range(0.0, 100.0)] double Load);
+    [property: Range(0.0, Limits.MaxRankingWeight)] double Priority,
+    [property: Range(0.0, Limits.MaxRankingWeight)] double Distance,
+    [property: Range(0.0, Limits.MaxRankingWeight)] double Stock,
+    [property: Range(0.0, Limits.MaxRankingWeight)] double Load);
 
 /// <summary>A routing policy's settings; omitted fields take the defaults.</summary>
 public sealed record PolicyRequest(
     bool? HomeFirst = null,
-    [property: Range(0.1, 20000.0)] double? MaxDistanceKm = null,
+    [property: Range(Limits.MinDistanceKm, Limits.MaxDistanceKm)] double? MaxDistanceKm = null,
     WeightsDto? Weights = null,
     SplitPolicy? Split = null,
-    [property: Range(1, 20)] int? MaxSplits = null,
+    [property: Range(1, Limits.MaxSplits)] int? MaxSplits = null,
     bool? SuggestSubstitutes = null,
     bool? AutoSubstitute = null,
     FallbackAction? Fallback = null);
+
+/// <summary>What a policy's setting is where a request omits it: the console's new-policy form starts from these.</summary>
+public sealed record PolicyDefaults(
+    bool HomeFirst, double? MaxDistanceKm, RankingWeights Weights, SplitPolicy Split, int MaxSplits,
+    bool SuggestSubstitutes, bool AutoSubstitute, FallbackAction Fallback)
+{
+    public static PolicyDefaults Of(RoutingPolicy d) =>
+        new(d.HomeFirst, d.MaxDistanceKm, d.EffectiveWeights, d.Split, d.MaxSplits, d.SuggestSubstitutes, d.AutoSubstitute, d.Fallback);
+}
 
 public static class PolicyEndpoints
 {
@@ -39,6 +48,11 @@ public static class PolicyEndpoints
             return TypedResults.Ok(Paging.Page(http, policies, page, pageSize));
         })
             .WithName("listPolicies").WithSummary("List the routing policies, by id").Paged();
+
+        // Beside the policies rather than under them, so that no policy id is taken.
+        app.MapGet("/api/policy-defaults", () => TypedResults.Ok(PolicyDefaults.Of(RoutingPolicy.Default)))
+            .WithTags("Routing policies").RequireAuthorization(Roles.Ops)
+            .WithName("getPolicyDefaults").WithSummary("The settings a policy takes where a request omits them");
 
         group.MapGet("/{id}", async Task<Results<Ok<RoutingPolicy>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             await grains.GetGrain<IRoutingPoliciesGrain>(0).GetAsync(id) is { } policy

@@ -11,7 +11,7 @@ namespace Routing.Api.Products;
 public sealed record ProductRequest(
     [property: Required, StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string Sku,
     [property: Required, StringLength(Limits.MaxNameLength, MinimumLength = 1)] string Name,
-    [property: StringLength(32)] string? Unit = null,
+    [property: StringLength(Limits.MaxCodeLength)] string? Unit = null,
     [property: StringLength(Limits.MaxNameLength)] string? Category = null,
     [property: MaxLength(Limits.MaxSubstitutes), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Substitutes = null);
 

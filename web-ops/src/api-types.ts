@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/policy-defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings a policy takes where a request omits them */
+        get: operations["getPolicyDefaults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/distributors": {
         parameters: {
             query?: never;
@@ -453,7 +470,128 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    alertCleared: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Live event alertCleared
+         * @description Sent over SignalR (not HTTP) as event `alertCleared` with an array of payloads: on `/hubs/ops` every one, on `/hubs/distributor` those of the caller's own distributor.
+         */
+        post: operations["liveAlertCleared"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    alertRaised: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Live event alertRaised
+         * @description Sent over SignalR (not HTTP) as event `alertRaised` with an array of payloads: on `/hubs/ops` every one, on `/hubs/distributor` those of the caller's own distributor.
+         */
+        post: operations["liveAlertRaised"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    campaignProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Live event campaignProgress
+         * @description Sent over SignalR (not HTTP) as event `campaignProgress` with an array of payloads: on `/hubs/ops` every one, on `/hubs/distributor` those of the caller's own distributor.
+         */
+        post: operations["liveCampaignProgress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    inventoryChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Live event inventoryChanged
+         * @description Sent over SignalR (not HTTP) as event `inventoryChanged` with an array of payloads: on `/hubs/ops` every one, on `/hubs/distributor` those of the caller's own distributor.
+         */
+        post: operations["liveInventoryChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    orderAllocated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Live event orderAllocated
+         * @description Sent over SignalR (not HTTP) as event `orderAllocated` with an array of payloads: on `/hubs/ops` every one, on `/hubs/distributor` those of the caller's own distributor.
+         */
+        post: operations["liveOrderAllocated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    orderRejected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Live event orderRejected
+         * @description Sent over SignalR (not HTTP) as event `orderRejected` with an array of payloads: on `/hubs/ops` every one, on `/hubs/distributor` those of the caller's own distributor.
+         */
+        post: operations["liveOrderRejected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Alert: {
@@ -477,8 +615,22 @@ export interface components {
             acknowledgedAt: null | string;
             open?: boolean;
         };
+        AlertClearedEvent: {
+            alert: components["schemas"]["Alert"];
+            name?: null | string;
+            distributorId?: null | string;
+            /** Format: date-time */
+            at: string;
+        };
         /** @enum {unknown} */
         AlertKind: "LowStock" | "OutOfStock" | "SubstitutionSuggested" | "AllocationFailed" | "ReconciliationDifference" | "CampaignNotFormed";
+        AlertRaisedEvent: {
+            alert: components["schemas"]["Alert"];
+            name?: null | string;
+            distributorId?: null | string;
+            /** Format: date-time */
+            at: string;
+        };
         Allocation: {
             distributorId: string;
             sku: string;
@@ -488,6 +640,23 @@ export interface components {
         CampaignOrderRequest: {
             /** Format: int32 */
             quantity: number;
+        };
+        CampaignProgressEvent: {
+            campaignId: string;
+            /** Format: int32 */
+            sold: number;
+            /** Format: int32 */
+            cap: number;
+            status: components["schemas"]["CampaignStatus"];
+            /** Format: double */
+            currentPrice: number;
+            /** Format: int32 */
+            tiersReached: number;
+            nextTier: null | components["schemas"]["PriceTier"];
+            name?: null | string;
+            /** Format: date-time */
+            at: string;
+            distributorId?: null | string;
         };
         CampaignRequest: {
             id: string;
@@ -537,6 +706,9 @@ export interface components {
             distributors: string[];
             policy: string;
             status: components["schemas"]["CampaignStatus"];
+            /** Format: int32 */
+            tiersReached: number;
+            nextTier: null | components["schemas"]["PriceTier"];
         };
         /** @enum {unknown} */
         CampaignStatus: "Scheduled" | "Open" | "SoldOut" | "Formed" | "NotFormed";
@@ -962,6 +1134,24 @@ export interface components {
             /** @description Why, in a word that does not change: e.g. `soldOut`, `notFound`, `validationFailed`. Each operation's answers list the codes it gives. */
             code: string;
         };
+        InventoryChangedEvent: {
+            distributor: string;
+            sku: string;
+            /** Format: int32 */
+            onHand: number;
+            /** Format: int32 */
+            reserved: number;
+            /** Format: int32 */
+            threshold: number;
+            name?: null | string;
+            distributorId?: null | string;
+            /** Format: int32 */
+            available?: number;
+            belowThreshold?: boolean;
+            outOfStock?: boolean;
+            /** Format: date-time */
+            at: string;
+        };
         InventoryItemResponse: {
             sku: string;
             /** Format: int32 */
@@ -1003,6 +1193,15 @@ export interface components {
         };
         /** @enum {unknown} */
         MovementKind: "Receive" | "Reserve" | "Release" | "Ship" | "Adjust";
+        OrderAllocatedEvent: {
+            orderId: string;
+            campaignId: null | string;
+            allocations: components["schemas"]["Allocation"][];
+            name?: null | string;
+            /** Format: date-time */
+            at: string;
+            distributorId?: null | string;
+        };
         OrderLine: {
             sku: string;
             /** Format: int32 */
@@ -1014,6 +1213,16 @@ export interface components {
             /** Format: int32 */
             quantity: number;
             group?: null | string;
+        };
+        OrderRejectedEvent: {
+            orderId: string;
+            campaignId: null | string;
+            status: components["schemas"]["OrderStatus"];
+            reason: string;
+            name?: null | string;
+            /** Format: date-time */
+            at: string;
+            distributorId?: null | string;
         };
         OrderRequest: {
             lines: components["schemas"]["OrderLineDto"][];
@@ -1044,6 +1253,18 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             shares: components["schemas"]["OrderShare"][];
+        };
+        PolicyDefaults: {
+            homeFirst: boolean;
+            /** Format: double */
+            maxDistanceKm: null | number;
+            weights: components["schemas"]["RankingWeights"];
+            split: components["schemas"]["SplitPolicy"];
+            /** Format: int32 */
+            maxSplits: number;
+            suggestSubstitutes: boolean;
+            autoSubstitute: boolean;
+            fallback: components["schemas"]["FallbackAction"];
         };
         PolicyRequest: {
             homeFirst?: null | boolean;
@@ -1294,6 +1515,75 @@ export interface operations {
             };
             /** @description Unprocessable Entity (codes `idempotencyKeyReused`, `regionNotEligible`, `limitExceeded`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPolicyDefaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDefaults"];
+                };
+            };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3905,6 +4195,138 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
+            };
+        };
+    };
+    liveAlertCleared: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertClearedEvent"][];
+            };
+        };
+        responses: {
+            /** @description Delivered (SignalR sends no answer). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    liveAlertRaised: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertRaisedEvent"][];
+            };
+        };
+        responses: {
+            /** @description Delivered (SignalR sends no answer). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    liveCampaignProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignProgressEvent"][];
+            };
+        };
+        responses: {
+            /** @description Delivered (SignalR sends no answer). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    liveInventoryChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryChangedEvent"][];
+            };
+        };
+        responses: {
+            /** @description Delivered (SignalR sends no answer). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    liveOrderAllocated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderAllocatedEvent"][];
+            };
+        };
+        responses: {
+            /** @description Delivered (SignalR sends no answer). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    liveOrderRejected: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderRejectedEvent"][];
+            };
+        };
+        responses: {
+            /** @description Delivered (SignalR sends no answer). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

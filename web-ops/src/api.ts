@@ -1,7 +1,7 @@
 // REST client: bearer token, JSON, RFC 9457 problem details turned into readable errors.
 import { currentToken } from './auth';
 import type {
-  Alert, Campaign, Distributor, FlashSaleStatus, InventoryItem, OrderView, PolicyRequest, RoutingPolicy,
+  Alert, Campaign, Distributor, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest, RoutingPolicy,
 } from './types';
 
 /** The fulfilment steps of a share, in order: confirm, ship (takes the units off stock), complete. */
@@ -109,6 +109,7 @@ export const api = {
   fulfil: (id: string, step: FulfilmentStep, distributorId: string) =>
     request<OrderView>(`/api/orders/${enc(id)}/${step}?distributorId=${enc(distributorId)}`, { method: 'POST' }),
   policies: () => requestAll<RoutingPolicy>('/api/policies'),
+  policyDefaults: () => request<PolicyDefaults>('/api/policy-defaults'),
   savePolicy: (id: string, body: PolicyRequest) => request<RoutingPolicy>(`/api/policies/${enc(id)}`, { method: 'PUT', body }),
   startFlashSale: () => request<FlashSaleStatus>('/api/simulations/flash-sale', { method: 'POST', body: {} }),
   flashSale: () => request<FlashSaleStatus>('/api/simulations/flash-sale'),

@@ -1,13 +1,13 @@
 // JSON shapes of the Routing API and its live events (camelCase; enums are their C# names).
-// The REST shapes come from the API's OpenAPI document (api/openapi.json), through src/api-types.ts, which
-// `npm run build` generates with openapi-typescript: they cannot drift from the server. Live-event payloads are not
-// in the document and are written here.
-import type { components } from './api-types';
+// Every shape comes from the API's OpenAPI document (api/openapi.json), through src/api-types.ts, which
+// `npm run build` generates with openapi-typescript: they cannot drift from the server. The live events are in the
+// document too (one webhook per SignalR event name, with its payload).
+import type { components, webhooks } from './api-types';
 
 type Schemas = components['schemas'];
-/** A response body: the server writes every property (null where there is no value), so none is missing. The
- * document marks as required only what a request must give, so the console reads responses through this. */
-type Written<T> = Required<T>;
+/** A response body: the server writes every property (null where there is no value), so none is missing, at any depth.
+ * The document marks as required only what a request must give, so the console reads responses through this. */
+type Written<T> = T extends (infer U)[] ? Written<U>[] : T extends object ? { [K in keyof T]-?: Written<T[K]> } : T;
 
 export type Role = 'ops' | 'distributor' | 'customer';
 
@@ -49,31 +49,27 @@ export type PolicyRequest = {
   [K in keyof Schemas['PolicyRequest']]-?: K extends 'maxDistanceKm' ? Schemas['PolicyRequest'][K] : NonNullable<Schemas['PolicyRequest'][K]>
 };
 
+/** GET /api/policy-defaults: what a setting is where a request omits it. */
+export type PolicyDefaults = Written<Schemas['PolicyDefaults']>;
+
 /** GET/POST /api/simulations/flash-sale */
 export type FlashSaleStatus = Written<Schemas['FlashSaleStatus']>;
 
 // ---- live events: every SignalR event delivers an array of these ----
 
-interface LiveEvent { at: string }
-
-export interface OrderAllocatedEvent extends LiveEvent { orderId: string; campaignId: string | null; allocations: Allocation[] }
-export interface OrderRejectedEvent extends LiveEvent { orderId: string; campaignId: string | null; status: OrderStatus; reason: string }
-export interface InventoryChangedEvent extends LiveEvent {
-  distributor: string; sku: string; onHand: number; reserved: number; threshold: number;
-  /** The server's stock rules: the console derives none of them. */
-  available: number; belowThreshold: boolean; outOfStock: boolean;
-}
-export interface AlertRaisedEvent extends LiveEvent { alert: Alert }
-export interface AlertClearedEvent extends LiveEvent { alert: Alert }
-export interface CampaignProgressEvent extends LiveEvent { campaignId: string; sold: number; cap: number; status: CampaignStatus; currentPrice: number }
-
-export interface LiveEvents {
-  orderAllocated: OrderAllocatedEvent;
-  orderRejected: OrderRejectedEvent;
-  inventoryChanged: InventoryChangedEvent;
-  alertRaised: AlertRaisedEvent;
-  alertCleared: AlertClearedEvent;
-  campaignProgress: CampaignProgressEvent;
-}
+/** Each live event by name with its payload, as the server's document lists them (one webhook per event). */
+export type LiveEvents = {
+  [K in keyof webhooks]: Written<webhooks[K]['post']['requestBody']['content']['application/json'][number]>
+};
 export type LiveEventName = keyof LiveEvents;
-export const liveEventNames: LiveEventName[] = ['orderAllocated', 'orderRejected', 'inventoryChanged', 'alertRaised', 'alertCleared', 'campaignProgress'];
+export type OrderAllocatedEvent = LiveEvents['orderAllocated'];
+export type OrderRejectedEvent = LiveEvents['orderRejected'];
+export type InventoryChangedEvent = LiveEvents['inventoryChanged'];
+export type AlertRaisedEvent = LiveEvents['alertRaised'];
+export type AlertClearedEvent = LiveEvents['alertCleared'];
+export type CampaignProgressEvent = LiveEvents['campaignProgress'];
+/** Every name once: the compiler refuses a name missing here or one the server does not send. */
+const eventNames: { [K in LiveEventName]: true } = {
+  orderAllocated: true, orderRejected: true, inventoryChanged: true, alertRaised: true, alertCleared: true, campaignProgress: true,
+};
+export const liveEventNames = Object.keys(eventNames) as LiveEventName[];

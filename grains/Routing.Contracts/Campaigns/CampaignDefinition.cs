@@ -1,3 +1,6 @@
+using Routing.Domain;
+using Routing.Domain.Rules;
+
 namespace Routing.Contracts.Campaigns;
 
 /// <summary>A volume price tier: once the campaign has sold <see cref="MinUnits"/>, the unit price is <see cref="Price"/>.</summary>
@@ -21,20 +24,17 @@ public sealed record CampaignDefinition(
     [property: Id(11)] IReadOnlyList<string> Distributors,
     [property: Id(12)] string PolicyId)
 {
-    public CampaignStatus StatusAt(DateTimeOffset now, int sold) =>
-        now < StartsAt ? CampaignStatus.Scheduled
-        : now < EndsAt ? (sold >= Cap ? CampaignStatus.SoldOut : CampaignStatus.Open)
-        : sold >= MinUnits ? CampaignStatus.Formed
-        : CampaignStatus.NotFormed;
+    public CampaignStatus StatusAt(DateTimeOffset now, int sold) => CampaignRules.StatusAt(now, StartsAt, EndsAt, Cap, MinUnits, sold);
 
-    /// <summary>The unit price once <paramref name="sold"/> units are sold: the best tier reached.</summary>
-    public decimal PriceAt(int sold)
-    {
-        var price = Price;
-        foreach (var tier in Tiers)
-            if (sold >= tier.MinUnits && tier.Price < price) price = tier.Price;
-        return price;
-    }
+    /// <summary>The unit price once <paramref name="sold"/> units are sold (<see cref="CampaignRules.PriceAt"/>).</summary>
+    public decimal PriceAt(int sold) => CampaignRules.PriceAt(Price, Tiers.Select(t => (t.MinUnits, t.Price)), sold);
+
+    /// <summary>The tier that lowers the price next, if any (<see cref="CampaignRules.NextTier"/>).</summary>
+    public PriceTier? NextTierAt(int sold) =>
+        CampaignRules.NextTier(Price, Tiers.Select(t => (t.MinUnits, t.Price)), sold) is { } next ? new PriceTier(next.MinUnits, next.Price) : null;
+
+    /// <summary>How many tiers have lowered the price (<see cref="CampaignRules.TiersReached"/>).</summary>
+    public int TiersReachedAt(int sold) => CampaignRules.TiersReached(Price, Tiers.Select(t => (t.MinUnits, t.Price)), sold);
 
     public bool CoversRegion(string region) =>
         Regions.Count == 0 || Routing.Domain.RegionCodes.AnyCovers(Regions, region);
@@ -47,25 +47,17 @@ public sealed record CampaignDefinition(
         && Distributors.SequenceEqual(other.Distributors);
 }
 
-/// <summary>Where a campaign is in its life.</summary>
-public enum CampaignStatus
-{
-    Scheduled,
-    Open,
-    SoldOut,
-    /// <summary>Ended having reached its minimum: the group formed.</summary>
-    Formed,
-    /// <summary>Ended below its minimum: the group did not form.</summary>
-    NotFormed,
-}
-
 /// <summary>A campaign with its live numbers.</summary>
 [GenerateSerializer, Immutable]
 public sealed record CampaignView(
     [property: Id(0)] CampaignDefinition Definition,
     [property: Id(1)] int Sold,
     [property: Id(2)] CampaignStatus Status,
-    [property: Id(3)] decimal CurrentPrice);
+    [property: Id(3)] decimal CurrentPrice)
+{
+    public int TiersReached => Definition.TiersReachedAt(Sold);
+    public PriceTier? NextTier => Definition.NextTierAt(Sold);
+}
 
 /// <summary>Units of a campaign's cap handed to one quota holder.</summary>
 [GenerateSerializer, Immutable]

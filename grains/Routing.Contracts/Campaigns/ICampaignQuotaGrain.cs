@@ -1,3 +1,5 @@
+using Routing.Domain;
+
 namespace Routing.Contracts.Campaigns;
 
 /// <summary>Why units could not be taken from a campaign.</summary>

@@ -23,7 +23,7 @@ public sealed record InventoryItem(
     [property: Id(2)] int Reserved,
     [property: Id(3)] int Threshold)
 {
-    public int Available => OnHand - Reserved;
+    public int Available => StockRules.Available(OnHand, Reserved);
     /// <summary>Available below the restock threshold (the stock rule the low-stock alert follows).</summary>
     public bool BelowThreshold => StockRules.IsLow(Available, Threshold);
 }

@@ -52,7 +52,7 @@ public sealed record InventoryChanged(
 {
     public override string Name => EventNames.InventoryChanged;
     public override string? DistributorId => Distributor;
-    public int Available => OnHand - Reserved;
+    public int Available => StockRules.Available(OnHand, Reserved);
     public bool BelowThreshold => StockRules.IsLow(Available, Threshold);
     public bool OutOfStock => StockRules.IsOut(Available);
 }
@@ -73,7 +73,7 @@ public sealed record AlertCleared(DateTimeOffset At, [property: Id(0)] Alert Ale
     public override string? DistributorId => Alert.DistributorId;
 }
 
-/// <summary>A campaign's units sold changed.</summary>
+/// <summary>A campaign's units sold or status changed; with its price standing (tiers reached, the next tier).</summary>
 [GenerateSerializer, Immutable]
 public sealed record CampaignProgress(
     DateTimeOffset At,
@@ -81,12 +81,14 @@ public sealed record CampaignProgress(
     [property: Id(1)] int Sold,
     [property: Id(2)] int Cap,
     [property: Id(3)] CampaignStatus Status,
-    [property: Id(4)] decimal CurrentPrice) : RoutingEvent(At)
+    [property: Id(4)] decimal CurrentPrice,
+    [property: Id(5)] int TiersReached,
+    [property: Id(6)] PriceTier? NextTier) : RoutingEvent(At)
 {
     public override string Name => EventNames.CampaignProgress;
 }
 
-/// <summary>The live event names of the public surface, in one place.</summary>
+/// <summary>The live event names of the public surface, in one place, with the payload type each carries.</summary>
 public static class EventNames
 {
     public const string OrderAllocated = "orderAllocated";
@@ -95,4 +97,15 @@ public static class EventNames
     public const string AlertRaised = "alertRaised";
     public const string AlertCleared = "alertCleared";
     public const string CampaignProgress = "campaignProgress";
+
+    /// <summary>Every live event by name (the OpenAPI document lists them, so clients' types come from the server).</summary>
+    public static readonly IReadOnlyDictionary<string, Type> Payloads = new Dictionary<string, Type>
+    {
+        [OrderAllocated] = typeof(Events.OrderAllocated),
+        [OrderRejected] = typeof(Events.OrderRejected),
+        [InventoryChanged] = typeof(Events.InventoryChanged),
+        [AlertRaised] = typeof(Events.AlertRaised),
+        [AlertCleared] = typeof(Events.AlertCleared),
+        [CampaignProgress] = typeof(Events.CampaignProgress),
+    };
 }

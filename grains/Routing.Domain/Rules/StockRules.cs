@@ -6,6 +6,9 @@ namespace Routing.Domain.Rules;
 /// is raised once per crossing and cleared when stock is back.</summary>
 public static class StockRules
 {
+    /// <summary>What can still be reserved: on hand less what is reserved.</summary>
+    public static int Available(int onHand, int reserved) => onHand - reserved;
+
     /// <summary>Below the threshold (a threshold of 0 means none).</summary>
     public static bool IsLow(int available, int threshold) => threshold > 0 && available < threshold;
 

@@ -55,10 +55,10 @@ public sealed class CampaignCloserGrain(IRoutingHistory history, ILogger<Campaig
     private async Task RaiseAlertsAsync(string campaignId, string reason, int cancelled, IEnumerable<string> distributors)
     {
         var alerts = GrainFactory.GetGrain<IAlertLogGrain>(0);
-        await alerts.RaiseAsync(new AlertDraft(AlertKind.CampaignNotFormed, $"campaign-not-formed:{campaignId}",
+        await alerts.RaiseAsync(new AlertDraft(AlertKind.CampaignNotFormed, AlertKeys.CampaignNotFormed(campaignId),
             $"{reason}; {cancelled} order(s) cancelled and their reservations released", CampaignId: campaignId));
         foreach (var distributorId in distributors)
-            await alerts.RaiseAsync(new AlertDraft(AlertKind.CampaignNotFormed, $"campaign-not-formed:{campaignId}:{distributorId}",
+            await alerts.RaiseAsync(new AlertDraft(AlertKind.CampaignNotFormed, AlertKeys.CampaignNotFormed(campaignId, distributorId),
                 $"{reason}; its orders at {distributorId} were cancelled and their reservations released",
                 DistributorId: distributorId, CampaignId: campaignId));
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Routing.Contracts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Events;
+using Routing.Domain;
 using Routing.Domain.Rules;
 using Routing.Grains.Events;
 using Routing.Grains.History;
@@ -241,6 +242,9 @@ public sealed class CampaignGrain(
     /// <summary>The status as of the last count of units sold.</summary>
     private CampaignStatus Status() => S.ClosedAs ?? S.Definition!.StatusAt(clock.GetUtcNow(), _sold);
 
-    private void PublishProgress(int sold) =>
-        events.Publish(new CampaignProgress(clock.GetUtcNow(), S.Definition!.Id, sold, S.Definition.Cap, Status(), S.Definition.PriceAt(sold)));
+    private void PublishProgress(int sold)
+    {
+        var d = S.Definition!;
+        events.Publish(new CampaignProgress(clock.GetUtcNow(), d.Id, sold, d.Cap, Status(), d.PriceAt(sold), d.TiersReachedAt(sold), d.NextTierAt(sold)));
+    }
 }

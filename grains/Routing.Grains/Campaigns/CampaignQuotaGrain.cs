@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Routing.Contracts.Campaigns;
+using Routing.Domain;
 
 namespace Routing.Grains.Campaigns;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Routing.Contracts.Campaigns;
+using Routing.Domain;
 
 namespace Routing.Grains.Campaigns;
 

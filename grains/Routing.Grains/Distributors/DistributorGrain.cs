@@ -409,8 +409,8 @@ public sealed class DistributorGrain(
         if (low != stock.LowStockRaised)
         {
             stock.LowStockRaised = low;
-            alerts.Add(new AlertChange(LowStockKey(sku), low
-                ? new AlertDraft(AlertKind.LowStock, LowStockKey(sku),
+            alerts.Add(new AlertChange(AlertKeys.LowStock(Id, sku), low
+                ? new AlertDraft(AlertKind.LowStock, AlertKeys.LowStock(Id, sku),
                     $"{Id} {sku}: {stock.Available} available, below the threshold of {stock.Threshold}; restock",
                     DistributorId: Id, Sku: sku)
                 : null));
@@ -419,8 +419,8 @@ public sealed class DistributorGrain(
         if (@out != stock.OutOfStockRaised)
         {
             stock.OutOfStockRaised = @out;
-            alerts.Add(new AlertChange(OutOfStockKey(sku), @out
-                ? new AlertDraft(AlertKind.OutOfStock, OutOfStockKey(sku),
+            alerts.Add(new AlertChange(AlertKeys.OutOfStock(Id, sku), @out
+                ? new AlertDraft(AlertKind.OutOfStock, AlertKeys.OutOfStock(Id, sku),
                     $"{Id} {sku}: out of stock ({stock.OnHand} on hand, {stock.Reserved} reserved)",
                     DistributorId: Id, Sku: sku)
                 : null));
@@ -452,9 +452,6 @@ public sealed class DistributorGrain(
 
     /// <summary>An alert to raise, or (when <see cref="Raise"/> is null) the open alert with this key to clear.</summary>
     private sealed record AlertChange(string Key, AlertDraft? Raise);
-
-    private string LowStockKey(string sku) => $"low-stock:{Id}:{sku}";
-    private string OutOfStockKey(string sku) => $"out-of-stock:{Id}:{sku}";
 
     private void PublishInventory(string sku, StockState stock) =>
         events.Publish(new InventoryChanged(clock.GetUtcNow(), Id, sku, stock.OnHand, stock.Reserved, stock.Threshold));

@@ -1,4 +1,5 @@
 using Routing.Contracts.Distributors;
+using Routing.Domain.Rules;
 using Routing.Grains.History;
 
 namespace Routing.Grains.Distributors;
@@ -29,5 +30,5 @@ public sealed class StockState
     [Id(3)] public bool LowStockRaised { get; set; }
     [Id(4)] public bool OutOfStockRaised { get; set; }
 
-    public int Available => OnHand - Reserved;
+    public int Available => StockRules.Available(OnHand, Reserved);
 }

@@ -340,14 +340,13 @@ public sealed class OrderPlacement(
         if (order.Status == OrderStatus.AwaitingSubstitution)
         {
             var offered = string.Join(", ", order.Suggestions.Select(s => $"{s.SubstituteSku} ({s.AvailableNearby} nearby)"));
-            await alerts.RaiseAsync(new AlertDraft(AlertKind.SubstitutionSuggested, $"substitution:{id}",
+            await alerts.RaiseAsync(new AlertDraft(AlertKind.SubstitutionSuggested, AlertKeys.SubstitutionSuggested(id),
                 $"order {id}: {reason}; suggested substitutes: {offered}",
                 DistributorId: customer.HomeDistributorId, Sku: sku, OrderId: id, CampaignId: order.CampaignId));
         }
         else
         {
-            // One open alert per campaign (or SKU) counts the failures, rather than one alert per order.
-            await alerts.RaiseAsync(new AlertDraft(AlertKind.AllocationFailed, $"allocation-failed:{order.CampaignId ?? sku}",
+            await alerts.RaiseAsync(new AlertDraft(AlertKind.AllocationFailed, AlertKeys.AllocationFailed(order.CampaignId, sku),
                 $"order {id} ({order.Status}): {reason}", Sku: sku, OrderId: id, CampaignId: order.CampaignId));
         }
     }

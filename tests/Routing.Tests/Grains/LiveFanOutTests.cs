@@ -29,7 +29,7 @@ public sealed class LiveFanOutTests(ClusterFixture fixture)
                 {
                     for (var i = 0; i < campaigns.Count; i++)
                         fixture.Cluster.Silos[i].ServiceProvider.GetRequiredService<IRoutingEventPublisher>()
-                            .Publish(new CampaignProgress(DateTimeOffset.UtcNow, campaigns[i], 1, 10, CampaignStatus.Open, 1m));
+                            .Publish(new CampaignProgress(DateTimeOffset.UtcNow, campaigns[i], 1, 10, CampaignStatus.Open, 1m, 0, null));
                     return Task.FromResult(host.CampaignIds);
                 },
                 ids => campaigns.All(ids.Contains), "the host to hear from every silo");
@@ -47,7 +47,7 @@ public sealed class LiveFanOutTests(ClusterFixture fixture)
         var coalescer = new EventCoalescer();
         var at = DateTimeOffset.UtcNow;
         for (var sold = 1; sold <= 100; sold++)
-            coalescer.Add(new CampaignProgress(at, "gb-1", sold, 1000, CampaignStatus.Open, 1m));
+            coalescer.Add(new CampaignProgress(at, "gb-1", sold, 1000, CampaignStatus.Open, 1m, 0, null));
         coalescer.Add(new InventoryChanged(at, "d-1", "S", 10, 1, 5));
         coalescer.Add(new OrderRejected(at, "o-1", "gb-1", OrderStatus.Rejected, "no stock"));
         coalescer.Add(new InventoryChanged(at, "d-1", "S", 10, 2, 5));

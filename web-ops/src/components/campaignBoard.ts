@@ -42,7 +42,7 @@ export class CampaignBoard {
       this.message,
       this.list,
     );
-    // Once a second: clocks, status by time, and the orders-per-second charts.
+    // Once a second: clocks and the orders-per-second charts (status comes from the server).
     this.timer = window.setInterval(() => this.tick(), 1000);
   }
 
@@ -109,7 +109,8 @@ export class CampaignBoard {
       const prev = this.latestAt.get(e.campaignId) ?? 0;
       if (at < prev) continue; // an older report overtaken by a newer one
       this.latestAt.set(e.campaignId, at);
-      card.campaign = { ...card.campaign, sold: e.sold, cap: e.cap, remaining: e.cap - e.sold, status: e.status, currentPrice: e.currentPrice };
+      card.campaign = { ...card.campaign, sold: e.sold, cap: e.cap, remaining: e.cap - e.sold, status: e.status, currentPrice: e.currentPrice,
+        tiersReached: e.tiersReached, nextTier: e.nextTier };
     }
     schedule(this, () => this.render());
   }
@@ -163,15 +164,6 @@ export class CampaignBoard {
     this.cards.set(c.id, card);
   }
 
-  private statusAt(c: Campaign, now: number): CampaignStatus {
-    const known: CampaignStatus[] = ['Scheduled', 'Open', 'SoldOut', 'Formed', 'NotFormed'];
-    if (!known.includes(c.status)) return c.status;
-    const starts = Date.parse(c.startsAt), ends = Date.parse(c.endsAt);
-    if (now < starts) return 'Scheduled';
-    if (now < ends) return c.sold >= c.cap ? 'SoldOut' : 'Open';
-    return c.sold >= c.minUnits ? 'Formed' : 'NotFormed';
-  }
-
   private render(): void {
     const now = this.rates.serverNow();
     for (const card of this.cards.values()) {
@@ -194,18 +186,17 @@ export class CampaignBoard {
     }
   }
 
+  /** The server's price standing (tiers reached, the next tier): the console only words it. */
   private tierText(c: Campaign): string {
-    const tiers = [...c.tiers].sort((a, b) => a.minUnits - b.minUnits);
-    const reached = tiers.filter((t) => c.sold >= t.minUnits && t.price < c.price).length;
-    const next = tiers.find((t) => t.minUnits > c.sold);
-    const tierPart = tiers.length === 0 ? 'single price 单一价格' : `tier 档位 ${reached + 1}/${tiers.length + 1}`;
+    const next = c.nextTier;
+    const tierPart = c.tiers.length === 0 ? 'single price 单一价格' : `tier 档位 ${c.tiersReached + 1}/${c.tiers.length + 1}`;
     const nextPart = next ? ` · next 下一档 ${fmtMoney(next.price)} at ${fmtInt(next.minUnits)} (${fmtInt(next.minUnits - c.sold)} to go)` : '';
     return tierPart + nextPart;
   }
 
   private renderClock(card: Card, now: number): void {
     const c = card.campaign;
-    const status = this.statusAt(c, now);
+    const status: CampaignStatus = c.status; // the server's: it announces opening and closing as they happen
     setText(card.status, label(status));
     card.status.className = `badge status-${status}`;
     card.status.dataset.status = status;

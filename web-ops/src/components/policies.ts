@@ -1,7 +1,7 @@
 // Routing policies (ops): view every policy, edit one, or create one. PUT /api/policies/{id}.
 import { api, errorText } from '../api';
 import { h, setText } from '../dom';
-import type { FallbackAction, PolicyRequest, RoutingPolicy, SplitPolicy } from '../types';
+import type { FallbackAction, PolicyDefaults, PolicyRequest, RoutingPolicy, SplitPolicy } from '../types';
 
 const splits: [SplitPolicy, string][] = [
   ['WholeOrder', 'WholeOrder 整单'],
@@ -13,10 +13,6 @@ const fallbacks: [FallbackAction, string][] = [
   ['Backorder', 'Backorder 缺货待补'],
   ['ManualReview', 'ManualReview 人工审核'],
 ];
-const defaults: PolicyRequest = {
-  homeFirst: true, maxDistanceKm: null, weights: { priority: 0.4, distance: 0.3, stock: 0.2, load: 0.1 },
-  split: 'WholeOrder', maxSplits: 3, suggestSubstitutes: true, autoSubstitute: false, fallback: 'Reject',
-};
 
 export class PoliciesPanel {
   readonly el: HTMLElement;
@@ -31,6 +27,8 @@ export class PoliciesPanel {
     fallback: HTMLSelectElement;
   };
   private policies: RoutingPolicy[] = [];
+  /** The server's settings for what a request omits: a new policy starts from them. */
+  private defaults: PolicyDefaults | null = null;
 
   constructor(private readonly usedBy: () => { id: string; policy: string }[]) {
     const num = (name: string, attrs: Record<string, string | number>) =>
@@ -79,15 +77,16 @@ export class PoliciesPanel {
         h('div', { class: 'tools' }, h('button', { type: 'button', class: 'ghost', onclick: () => void this.load() }, 'Refresh 刷新'))),
       h('p', { class: 'muted small' }, 'Policies are data: changes apply to the next orders routed (cached ≤ 1 s). 策略修改对后续订单生效。'),
       h('div', { class: 'policies-layout' }, this.list, this.form));
-    this.edit(null);
   }
 
   async load(): Promise<void> {
     try {
-      this.policies = (await api.policies()).sort((a, b) => (a.id === 'default' ? -1 : b.id === 'default' ? 1 : a.id.localeCompare(b.id)));
+      const [defaults, policies] = await Promise.all([api.policyDefaults(), api.policies()]);
+      this.defaults = defaults;
+      this.policies = policies.sort((a, b) => (a.id === 'default' ? -1 : b.id === 'default' ? 1 : a.id.localeCompare(b.id)));
       this.renderList();
       const current = this.policies.find((p) => p.id === this.idInput.value) ?? this.policies[0];
-      if (current) this.edit(current);
+      this.edit(current ?? null);
     } catch (e) {
       this.list.replaceChildren(h('p', { class: 'error' }, `Could not load policies: ${errorText(e)}`));
     }
@@ -96,7 +95,7 @@ export class PoliciesPanel {
   private renderList(): void {
     const used = this.usedBy();
     this.list.replaceChildren(...this.policies.map((p) => {
-      const w = p.weights ?? p.effectiveWeights ?? defaults.weights;
+      const w = p.effectiveWeights;
       const campaigns = used.filter((c) => c.policy === p.id).map((c) => c.id);
       return h('button', { type: 'button', class: `policy-item${p.id === this.idInput.value ? ' selected' : ''}`, testid: `policy-item-${p.id}`, onclick: () => this.edit(p) },
         h('b', null, p.id),
@@ -108,9 +107,8 @@ export class PoliciesPanel {
 
   private edit(p: RoutingPolicy | null): void {
     const f = this.fields;
-    const v: PolicyRequest = p
-      ? { ...p, weights: p.weights ?? p.effectiveWeights ?? defaults.weights }
-      : defaults;
+    const v: PolicyRequest | null = p ? { ...p, weights: p.effectiveWeights } : this.defaults;
+    if (!v) return; // the defaults are not loaded yet (load() shows why)
     this.idInput.value = p?.id ?? '';
     this.idInput.readOnly = p !== null;
     f.homeFirst.checked = v.homeFirst;

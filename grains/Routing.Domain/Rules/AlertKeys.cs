@@ -1,0 +1,23 @@
+namespace Routing.Domain.Rules;
+
+/// <summary>The dedupe key of each kind of alert: while an alert with a key is open, raising the same key again counts a
+/// repeat instead of opening a second one, and clearing the key closes it. So the key says what one alert is about.</summary>
+public static class AlertKeys
+{
+    /// <summary>One per distributor and SKU: available is below the restock threshold.</summary>
+    public static string LowStock(string distributorId, string sku) => $"low-stock:{distributorId}:{sku}";
+
+    /// <summary>One per distributor and SKU: nothing is available.</summary>
+    public static string OutOfStock(string distributorId, string sku) => $"out-of-stock:{distributorId}:{sku}";
+
+    /// <summary>One per order: substitutes were suggested for it.</summary>
+    public static string SubstitutionSuggested(string orderId) => $"substitution:{orderId}";
+
+    /// <summary>One per campaign (or, outside a campaign, per SKU): it counts the orders that could not be allocated,
+    /// rather than one alert per order.</summary>
+    public static string AllocationFailed(string? campaignId, string sku) => $"allocation-failed:{campaignId ?? sku}";
+
+    /// <summary>One for ops per campaign that did not form, and one per distributor whose orders it cancelled.</summary>
+    public static string CampaignNotFormed(string campaignId, string? distributorId = null) =>
+        distributorId is null ? $"campaign-not-formed:{campaignId}" : $"campaign-not-formed:{campaignId}:{distributorId}";
+}
