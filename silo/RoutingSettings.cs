@@ -45,8 +45,13 @@ public sealed record RoutingSettings(
         var advertised = c["Orleans:AdvertisedIP"] is { Length: > 0 } ip
             ? IPAddress.TryParse(ip, out var parsed) ? parsed : throw new RoutingStartupException($"Orleans:AdvertisedIP '{ip}' is not an IP address.")
             : null;
+        var siloPort = c.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+        if (siloPort == 0 && provider == Postgres && !mode.Equals("Client", StringComparison.OrdinalIgnoreCase))
+            throw new RoutingStartupException(
+                "Orleans:SiloPort 0 (a port the OS picks) is for the embedded silo only (Storage:Provider=Memory): " +
+                "silos of a shared cluster dial each other at the port they advertise; give each one its own port.");
         return new RoutingSettings(provider, connectionString,
-            c.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT),
+            siloPort,
             c.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT),
             c["Orleans:ClusterId"] ?? "routing",
             c["Orleans:ServiceId"] ?? "routing",

@@ -47,7 +47,13 @@ public static class RoutingSiloExtensions
         }
         else
         {
-            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            silo.UseLocalhostClustering(settings.SiloPort == 0 ? EndpointOptions.DEFAULT_SILO_PORT : settings.SiloPort, settings.GatewayPort,
+                serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            // Orleans:SiloPort=0: listen on a port the OS picks. Orleans names a silo by the port it advertises and
+            // refuses 0 there, so the default stands in as the name; nothing dials it, because this cluster is this one
+            // silo, its membership table lives in the silo's memory, and a silo delivers its own messages in-process.
+            if (settings.SiloPort == 0)
+                silo.Configure<EndpointOptions>(o => o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
         }
         silo.AddRoutingStorage(settings);
         silo.Services.Configure<ReservationExpiryOptions>(configuration.GetSection(ReservationExpiryOptions.Section));

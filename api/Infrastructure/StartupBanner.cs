@@ -13,17 +13,20 @@ public sealed class StartupBanner(IHostApplicationLifetime lifetime, IServer ser
     {
         lifetime.ApplicationStarted.Register(() =>
         {
+            // Once started, Kestrel lists the addresses it bound (a port 0 replaced by the port it got), so a script that
+            // starts the host on --urls http://127.0.0.1:0 reads its address here.
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             if (addresses.Count == 0) return; // the in-memory test server has no address to show
             var url = addresses.First();
+            var all = string.Join(", ", addresses);
             if (!environment.IsDevelopment())
             {
-                Console.WriteLine($"Routing is running at {url} ({environment.EnvironmentName})");
+                Console.WriteLine($"Routing is running at {all} ({environment.EnvironmentName})");
                 return;
             }
             Console.WriteLine($"""
 
-                Routing is running at {url}
+                Routing is running at {all}
                   ops console:  {url}/
                   OpenAPI:      {url}/openapi/v1.json
                   API docs:     {url}/docs
