@@ -1,7 +1,14 @@
-// Browser test of the operations console against a running Routing API with demo data.
+// Browser test of the operations console against a freshly started Routing API with its demo data (run.sh starts one).
 //
 //   ROUTING_URL=http://127.0.0.1:5199 OPS_TOKEN=… CUSTOMER_TOKENS=tok1,tok2 \
 //   DISTRIBUTOR_TOKEN=… DISTRIBUTOR_ID=d-01 OTHER_DISTRIBUTOR_ID=d-02 node --test web-ops/e2e/
+//
+// Its data is fixed: the customers whose tokens it is given (run.sh: c-0001…c-0012), and one idempotency key per order
+// each test places, named after the test. On an API that already saw a run those keys answer the earlier orders, so
+// start a new API for each run (the demo data is deterministic).
+//
+// It never sleeps for a fixed time: each wait is for the condition it stands for (an element's state, a chart's size,
+// the page's requests), polled until a deadline.
 //
 // Uses the system Chromium (/usr/bin/chromium, or CHROMIUM_PATH) through playwright-core; never downloads a browser.
 // Screenshots go to web-ops/e2e/artifacts/.
@@ -73,6 +80,24 @@ async function setStock(distributorId, sku, make) {
 
 function decodeJwt(token) {
   try { return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')); } catch { return {}; }
+}
+
+/** Polls `check` (truthy, or not throwing) until it holds or `timeout` ms pass; then fails with `message` (a string, or
+ *  a function asked then) and the last reason. The node side's page.waitForFunction, for what the page cannot see. */
+async function until(check, { timeout = 5000, interval = 25, message = 'the condition did not hold' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let reason;
+    try {
+      if (await check()) return;
+    } catch (e) {
+      reason = e;
+    }
+    if (Date.now() >= deadline) {
+      assert.fail(`${typeof message === 'function' ? message() : message} within ${timeout} ms${reason ? `: ${reason.message}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
 }
 
 // ---------- browser helpers ----------
@@ -154,16 +179,15 @@ test('ops signs in by pasting a token and sees the live campaign board', { timeo
 
 test('orders placed through the API reach the allocation feed and the campaign counter within 2 s', { timeout: 60_000 }, async () => {
   const soldBefore = (await restOk('GET', `/api/campaigns/${campaignId}`, env.ops)).sold;
-  const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const tokens = env.customers.slice(0, 10);
   const results = await Promise.all(tokens.flatMap((token, i) => [1, 2].map((n) =>
-    rest('POST', `/api/campaigns/${campaignId}/orders`, token, { quantity: n }, { 'Idempotency-Key': `e2e-${run}-${i}-${n}` }))));
+    rest('POST', `/api/campaigns/${campaignId}/orders`, token, { quantity: n }, { 'Idempotency-Key': `e2e-feed-${i}-${n}` }))));
   const placedAt = Date.now();
   const created = results.filter((r) => r.status === 201).map((r) => r.json);
   const allocated = created.filter((o) => o.status === 'Allocated');
   assert.ok(allocated.length > 0,
     `no order was allocated: ${results.map((r) => `${r.status} ${r.json?.code ?? r.json?.status ?? ''}`).join(', ')} ` +
-    '(customers over their per-customer limit? use other demo customers, or restart the API)');
+    '(customers over their per-customer limit? the test expects a freshly started API)');
   const ids = allocated.map((o) => o.orderId);
   const units = allocated.reduce((sum, o) => sum + o.allocations.reduce((s, a) => s + a.quantity, 0), 0);
 
@@ -199,7 +223,16 @@ test('orders placed through the API reach the allocation feed and the campaign c
 
   // Readable on a phone too.
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(300); // charts follow their container's size on the next frames
+  // Charts follow their container's size on a later frame (Chart.js watches it): wait until each one has.
+  await page.waitForFunction(() => {
+    const charts = [...document.querySelectorAll('.chart-box canvas')];
+    return charts.length > 0 && charts.every((c) => Math.abs(parseFloat(c.style.width) - c.parentElement.clientWidth) <= 1 &&
+      Math.abs(parseFloat(c.style.height) - c.parentElement.clientHeight) <= 1);
+  }, undefined, { timeout: 5000 })
+    .catch(async (e) => {
+      await shot('failed-ops-phone');
+      throw new Error(`the charts did not follow the phone-sized page: ${e.message}`);
+    });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `the page scrolls sideways on a phone by ${overflow}px`);
   await shot('ops-phone');
@@ -208,7 +241,7 @@ test('orders placed through the API reach the allocation feed and the campaign c
 
 test('ops confirm and ship a distributor\'s share of an order from the order page', { timeout: 60_000 }, async () => {
   const token = env.customers[env.customers.length - 1];
-  const placed = await rest('POST', `/api/campaigns/${campaignId}/orders`, token, { quantity: 1 }, { 'Idempotency-Key': `e2e-share-${Date.now()}` });
+  const placed = await rest('POST', `/api/campaigns/${campaignId}/orders`, token, { quantity: 1 }, { 'Idempotency-Key': 'e2e-share' });
   assert.equal(placed.status, 201, `placing an order: ${JSON.stringify(placed.json)}`);
   assert.equal(placed.json.status, 'Allocated');
   const id = placed.json.orderId;
@@ -283,8 +316,16 @@ test('a distributor sees its own low-stock alert within 2 s and nothing of anoth
   // The other distributor's alert exists (ops can see it) ...
   const otherAlerts = await restOk('GET', `/api/alerts?distributorId=${other}&openOnly=true`, env.ops);
   assert.ok(otherAlerts.some((a) => a.kind === 'LowStock' && a.sku === sku), `ops sees ${other}'s low-stock alert`);
-  // ... but never reaches this distributor's view.
-  await page.waitForTimeout(750);
+  // ... but never reaches this distributor's view. A leak would arrive before a later event of our own (the silo sends
+  // its events to the hubs in batches, in the order they were published), so one more change of our own stock, once
+  // shown, is the barrier after which nothing of the other's can still be on its way.
+  const mark = await setStock(own, sku, (reserved) => ({ onHand: reserved + 1001, threshold: 50 }));
+  await page.waitForFunction(([o, s, available]) =>
+    document.querySelector(`[data-testid="stock-row-${o}-${s}"] td[data-value]`)?.dataset.value === String(available),
+  [own, sku, mark.available], { timeout: LIVE_MS, polling: 50 }).catch(async (e) => {
+    await shot('failed-distributor-barrier');
+    throw new Error(`${own}/${sku} did not show available ${mark.available} within ${LIVE_MS} ms: ${e.message}`);
+  });
   assert.equal(await page.locator(`[data-testid^="stock-row-${other}-"]`).count(), 0, `no stock row of ${other}`);
   assert.equal(await page.locator(`${byTestId('alert-row')}[data-distributor="${other}"]`).count(), 0, `no alert of ${other}`);
   assert.equal(await page.locator(`[data-testid^="stock-row-"]:not([data-testid^="stock-row-${own}-"])`).count(), 0, 'only own stock rows');
@@ -295,6 +336,10 @@ test('a distributor sees its own low-stock alert within 2 s and nothing of anoth
 test('the API reference page at /docs renders under its content security policy', { timeout: 60_000 }, async () => {
   const docs = await browser.newPage();
   const problems = [];
+  const inFlight = new Set();
+  docs.on('request', (r) => inFlight.add(r));
+  docs.on('requestfinished', (r) => inFlight.delete(r));
+  docs.on('requestfailed', (r) => inFlight.delete(r));
   docs.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   docs.on('pageerror', (e) => problems.push(e.message));
   docs.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
@@ -302,7 +347,11 @@ test('the API reference page at /docs renders under its content security policy'
   assert.equal(response?.status(), 200);
   assert.match(response.headers()['content-security-policy'] ?? '', /frame-ancestors 'none'/);
   await docs.getByText('Place an order for units of a campaign as the calling customer').first().waitFor({ timeout: 15_000 });
-  await docs.waitForTimeout(500);
+  // Rendered, with everything it asked for answered (a refusal or a 4xx shows by then) and its fonts laid out.
+  await until(() => inFlight.size === 0, {
+    timeout: 10_000, message: () => `the reference page's requests did not finish (${[...inFlight].map((r) => r.url()).join(', ')})`,
+  });
+  await docs.evaluate(() => document.fonts.ready.then(() => undefined));
   await docs.screenshot({ path: `${artifacts}api-reference.png` });
   await docs.close();
   assert.deepEqual(problems, [], 'the reference page loads and runs without a refusal (CSP, 4xx)');
