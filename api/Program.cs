@@ -86,6 +86,7 @@ try
     app.MapCustomerEndpoints();
     app.MapCampaignEndpoints();
     app.MapOrderEndpoints();
+    app.MapPaymentEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

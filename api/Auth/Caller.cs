@@ -29,6 +29,8 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     public bool IsOps => Role == Roles.Ops;
     public bool IsDistributor => Role == Roles.Distributor && DistributorId is not null;
     public bool IsCustomer => Role == Roles.Customer && CustomerId is not null;
+    /// <summary>The ERP and payment integrations: they read every order (to bill it) and change only its payment.</summary>
+    public bool IsErp => Role == Roles.Erp;
 
     /// <summary>Ops own every distributor and customer; a distributor owns itself; a customer owns itself.</summary>
     public bool Owns(Owner kind, string id) => IsOps || kind switch
@@ -37,9 +39,9 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
         Owner.Customer => IsCustomer && CustomerId == id,
     };
 
-    /// <summary>Ops see every order; a customer its own; a distributor those allocated to it.</summary>
+    /// <summary>Ops and the ERP see every order; a customer its own; a distributor those allocated to it.</summary>
     public bool CanSee(OrderView order) =>
-        Owns(Owner.Customer, order.CustomerId) || order.Allocations.Any(a => Owns(Owner.Distributor, a.DistributorId));
+        IsErp || Owns(Owner.Customer, order.CustomerId) || order.Allocations.Any(a => Owns(Owner.Distributor, a.DistributorId));
 
     /// <summary>Cancelling an order or routing it again is for ops and the customer who placed it.</summary>
     public bool CanChange(OrderView order) => Owns(Owner.Customer, order.CustomerId);
@@ -57,7 +59,7 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     /// <summary>Alerts are for ops and distributors, not customers.</summary>
     public bool ReadsAlerts => IsOps || IsDistributor;
 
-    /// <summary>An order as this caller may see it. Ops see everything. Others never see how other distributors fared:
+    /// <summary>An order as this caller may see it. Ops see everything. Others (the ERP too) never see how other distributors fared:
     /// no routing explanation (it names every candidate's stock and capacity), a routing failure's reason in general
     /// words (the detailed one quotes stock levels), and substitutes' availability only up to what the order needs.
     /// A distributor sees only its own allocations and its own share.</summary>
@@ -77,7 +79,7 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
 
     /// <summary>A search narrowed to what this caller may see, whatever its query asked for.</summary>
     public OrderSearch Scope(OrderSearch search) =>
-        IsOps ? search
+        IsOps || IsErp ? search
         : IsCustomer ? search with { CustomerId = CustomerId }
         : IsDistributor ? search with { DistributorId = DistributorId }
         : throw new InvalidOperationException("a token without a known role reached an endpoint");

@@ -70,6 +70,7 @@ public static class JwtSetup
             .AddPolicy(Roles.Ops, p => p.RequireRole(Roles.Ops))
             .AddPolicy(Roles.Distributor, p => p.RequireRole(Roles.Distributor).RequireClaim(Roles.DistributorIdClaim))
             .AddPolicy(Roles.Customer, p => p.RequireRole(Roles.Customer).RequireClaim(Roles.CustomerIdClaim))
+            .AddPolicy(Roles.Payments, p => p.RequireRole(Roles.Ops, Roles.Erp))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;
     }

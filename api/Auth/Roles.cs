@@ -6,6 +6,11 @@ public static class Roles
     public const string Ops = "ops";
     public const string Distributor = "distributor";
     public const string Customer = "customer";
+    /// <summary>The ERP and payment integrations' service identity: reads orders, records payments and refunds.</summary>
+    public const string Erp = "erp";
+
+    /// <summary>The policy of what the payment integration does: ops or erp.</summary>
+    public const string Payments = "payments";
 
     public const string RoleClaim = "role";
     public const string DistributorIdClaim = "distributor_id";

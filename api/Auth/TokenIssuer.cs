@@ -30,7 +30,7 @@ public static class TokenIssuer
     public static TimeSpan DefaultLifetime(IConfiguration configuration) =>
         TimeSpan.FromHours(12) < TokenRules.MaxLifetime(configuration) ? TimeSpan.FromHours(12) : TokenRules.MaxLifetime(configuration);
 
-    /// <summary><c>token --role ops|distributor|customer [--distributor ID] [--customer ID] [--sub NAME] [--hours N]</c>;
+    /// <summary><c>token --role ops|distributor|customer|erp [--distributor ID] [--customer ID] [--sub NAME] [--hours N]</c>;
     /// prints the token. Returns the process exit code.</summary>
     public static int RunCommand(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
     {
@@ -42,8 +42,8 @@ public static class TokenIssuer
         var role = Option("--role");
         var distributor = Option("--distributor");
         var customer = Option("--customer");
-        const string usage = "usage: token --role ops|distributor|customer [--distributor ID] [--customer ID] [--sub NAME] [--hours N]";
-        if (role is not (Roles.Ops or Roles.Distributor or Roles.Customer))
+        const string usage = "usage: token --role ops|distributor|customer|erp [--distributor ID] [--customer ID] [--sub NAME] [--hours N]";
+        if (role is not (Roles.Ops or Roles.Distributor or Roles.Customer or Roles.Erp))
         {
             error.WriteLine(usage);
             return 2;

@@ -13,7 +13,7 @@ public static class TokenRules
     public const string MaxLifetimeSetting = "Auth:MaxTokenLifetime";
     public static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromHours(24);
 
-    private static readonly string[] KnownRoles = [Roles.Ops, Roles.Distributor, Roles.Customer];
+    private static readonly string[] KnownRoles = [Roles.Ops, Roles.Distributor, Roles.Customer, Roles.Erp];
 
     public static TimeSpan MaxLifetime(IConfiguration configuration)
     {

@@ -30,20 +30,21 @@ public sealed record CampaignRequest(
     [property: MaxLength(Limits.MaxPriceTiers), NoNullItems] IReadOnlyList<PriceTierDto>? Tiers = null,
     [property: MaxLength(Limits.MaxRegions), EachItem(Limits.RegionPattern)] IReadOnlyList<string>? Regions = null,
     [property: MaxLength(Limits.MaxListItems), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Distributors = null,
-    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? Policy = null);
+    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? Policy = null,
+    [property: Range(1, Limits.MaxPaymentWindowSeconds)] int? PaymentWindowSeconds = null);
 
 /// <summary>A campaign with its live numbers.</summary>
 public sealed record CampaignResponse(
     string Id, string Name, string Sku, decimal Price, decimal CurrentPrice, IReadOnlyList<PriceTier> Tiers,
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Cap, int Sold, int Remaining, int PerCustomerLimit, int MinUnits,
     IReadOnlyList<string> Regions, IReadOnlyList<string> Distributors, string Policy, CampaignStatus Status,
-    int TiersReached, PriceTier? NextTier)
+    int TiersReached, PriceTier? NextTier, int? PaymentWindowSeconds)
 {
     public static CampaignResponse From(CampaignView v)
     {
         var d = v.Definition;
         return new(d.Id, d.Name, d.Sku, d.Price, v.CurrentPrice, d.Tiers, d.StartsAt, d.EndsAt, d.Cap, v.Sold, d.Cap - v.Sold,
-            d.PerCustomerLimit, d.MinUnits, d.Regions, d.Distributors, d.PolicyId, v.Status, v.TiersReached, v.NextTier);
+            d.PerCustomerLimit, d.MinUnits, d.Regions, d.Distributors, d.PolicyId, v.Status, v.TiersReached, v.NextTier, d.PaymentWindowSeconds);
     }
 }
 
@@ -59,7 +60,8 @@ public static class CampaignEndpoints
             var definition = new CampaignDefinition(body.Id, body.Name ?? body.Id, body.Sku, body.Price,
                 (body.Tiers ?? []).Select(t => new PriceTier(t.MinUnits, t.Price)).OrderBy(t => t.MinUnits).ToList(),
                 body.StartsAt, body.EndsAt, body.Cap, body.PerCustomerLimit, body.MinUnits,
-                (body.Regions ?? []).Distinct().ToList(), (body.Distributors ?? []).Distinct().ToList(), body.Policy ?? RoutingPolicy.DefaultId);
+                (body.Regions ?? []).Distinct().ToList(), (body.Distributors ?? []).Distinct().ToList(), body.Policy ?? RoutingPolicy.DefaultId,
+                body.PaymentWindowSeconds);
             var campaign = grains.GetGrain<ICampaignGrain>(body.Id);
             var result = await campaign.CreateAsync(definition);
             if (result == UpsertResult.Conflict)

@@ -33,6 +33,8 @@ public static class Limits
     public const int MaxSimulatedOrders = 20_000;
     public const int MaxSimulationSeconds = 120;
     public const int MaxSimulatedQuantity = 20;
+    /// <summary>A campaign's payment window: up to 30 days.</summary>
+    public const int MaxPaymentWindowSeconds = 30 * 24 * 3600;
     public const double MaxLatitude = 90;
     public const double MaxLongitude = 180;
 

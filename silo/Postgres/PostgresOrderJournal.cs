@@ -71,6 +71,22 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
+    public async Task<IReadOnlyList<string>> ExpiringPaymentsAsync(string campaignId, DateTimeOffset asOf, int limit)
+    {
+        await using var command = _db.CreateCommand("""
+            SELECT order_id FROM routing_orders
+             WHERE campaign_id = @campaign AND payment_expires_at <= @asOf
+             ORDER BY payment_expires_at LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("campaign", campaignId);
+        command.Parameters.AddWithValue("asOf", asOf);
+        command.Parameters.AddWithValue("limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // What was queued is written before the process ends.
@@ -109,6 +125,7 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
                 placed_at = o.PlacedAt,
                 updated_at = o.UpdatedAt,
                 revision = w.Record.Revision,
+                payment_expires_at = w.Record.PaymentExpiresAt,
                 body = o,
                 state = w.Record.State,
                 expected = w.Expected,
@@ -119,20 +136,21 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
             WITH r AS (
                 SELECT * FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
                        distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
-                       revision integer, body jsonb, state text, expected integer)),
+                       revision integer, payment_expires_at timestamptz, body jsonb, state text, expected integer)),
             updated AS (
                 UPDATE routing_orders o
                    SET status = r.status, distributor_ids = r.distributor_ids, quantity = r.quantity, unit_price = r.unit_price,
-                       updated_at = r.updated_at, revision = r.revision, body = r.body, state = decode(r.state, 'base64'),
+                       updated_at = r.updated_at, revision = r.revision, payment_expires_at = r.payment_expires_at, body = r.body,
+                       state = decode(r.state, 'base64'),
                        version = o.version + 1
                   FROM r
                  WHERE r.expected IS NOT NULL AND o.order_id = r.order_id AND o.version = r.expected
                 RETURNING o.order_id, o.version),
             inserted AS (
                 INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
-                                            placed_at, updated_at, revision, body, state, version)
+                                            placed_at, updated_at, revision, payment_expires_at, body, state, version)
                 SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at,
-                       revision, body, decode(state, 'base64'), 1
+                       revision, payment_expires_at, body, decode(state, 'base64'), 1
                   FROM r WHERE r.expected IS NULL
                 ON CONFLICT (order_id) DO NOTHING
                 RETURNING order_id, version)

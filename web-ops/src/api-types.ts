@@ -382,6 +382,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the payment of an order's total, by its deadline (idempotent by paymentId) */
+        post: operations["payOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the refund a cancelled paid order is due (idempotent by refundId) */
+        post: operations["refundOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policies": {
         parameters: {
             query?: never;
@@ -678,6 +712,8 @@ export interface components {
             regions?: null | string[];
             distributors?: null | string[];
             policy?: null | string;
+            /** Format: int32 */
+            paymentWindowSeconds?: null | number;
         };
         CampaignResponse: {
             id: string;
@@ -709,6 +745,8 @@ export interface components {
             /** Format: int32 */
             tiersReached: number;
             nextTier: null | components["schemas"]["PriceTier"];
+            /** Format: int32 */
+            paymentWindowSeconds: null | number;
         };
         /** @enum {unknown} */
         CampaignStatus: "Scheduled" | "Open" | "SoldOut" | "Formed" | "NotFormed";
@@ -1253,7 +1291,29 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             shares: components["schemas"]["OrderShare"][];
+            payment?: null | components["schemas"]["Payment"];
+            cancelReason?: null | string;
         };
+        Payment: {
+            status: components["schemas"]["PaymentStatus"];
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: double */
+            amount: number;
+            paymentId?: null | string;
+            /** Format: date-time */
+            paidAt?: null | string;
+            refundId?: null | string;
+            /** Format: date-time */
+            refundedAt?: null | string;
+        };
+        PaymentRequest: {
+            paymentId: string;
+            /** Format: double */
+            amount: number;
+        };
+        /** @enum {unknown} */
+        PaymentStatus: "Pending" | "Paid" | "RefundDue" | "Refunded" | "Expired" | "Void";
         PolicyDefaults: {
             homeFirst: boolean;
             /** Format: double */
@@ -1339,6 +1399,9 @@ export interface components {
              * @default 0.1
              */
             load: number;
+        };
+        RefundRequest: {
+            refundId: string;
         };
         RerouteRequest: {
             substituteSku?: null | string;
@@ -3586,6 +3649,201 @@ export interface operations {
                 };
             };
             /** @description Conflict (codes `notAllowed`, `writeConflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    payOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found (code `notFound`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict (codes `noPaymentDue`, `alreadyPaid`, `paymentClosed`, `writeConflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity (code `amountMismatch`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    refundOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderView"];
+                };
+            };
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found (code `notFound`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict (codes `noRefundDue`, `alreadyRefunded`, `writeConflict`) */
             409: {
                 headers: {
                     [name: string]: unknown;

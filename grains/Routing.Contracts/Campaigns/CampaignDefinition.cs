@@ -22,7 +22,8 @@ public sealed record CampaignDefinition(
     [property: Id(9)] int MinUnits,
     [property: Id(10)] IReadOnlyList<string> Regions,
     [property: Id(11)] IReadOnlyList<string> Distributors,
-    [property: Id(12)] string PolicyId)
+    [property: Id(12)] string PolicyId,
+    [property: Id(13)] int? PaymentWindowSeconds = null)
 {
     public CampaignStatus StatusAt(DateTimeOffset now, int sold) => CampaignRules.StatusAt(now, StartsAt, EndsAt, Cap, MinUnits, sold);
 

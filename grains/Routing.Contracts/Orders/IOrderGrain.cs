@@ -12,13 +12,25 @@ public interface IOrderGrain : IGrainWithStringKey
     Task<TransitionResult> RerouteAsync(string? substituteSku);
 
     /// <summary>Cancels the order, unless part of it has shipped or (when not <paramref name="byOps"/>: the customer) a
-    /// distributor has confirmed its share (<see cref="TransitionOutcome.NotAllowed"/>; the rule is OrderRules').</summary>
-    Task<TransitionResult> CancelAsync(string reason, bool byOps);
+    /// distributor has confirmed its share (<see cref="TransitionOutcome.NotAllowed"/>; the rule is OrderRules').
+    /// <paramref name="cancelReason"/> is the code it answers as why (by default, who cancelled: <c>byOps</c> or
+    /// <c>byCustomer</c>); a paid order's payment becomes due for a refund.</summary>
+    Task<TransitionResult> CancelAsync(string reason, bool byOps, string? cancelReason = null);
 
     // Fulfilment is per share (OrderShare): distributorId names the one share to move, and null moves every share
     // (ops). Each share must be at the step before or, a harmless repeat, already at this one; otherwise nothing
     // changes and the answer is NotAllowed, as it is for a distributor without a share. The order's status is its
     // least advanced share's.
+
+    /// <summary>Pays the order's pending payment (in full, by its deadline); idempotent by <paramref name="paymentId"/>.</summary>
+    Task<PaymentResult> PayAsync(string paymentId, decimal amount);
+
+    /// <summary>Records the refund a cancelled paid order is due; idempotent by <paramref name="refundId"/>.</summary>
+    Task<PaymentResult> RefundAsync(string refundId);
+
+    /// <summary>Cancels the order if its payment deadline has passed unpaid (<c>paymentExpired</c>), giving back what it
+    /// holds; otherwise changes nothing. True when this call cancelled it.</summary>
+    Task<bool> ExpireIfUnpaidAsync();
 
     /// <summary>Allocated → Confirmed, for one distributor's share or (null) every share.</summary>
     Task<TransitionResult> ConfirmAsync(string? distributorId = null);

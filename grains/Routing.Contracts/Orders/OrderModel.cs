@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Routing.Domain;
+using Routing.Domain.Rules;
 
 namespace Routing.Contracts.Orders;
 
@@ -49,6 +50,12 @@ public sealed record OrderView(
             ? Status : OrderStatus.Allocated, UpdatedAt);
         init => _shares = value;
     }
+
+    /// <summary>What the order owes and by when (a campaign with a payment window); null when nothing is due.</summary>
+    [Id(14)] public Payment? Payment { get; init; }
+
+    /// <summary>Why it was cancelled, as a code (<see cref="CancelReasons"/>); null unless cancelled.</summary>
+    [Id(15)] public string? CancelReason { get; init; }
 }
 
 /// <summary>One distributor's share of an order: its allocations there are one reservation, so they are confirmed,
@@ -88,6 +95,12 @@ public sealed record PlaceResult(
     [property: Id(0)] PlaceOutcome Outcome,
     [property: Id(1)] OrderView? Order,
     [property: Id(2)] string? Detail);
+
+/// <summary>How a payment or refund request went: the order as it is after it, unless not found.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PaymentResult(
+    [property: Id(0)] PaymentChange Change,
+    [property: Id(1)] OrderView? Order);
 
 /// <summary>How a status change went.</summary>
 public enum TransitionOutcome

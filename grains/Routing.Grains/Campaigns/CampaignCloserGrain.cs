@@ -48,7 +48,7 @@ public sealed class CampaignCloserGrain(IRoutingHistory history, ILogger<Campaig
         var grain = GrainFactory.GetGrain<IOrderGrain>(orderId);
         if (await grain.GetAsync() is not { } order) return null;
         if (OrderRules.IsSettled(order.Status)) return null;
-        var result = await grain.CancelAsync(reason, byOps: true);
+        var result = await grain.CancelAsync(reason, byOps: true, CancelReasons.CampaignNotFormed);
         return result.Outcome == TransitionOutcome.Done ? order : null;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Routing.Contracts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Events;
+using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Domain.Rules;
 using Routing.Grains.Events;
@@ -84,10 +85,16 @@ public sealed class CampaignGrain(
 
     public async Task<UpsertResult> CreateAsync(CampaignDefinition definition)
     {
-        if (S.Definition is not null) return S.Definition.SameAs(definition) ? UpsertResult.Unchanged : UpsertResult.Conflict;
+        if (S.Definition is not null)
+        {
+            if (!S.Definition.SameAs(definition)) return UpsertResult.Conflict;
+            await StartPaymentSweepAsync(); // a retried create finishes what the first may not have
+            return UpsertResult.Unchanged;
+        }
         S.Definition = definition;
         await state.SaveAsync(this);
         await ScheduleAsync();
+        await StartPaymentSweepAsync();
         await GrainFactory.GetGrain<ICampaignRegistryGrain>(0).AddAsync(definition.Id);
         PublishProgress(_sold);
         return UpsertResult.Created;
@@ -96,6 +103,7 @@ public sealed class CampaignGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ScheduleReminder || S.Definition is not { } definition) return;
+        await StartPaymentSweepAsync();
         var now = clock.GetUtcNow();
         if (!S.OpenAnnounced && now >= definition.StartsAt && now < definition.EndsAt)
         {
@@ -141,6 +149,10 @@ public sealed class CampaignGrain(
         var due = next - now;
         await this.RegisterOrUpdateReminder(ScheduleReminder, due > TimeSpan.Zero ? due : TimeSpan.FromMilliseconds(1), RetryPeriod);
     }
+
+    /// <summary>With a payment window, its orders' deadlines are kept by the campaign's payment sweep.</summary>
+    private Task StartPaymentSweepAsync() =>
+        S.Definition!.PaymentWindowSeconds is null ? Task.CompletedTask : GrainFactory.GetGrain<IPaymentSweepGrain>(S.Definition.Id).StartAsync();
 
     private async Task UnregisterScheduleAsync()
     {

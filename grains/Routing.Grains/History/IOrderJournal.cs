@@ -7,7 +7,11 @@ namespace Routing.Grains.History;
 /// <summary>An order's one record: the order grain's whole state (<see cref="State"/>, Orleans-serialized) and what the
 /// history lists of it (<see cref="Listed"/>: the order without its routing explanation). Both are written in one write,
 /// so the order's truth is kept in one place: there is no second copy to repair after a crash.</summary>
-public sealed record OrderRecord(OrderView Listed, int Revision, byte[] State);
+public sealed record OrderRecord(OrderView Listed, int Revision, byte[] State)
+{
+    /// <summary>When the order expires unpaid, if it can (<see cref="PaymentRules.ExpiresAt"/>).</summary>
+    public DateTimeOffset? PaymentExpiresAt => PaymentRules.ExpiresAt(Listed.Status, Listed.Payment);
+}
 
 /// <summary>What a customer's limits are counted from: one of its orders in the journal.</summary>
 public sealed record CustomerOrder(string OrderId, string? CampaignId, int Units, OrderStatus Status)
@@ -35,4 +39,8 @@ public interface IOrderJournal
     /// <summary>The units a campaign has sold: those its orders in the journal hold (<see cref="OrderRules.HoldsCampaignUnits"/>).
     /// The campaign's count, never kept anywhere else.</summary>
     Task<int> CampaignUnitsAsync(string campaignId);
+
+    /// <summary>Up to <paramref name="limit"/> orders of a campaign whose payment expires at or before
+    /// <paramref name="asOf"/> (<see cref="OrderRecord.PaymentExpiresAt"/>), earliest first: what its payment sweep cancels.</summary>
+    Task<IReadOnlyList<string>> ExpiringPaymentsAsync(string campaignId, DateTimeOffset asOf, int limit);
 }

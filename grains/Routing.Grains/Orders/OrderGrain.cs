@@ -61,9 +61,8 @@ public sealed class OrderGrain(
             ?? throw new InvalidOperationException($"order {Id}: customer {order.CustomerId} is gone");
         var policyId = order.Explanation?.PolicyId ?? RoutingPolicy.DefaultId;
         IReadOnlySet<string>? participants = null;
-        if (order.CampaignId is { } campaignId
-            && (await GrainFactory.GetGrain<ICampaignGrain>(campaignId).GetAsync())?.Definition is { Distributors.Count: > 0 } campaign)
-            participants = campaign.Distributors.ToHashSet(StringComparer.Ordinal);
+        var campaign = order.CampaignId is { } campaignId ? (await GrainFactory.GetGrain<ICampaignGrain>(campaignId).GetAsync())?.Definition : null;
+        if (campaign is { Distributors.Count: > 0 }) participants = campaign.Distributors.ToHashSet(StringComparer.Ordinal);
 
         // The order keeps the campaign units and the customer's limit it holds: only reservations are at stake here.
         var startedAt = readModel.Now();
@@ -89,6 +88,8 @@ public sealed class OrderGrain(
         {
             Status = OrderStatus.Allocated, Allocations = plan.Allocations, Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
             Reason = null, Substitutions = substitutions, Suggestions = [], Explanation = plan.Explanation, UpdatedAt = now,
+            // Allocated now: the campaign's payment window starts now.
+            Payment = PaymentRules.Open(campaign?.PaymentWindowSeconds, PaymentRules.Total(order.Lines.Select(l => l.Quantity), order.UnitPrice), now),
         };
         state.State.Order = allocated;
         state.State.Revision++;
@@ -107,21 +108,81 @@ public sealed class OrderGrain(
         return await DoneAsync(allocated);
     }
 
-    public async Task<TransitionResult> CancelAsync(string reason, bool byOps)
+    public async Task<TransitionResult> CancelAsync(string reason, bool byOps, string? cancelReason = null)
     {
         if (await CurrentAsync() is not { } order) return NotFound();
         if (order.Status == OrderStatus.Cancelled) return await DoneAsync(order);
         if (OrderRules.WhyNotCancellable(order.Status, order.Shares.Select(s => (s.DistributorId, s.Status)), byOps) is { } why)
             return NotAllowed(why);
+        return await DoneAsync(await CancelNowAsync(order, reason, cancelReason ?? (byOps ? CancelReasons.ByOps : CancelReasons.ByCustomer)));
+    }
 
-        var cancelled = order with { Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow() };
-        state.State.Order = cancelled;
-        state.State.Revision++;
-        // Durable first: the journal then counts its campaign units unsold, and a retried cancel finds it cancelled.
-        await state.SaveAsync(this);
+    public async Task<bool> ExpireIfUnpaidAsync()
+    {
+        if (await CurrentAsync() is not { } order || !PaymentRules.IsOverdue(order.Payment, clock.GetUtcNow())) return false;
+        // Only what can be cancelled expires (a share shipped unpaid is for a person, like any partly shipped order).
+        if (OrderRules.WhyNotCancellable(order.Status, order.Shares.Select(s => (s.DistributorId, s.Status)), byOps: true) is not null) return false;
+        await CancelNowAsync(order, $"not paid by {order.Payment!.DueAt:u}", CancelReasons.PaymentExpired);
+        return true;
+    }
+
+    /// <summary>Cancels: durable first (the journal then counts its campaign units unsold, and a retried cancel finds it
+    /// cancelled), then gives back its reservations and its customer's limit.</summary>
+    private async Task<OrderView> CancelNowAsync(OrderView order, string reason, string code)
+    {
+        var cancelled = order with
+        {
+            Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow(), CancelReason = code,
+            Payment = PaymentRules.OnCancel(order.Payment, expired: code == CancelReasons.PaymentExpired),
+        };
+        await SaveAsync(order, cancelled);
         await placement.ReleaseReservationsAsync(Id, order.Allocations.Select(a => a.DistributorId));
         await placement.ReleaseCustomerLimitAsync(order);
-        return await DoneAsync(cancelled);
+        return cancelled;
+    }
+
+    public async Task<PaymentResult> PayAsync(string paymentId, decimal amount)
+    {
+        if (await CurrentAsync() is not { } order) return new(PaymentChange.Done, null);
+        var (change, payment) = PaymentRules.Pay(order.Payment, paymentId, amount, clock.GetUtcNow());
+        if (change == PaymentChange.Overdue)
+        {
+            // Past the deadline, unpaid: expire it now rather than wait for the sweep.
+            await ExpireIfUnpaidAsync();
+            return new(PaymentChange.Closed, state.State.Order);
+        }
+        if (change != PaymentChange.Done) return new(change, order);
+        var paid = order with { Payment = payment, UpdatedAt = clock.GetUtcNow() };
+        await SaveAsync(order, paid);
+        return new(PaymentChange.Done, paid);
+    }
+
+    public async Task<PaymentResult> RefundAsync(string refundId)
+    {
+        if (await CurrentAsync() is not { } order) return new(PaymentChange.Done, null);
+        var (change, payment) = PaymentRules.Refund(order.Payment, refundId, clock.GetUtcNow());
+        if (change != PaymentChange.Done) return new(change, order);
+        var refunded = order with { Payment = payment, UpdatedAt = clock.GetUtcNow() };
+        await SaveAsync(order, refunded);
+        return new(PaymentChange.Done, refunded);
+    }
+
+    /// <summary>One change of the order: its journal record written with the version check; on failure the activation
+    /// keeps the order as it was.</summary>
+    private async Task SaveAsync(OrderView before, OrderView after)
+    {
+        state.State.Order = after;
+        state.State.Revision++;
+        try
+        {
+            await state.SaveAsync(this);
+        }
+        catch
+        {
+            state.State.Order = before;
+            state.State.Revision--;
+            throw;
+        }
     }
 
     public Task<TransitionResult> ConfirmAsync(string? distributorId = null) =>
@@ -155,18 +216,7 @@ public sealed class OrderGrain(
         var now = clock.GetUtcNow();
         IReadOnlyList<OrderShare> next = [.. shares.Select(s => moving.Contains(s.DistributorId) ? s with { Status = to, UpdatedAt = now } : s)];
         var changed = order with { Shares = next, Status = OrderRules.LeastAdvanced(next.Select(s => s.Status)), UpdatedAt = now };
-        state.State.Order = changed;
-        state.State.Revision++;
-        try
-        {
-            await state.SaveAsync(this);
-        }
-        catch
-        {
-            state.State.Order = order;
-            state.State.Revision--;
-            throw;
-        }
+        await SaveAsync(order, changed);
         return await DoneAsync(changed);
     }
 

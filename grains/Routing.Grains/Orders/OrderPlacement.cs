@@ -96,6 +96,7 @@ public sealed class OrderPlacement(
         var policyId = RoutingPolicy.DefaultId;
         IReadOnlySet<string>? participants = null;
         decimal? unitPrice = null;
+        int? paymentWindow = null;
         var quantity = lines.Sum(l => l.Quantity);
 
         if (command.CampaignId is { } campaignId)
@@ -124,6 +125,7 @@ public sealed class OrderPlacement(
             policyId = campaign.PolicyId;
             participants = campaign.Distributors.Count > 0 ? campaign.Distributors.ToHashSet(StringComparer.Ordinal) : null;
             unitPrice = ticket.UnitPrice;
+            paymentWindow = campaign.PaymentWindowSeconds;
         }
         else if (lines.Any(l => !products.ContainsKey(l.Sku)))
         {
@@ -140,6 +142,8 @@ public sealed class OrderPlacement(
             plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
         {
             Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
+            // An allocated order of a campaign with a payment window owes its total by the deadline.
+            Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, PaymentRules.Total(lines.Select(l => l.Quantity), unitPrice), now) : null,
         };
 
         // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.

@@ -14,7 +14,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
     /// <summary>Set to 1 to write the served document over the committed one instead of comparing them.</summary>
     private const string WriteSetting = "ROUTING_WRITE_OPENAPI";
 
-    private static readonly string[] AllRoles = [Roles.Ops, Roles.Distributor, Roles.Customer];
+    private static readonly string[] AllRoles = [Roles.Ops, Roles.Distributor, Roles.Customer, Roles.Erp];
 
     [Fact]
     public async Task The_committed_document_is_the_one_the_server_serves()

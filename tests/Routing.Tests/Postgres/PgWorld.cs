@@ -40,10 +40,10 @@ internal sealed class PgWorld(IGrainFactory grains, string db)
         Customers.AddRange(ids);
     }
 
-    public async Task<string> CampaignAsync(string id, int cap, int perCustomerLimit, int minUnits, DateTimeOffset endsAt)
+    public async Task<string> CampaignAsync(string id, int cap, int perCustomerLimit, int minUnits, DateTimeOffset endsAt, int? paymentWindowSeconds = null)
     {
         var definition = new CampaignDefinition(id, $"Group-buy {id}", Sku, 118m, [], DateTimeOffset.UtcNow.AddMinutes(-5), endsAt,
-            cap, perCustomerLimit, minUnits, ["42"], [.. Distributors], RoutingPolicy.DefaultId);
+            cap, perCustomerLimit, minUnits, ["42"], [.. Distributors], RoutingPolicy.DefaultId, paymentWindowSeconds);
         Assert.Equal(UpsertResult.Created, await Grains.GetGrain<ICampaignGrain>(id).CreateAsync(definition));
         return id;
     }

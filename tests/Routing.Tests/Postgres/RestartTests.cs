@@ -3,6 +3,7 @@ using Routing.Contracts.Campaigns;
 using Routing.Contracts.Distributors;
 using Routing.Contracts.Orders;
 using Routing.Domain;
+using Routing.Domain.Rules;
 
 namespace Routing.Tests.Postgres;
 
@@ -93,6 +94,46 @@ public sealed class RestartTests(PostgresFixture postgres)
                 list => list.Count(a => a.Kind == AlertKind.CampaignNotFormed && a.DistributorId is not null) == placed.SelectMany(o => o.Allocations).Select(a => a.DistributorId).Distinct().Count(),
                 "an alert per affected distributor");
             Assert.Contains(alerts, a => a.Kind == AlertKind.CampaignNotFormed && a.DistributorId is null && a.CampaignId == "gb-small");
+            await ProviderRoundTripTests.Eventually(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
+        }
+    }
+
+    [Fact]
+    public async Task An_order_left_unpaid_while_the_cluster_is_down_is_cancelled_once_after_the_restart()
+    {
+        var db = await postgres.CreateDatabaseAsync("payment");
+        PgWorld world;
+        List<OrderView> placed = [];
+        OrderView paid;
+        await using (var cluster = await PostgresCluster.StartAsync(db, "payment", silos: 2))
+        {
+            world = new PgWorld(cluster.Client, db);
+            await world.SetUpAsync(distributors: 2, onHandEach: 50, customers: 4);
+            var campaign = await world.CampaignAsync("gb-pay", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1), paymentWindowSeconds: 3);
+            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
+                placed.Add((await world.PlaceAsync(campaign, customer, 2, $"k-{i}")).Order!);
+            Assert.All(placed, o => Assert.Equal(PaymentStatus.Pending, o.Payment!.Status));
+            var payment = await world.Grains.GetGrain<IOrderGrain>(placed[0].OrderId).PayAsync("pay-0", 2 * 118m);
+            Assert.Equal(PaymentChange.Done, payment.Change);
+            paid = payment.Order!;
+        } // the whole cluster stops before the deadlines: only the durable reminder can keep them
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past every deadline while nothing runs
+        await using (var cluster = await PostgresCluster.StartAsync(db, "payment", silos: 2))
+        {
+            world.Grains = cluster.Client;
+            foreach (var order in placed.Skip(1))
+            {
+                var expired = await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<IOrderGrain>(order.OrderId).GetAsync(),
+                    o => o?.Status == OrderStatus.Cancelled, $"unpaid order {order.OrderId} cancelled after the restart", seconds: 90);
+                Assert.Equal((CancelReasons.PaymentExpired, PaymentStatus.Expired), (expired!.CancelReason, expired.Payment!.Status));
+            }
+            var kept = await world.Grains.GetGrain<IOrderGrain>(paid.OrderId).GetAsync();
+            Assert.Equal((OrderStatus.Allocated, PaymentStatus.Paid), (kept!.Status, kept.Payment!.Status));
+            Assert.Equal(2, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
+            // Once: a second sweep finds nothing, and the ledger released each order's units one time.
+            Assert.Equal(0, await world.Grains.GetGrain<IPaymentSweepGrain>("gb-pay").SweepAsync());
             await ProviderRoundTripTests.Eventually(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
         }
     }
