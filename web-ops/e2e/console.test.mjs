@@ -264,6 +264,32 @@ test('ops confirm and ship a distributor\'s share of an order from the order pag
   await shot('order-shares');
 });
 
+test('ops record the payment an order of a campaign with a payment window owes, on the order page', { timeout: 60_000 }, async () => {
+  const now = Date.now();
+  await restOk('POST', '/api/campaigns', env.ops, {
+    id: 'gb-e2e-pay', sku: 'UREA-50', price: 120, startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(),
+    cap: 100, perCustomerLimit: 10, minUnits: 1, paymentWindowSeconds: 3600,
+  });
+  const placed = await rest('POST', '/api/campaigns/gb-e2e-pay/orders', env.customers[env.customers.length - 2], { quantity: 2 }, { 'Idempotency-Key': 'e2e-pay' });
+  assert.equal(placed.status, 201, `placing an order: ${JSON.stringify(placed.json)}`);
+  assert.equal(placed.json.payment.status, 'Pending');
+  assert.equal(placed.json.payment.amount, 240);
+
+  await page.goto(`${env.url}/#/orders/${placed.json.orderId}`);
+  const payment = page.locator(`${byTestId('order-lookup-result')} ${byTestId('order-payment')}`);
+  await payment.and(page.locator('[data-status="Pending"]')).waitFor({ timeout: 10_000 });
+  await payment.locator(byTestId('payment-reference')).fill('bank-transfer-0042');
+  await payment.locator(byTestId('payment-record')).click();
+  await page.locator(`${byTestId('order-lookup-result')} ${byTestId('order-payment')}[data-status="Paid"]`).waitFor({ timeout: 5000 }).catch(async (e) => {
+    await shot('failed-payment');
+    throw new Error(`the payment was not recorded: ${e.message}`);
+  });
+  const order = await restOk('GET', `/api/orders/${placed.json.orderId}`, env.ops);
+  assert.equal(order.payment.status, 'Paid');
+  assert.equal(order.payment.paymentId, 'bank-transfer-0042');
+  await shot('order-payment');
+});
+
 test('a distributor sees its own low-stock alert within 2 s and nothing of another distributor', { timeout: 60_000 }, async () => {
   const own = env.distributorId;
   const other = env.otherId;

@@ -108,6 +108,9 @@ export const api = {
   /** A fulfilment step for one distributor's share (a distributor may only name its own). */
   fulfil: (id: string, step: FulfilmentStep, distributorId: string) =>
     request<OrderView>(`/api/orders/${enc(id)}/${step}?distributorId=${enc(distributorId)}`, { method: 'POST' }),
+  pay: (id: string, paymentId: string, amount: number) =>
+    request<OrderView>(`/api/orders/${enc(id)}/payment`, { method: 'POST', body: { paymentId, amount } }),
+  refund: (id: string, refundId: string) => request<OrderView>(`/api/orders/${enc(id)}/refund`, { method: 'POST', body: { refundId } }),
   policies: () => requestAll<RoutingPolicy>('/api/policies'),
   policyDefaults: () => request<PolicyDefaults>('/api/policy-defaults'),
   savePolicy: (id: string, body: PolicyRequest) => request<RoutingPolicy>(`/api/policies/${enc(id)}`, { method: 'PUT', body }),

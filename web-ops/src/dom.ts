@@ -141,5 +141,17 @@ export const statusLabels: Record<string, string> = {
   SubstitutionSuggested: 'Substitution 替代建议',
   AllocationFailed: 'Allocation failed 分配失败',
   ReconciliationDifference: 'Reconciliation 对账差异',
+  // payments
+  Pending: 'Awaiting payment 待付款',
+  Paid: 'Paid 已付款',
+  RefundDue: 'Refund due 待退款',
+  Refunded: 'Refunded 已退款',
+  Expired: 'Payment expired 付款超时',
+  Void: 'Void 已作废',
+  // why an order was cancelled
+  byCustomer: 'by the customer 客户取消',
+  byOps: 'by operations 运营取消',
+  campaignNotFormed: 'the group did not form 未成团',
+  paymentExpired: 'not paid in time 超时未付款',
 };
 export const label = (s: string): string => statusLabels[s] ?? s;

@@ -1,5 +1,6 @@
 // An order and its routing explanation: every candidate's fate (excluded and why, or score and rank) and the decisions.
 import { api, errorText, type FulfilmentStep } from '../api';
+import { loadSession } from '../auth';
 import { fmtDateTime, fmtInt, fmtMoney, h, label } from '../dom';
 import type { CandidateReport, OrderView } from '../types';
 
@@ -18,6 +19,8 @@ export function renderOrder(o: OrderView, onChanged?: (changed: OrderView) => vo
       h('div', null, h('dt', null, 'Updated 更新'), h('dd', null, fmtDateTime(o.updatedAt))),
     ),
     o.reason ? h('p', { class: 'reason' }, h('b', null, 'Reason 原因: '), o.reason) : null,
+    o.cancelReason ? h('p', { class: 'reason', testid: 'order-cancel-reason', 'data-code': o.cancelReason }, h('b', null, 'Cancelled because 取消原因: '), label(o.cancelReason)) : null,
+    o.payment ? renderPayment(o, o.payment, onChanged) : null,
     h('h4', null, 'Lines 订单行'),
     h('ul', { class: 'plain' }, o.lines.map((l) => h('li', null, `${l.sku || '(campaign SKU)'} × ${fmtInt(l.quantity)}${l.group ? ` · group ${l.group}` : ''}`))),
     h('h4', null, 'Allocations 分配结果'),
@@ -36,6 +39,40 @@ export function renderOrder(o: OrderView, onChanged?: (changed: OrderView) => vo
       : null,
     renderExplanation(o, allocatedTo),
   );
+}
+
+/** What the order owes and how it was paid; ops record a payment or refund taken outside the payment integration
+ * (a bank transfer) under its reference. The server checks the amount and the deadline. */
+function renderPayment(o: OrderView, p: NonNullable<OrderView['payment']>, onChanged?: (changed: OrderView) => void): HTMLElement {
+  const error = h('p', { class: 'error', testid: 'payment-error', hidden: true });
+  const record = (kind: 'payment' | 'refund', caption: string) => {
+    const reference = h('input', { type: 'text', required: true, maxlength: 200, pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]*', placeholder: 'Reference 凭证号', testid: `${kind}-reference`, 'aria-label': `${kind} reference` });
+    const submit = h('button', { type: 'submit', testid: `${kind}-record` }, caption);
+    return h('form', { class: 'inline-form', onsubmit: async (ev: Event) => {
+      ev.preventDefault();
+      submit.disabled = true;
+      error.hidden = true;
+      try {
+        onChanged?.(kind === 'payment' ? await api.pay(o.orderId, reference.value.trim(), p.amount) : await api.refund(o.orderId, reference.value.trim()));
+      } catch (e) {
+        error.hidden = false;
+        error.textContent = errorText(e);
+        submit.disabled = false;
+      }
+    } }, reference, submit);
+  };
+  const ops = loadSession()?.role === 'ops';
+  return h('div', { testid: 'order-payment', 'data-status': p.status },
+    h('h4', null, 'Payment 付款'),
+    h('dl', { class: 'facts compact' },
+      h('div', null, h('dt', null, 'Status 状态'), h('dd', null, h('span', { class: `badge status-${p.status}` }, label(p.status)))),
+      h('div', null, h('dt', null, 'Amount 金额'), h('dd', null, fmtMoney(p.amount))),
+      h('div', null, h('dt', null, 'Due 截止'), h('dd', null, fmtDateTime(p.dueAt))),
+      p.paymentId ? h('div', null, h('dt', null, 'Paid 已付'), h('dd', null, `${fmtDateTime(p.paidAt)} · ${p.paymentId}`)) : null,
+      p.refundId ? h('div', null, h('dt', null, 'Refunded 已退款'), h('dd', null, `${fmtDateTime(p.refundedAt)} · ${p.refundId}`)) : null),
+    ops && p.status === 'Pending' ? record('payment', 'Record payment 记录付款') : null,
+    ops && p.status === 'RefundDue' ? record('refund', 'Record refund 记录退款') : null,
+    error);
 }
 
 /** The next step of a share at this status, with its button label. */
