@@ -87,6 +87,7 @@ try
     app.MapCampaignEndpoints();
     app.MapOrderEndpoints();
     app.MapPaymentEndpoints();
+    app.MapExceptionEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

@@ -65,6 +65,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         Filter("customer_id = @customer", "customer", search.CustomerId);
         Filter("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId);
         Filter("status = @status", "status", search.Status?.ToString());
+        Filter("status = ANY(@statuses)", "statuses", search.Statuses?.Select(s => s.ToString()).ToArray());
         Filter("placed_at >= @from", "from", search.From);
         Filter("placed_at < @to", "to", search.To);
         var clause = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
@@ -72,7 +73,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         await using var batch = _db.CreateBatch();
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM routing_orders {clause}");
         var page = new NpgsqlBatchCommand(
-            $"SELECT body FROM routing_orders {clause} ORDER BY placed_at DESC, order_id LIMIT @limit OFFSET @offset");
+            $"SELECT body FROM routing_orders {clause} ORDER BY placed_at {(search.OldestFirst ? "ASC" : "DESC")}, order_id LIMIT @limit OFFSET @offset");
         foreach (var p in parameters)
         {
             count.Parameters.Add(p.Clone());

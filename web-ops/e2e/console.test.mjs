@@ -290,6 +290,46 @@ test('ops record the payment an order of a campaign with a payment window owes, 
   await shot('order-payment');
 });
 
+test('ops clear the exception queue with its suggested actions: route again once stock is in, or cancel', { timeout: 60_000 }, async () => {
+  // A product nobody stocks, sold by a campaign whose policy backorders what it cannot fill.
+  await restOk('POST', '/api/products', env.ops, { sku: 'E2E-BACK-1', name: 'Backordered seed 缺货种子' });
+  await restOk('PUT', '/api/policies/e2e-backorder', env.ops, { fallback: 'Backorder', suggestSubstitutes: false });
+  const now = Date.now();
+  await restOk('POST', '/api/campaigns', env.ops, {
+    id: 'gb-e2e-back', sku: 'E2E-BACK-1', price: 50, startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(),
+    cap: 100, perCustomerLimit: 10, minUnits: 1, policy: 'e2e-backorder',
+  });
+  const ids = [];
+  for (const [i, key] of [[3, 'e2e-back-reroute'], [4, 'e2e-back-cancel']]) {
+    const placed = await rest('POST', '/api/campaigns/gb-e2e-back/orders', env.customers[i], { quantity: 2 }, { 'Idempotency-Key': key });
+    assert.equal(placed.status, 201, `placing an order: ${JSON.stringify(placed.json)}`);
+    assert.equal(placed.json.status, 'Backordered');
+    ids.push(placed.json.orderId);
+  }
+  const [toReroute, toCancel] = ids;
+  const row = (id) => page.locator(`${byTestId('exception-row')}[data-order-id="${id}"]`);
+
+  await page.goto(`${env.url}/#/exceptions`);
+  await row(toReroute).waitFor({ timeout: 10_000 });
+  assert.equal(await row(toReroute).getAttribute('data-cause'), 'insufficientStock');
+  await shot('exceptions');
+
+  await row(toCancel).locator(`${byTestId('exception-action')}[data-action="cancel"]`).click();
+  await row(toCancel).waitFor({ state: 'detached', timeout: 5000 });
+  assert.equal((await restOk('GET', `/api/orders/${toCancel}`, env.ops)).status, 'Cancelled');
+
+  // Stock arrives everywhere; routing sees it within its snapshot cache, so the route-again click may need a second try.
+  const distributors = await restOk('GET', '/api/distributors?pageSize=500', env.ops);
+  for (const d of distributors) await restOk('PUT', `/api/distributors/${d.id}/inventory/E2E-BACK-1`, env.ops, { onHand: 10, threshold: 0 });
+  await until(async () => {
+    if ((await row(toReroute).count()) === 0) return true;
+    const button = row(toReroute).locator(`${byTestId('exception-action')}[data-action="reroute"]`);
+    if (await button.isEnabled()) await button.click();
+    return false;
+  }, { timeout: 10_000, interval: 250, message: 'the rerouted order did not leave the queue' });
+  assert.equal((await restOk('GET', `/api/orders/${toReroute}`, env.ops)).status, 'Allocated');
+});
+
 test('a distributor sees its own low-stock alert within 2 s and nothing of another distributor', { timeout: 60_000 }, async () => {
   const own = env.distributorId;
   const other = env.otherId;

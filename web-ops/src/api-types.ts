@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The exception queue: orders awaiting a substitute, backordered or in manual review, oldest first, with cause and suggested actions */
+        get: operations["listExceptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy-defaults": {
         parameters: {
             query?: never;
@@ -806,6 +823,21 @@ export interface components {
             dailyCapacity: number;
             active: boolean;
         };
+        ExceptionOrder: {
+            orderId: string;
+            customerId: string;
+            campaignId: null | string;
+            status: components["schemas"]["OrderStatus"];
+            lines: components["schemas"]["OrderLine"][];
+            reason: null | string;
+            suggestions: components["schemas"]["SubstituteSuggestion"][];
+            /** Format: date-time */
+            placedAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            cause: string;
+            suggestedActions: components["schemas"]["SuggestedAction"][];
+        };
         /** @enum {unknown} */
         ExclusionReason: "Inactive" | "OutsideTerritory" | "NotParticipating" | "CapacityExhausted" | "OutOfStock" | "InsufficientStock" | null;
         /** @enum {unknown} */
@@ -1293,6 +1325,7 @@ export interface components {
             shares: components["schemas"]["OrderShare"][];
             payment?: null | components["schemas"]["Payment"];
             cancelReason?: null | string;
+            cause?: null | string;
         };
         Payment: {
             status: components["schemas"]["PaymentStatus"];
@@ -1475,6 +1508,10 @@ export interface components {
             /** Format: int32 */
             quantity: number;
         };
+        SuggestedAction: {
+            action: string;
+            sku?: null | string;
+        };
         WeightsDto: {
             /** Format: double */
             priority: number;
@@ -1578,6 +1615,84 @@ export interface operations {
             };
             /** @description Unprocessable Entity (codes `idempotencyKeyReused`, `regionNotEligible`, `limitExceeded`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listExceptions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExceptionOrder"][];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,7 +1,7 @@
 // REST client: bearer token, JSON, RFC 9457 problem details turned into readable errors.
 import { currentToken } from './auth';
 import type {
-  Alert, Campaign, Distributor, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest, RoutingPolicy,
+  Alert, Campaign, Distributor, ExceptionOrder, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest, RoutingPolicy,
 } from './types';
 
 /** The fulfilment steps of a share, in order: confirm, ship (takes the units off stock), complete. */
@@ -108,6 +108,10 @@ export const api = {
   /** A fulfilment step for one distributor's share (a distributor may only name its own). */
   fulfil: (id: string, step: FulfilmentStep, distributorId: string) =>
     request<OrderView>(`/api/orders/${enc(id)}/${step}?distributorId=${enc(distributorId)}`, { method: 'POST' }),
+  exceptions: () => requestAll<ExceptionOrder>('/api/exceptions'),
+  reroute: (id: string, substituteSku: string | null) =>
+    request<OrderView>(`/api/orders/${enc(id)}/reroute`, { method: 'POST', body: substituteSku ? { substituteSku } : {} }),
+  cancel: (id: string, reason: string) => request<OrderView>(`/api/orders/${enc(id)}/cancel`, { method: 'POST', body: { reason } }),
   pay: (id: string, paymentId: string, amount: number) =>
     request<OrderView>(`/api/orders/${enc(id)}/payment`, { method: 'POST', body: { paymentId, amount } }),
   refund: (id: string, refundId: string) => request<OrderView>(`/api/orders/${enc(id)}/refund`, { method: 'POST', body: { refundId } }),

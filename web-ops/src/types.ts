@@ -52,6 +52,10 @@ export type PolicyRequest = {
 /** GET /api/policy-defaults: what a setting is where a request omits it. */
 export type PolicyDefaults = Written<Schemas['PolicyDefaults']>;
 
+/** GET /api/exceptions: an order in the exception queue with its cause and the actions it suggests. */
+export type ExceptionOrder = Written<Schemas['ExceptionOrder']>;
+export type SuggestedAction = ExceptionOrder['suggestedActions'][number];
+
 /** GET/POST /api/simulations/flash-sale */
 export type FlashSaleStatus = Written<Schemas['FlashSaleStatus']>;
 

@@ -56,6 +56,9 @@ public sealed record OrderView(
 
     /// <summary>Why it was cancelled, as a code (<see cref="CancelReasons"/>); null unless cancelled.</summary>
     [Id(15)] public string? CancelReason { get; init; }
+
+    /// <summary>Why it could not be allocated, as a code (<see cref="ExceptionRules.CauseOf"/>); null once allocated.</summary>
+    [Id(16)] public string? Cause { get; init; }
 }
 
 /// <summary>One distributor's share of an order: its allocations there are one reservation, so they are confirmed,

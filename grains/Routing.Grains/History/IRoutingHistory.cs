@@ -16,7 +16,7 @@ public interface IRoutingHistory
     /// <summary>Ids of every order placed in a campaign.</summary>
     Task<IReadOnlyList<string>> CampaignOrderIdsAsync(string campaignId);
 
-    /// <summary>Orders matching every given filter, newest first, one page.</summary>
+    /// <summary>Orders matching every given filter, newest first (or oldest first), one page.</summary>
     Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch search);
 
     /// <summary>A distributor's stock movements, newest first, one page.</summary>
@@ -32,7 +32,9 @@ public sealed record OrderSearch(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     int Page = 1,
-    int PageSize = 50);
+    int PageSize = 50,
+    IReadOnlyList<OrderStatus>? Statuses = null,
+    bool OldestFirst = false);
 
 /// <summary>One page of results, with the total count of matches.</summary>
 public sealed record HistoryPage<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);

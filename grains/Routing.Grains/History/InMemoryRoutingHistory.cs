@@ -93,10 +93,13 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
                 && (s.CustomerId is null || o.CustomerId == s.CustomerId)
                 && (s.DistributorId is null || o.Allocations.Any(a => a.DistributorId == s.DistributorId))
                 && (s.Status is null || o.Status == s.Status)
+                && (s.Statuses is null || s.Statuses.Contains(o.Status))
                 && (s.From is null || o.PlacedAt >= s.From)
                 && (s.To is null || o.PlacedAt < s.To))
-            .OrderByDescending(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)
             .ToList();
+        matches = s.OldestFirst
+            ? [.. matches.OrderBy(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)]
+            : [.. matches.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)];
         return Task.FromResult(new HistoryPage<OrderView>(
             PageOf(matches, s.Page, s.PageSize), matches.Count, s.Page, s.PageSize));
     }

@@ -87,7 +87,7 @@ public sealed class OrderGrain(
         var allocated = order with
         {
             Status = OrderStatus.Allocated, Allocations = plan.Allocations, Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
-            Reason = null, Substitutions = substitutions, Suggestions = [], Explanation = plan.Explanation, UpdatedAt = now,
+            Reason = null, Cause = null, Substitutions = substitutions, Suggestions = [], Explanation = plan.Explanation, UpdatedAt = now,
             // Allocated now: the campaign's payment window starts now.
             Payment = PaymentRules.Open(campaign?.PaymentWindowSeconds, PaymentRules.Total(order.Lines.Select(l => l.Quantity), order.UnitPrice), now),
         };

@@ -142,6 +142,7 @@ public sealed class OrderPlacement(
             plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
         {
             Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
+            Cause = ExceptionRules.CauseOf(status, plan.Explanation.Decisions),
             // An allocated order of a campaign with a payment window owes its total by the deadline.
             Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, PaymentRules.Total(lines.Select(l => l.Quantity), unitPrice), now) : null,
         };

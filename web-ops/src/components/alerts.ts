@@ -15,7 +15,7 @@ export interface AlertsOptions {
   onCount?: (open: number) => void;
 }
 
-const isOpen = (a: Alert): boolean => !a.clearedAt && !a.acknowledgedAt;
+const isOpen = (a: Alert): boolean => a.open; // the server's word: not cleared, not acknowledged
 
 export class AlertsPanel {
   readonly el: HTMLElement;

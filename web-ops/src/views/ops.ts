@@ -1,17 +1,19 @@
-// The operations view: live campaign board, allocation feed, alerts, distributor stock, order lookup, policies.
+// The operations view: live campaign board, allocation feed, alerts, distributor stock, order lookup, the exception
+// queue, policies.
 import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
 import { connectView } from '../live';
 import { Shell } from '../shell';
 import { AlertsPanel } from '../components/alerts';
 import { CampaignBoard } from '../components/campaignBoard';
+import { ExceptionsPanel } from '../components/exceptions';
 import { Feed } from '../components/feed';
 import { OrderDialog, OrderLookup } from '../components/orderDetail';
 import { PoliciesPanel } from '../components/policies';
 import { SimulationControl } from '../components/simulation';
 import { StockTable } from '../components/stock';
 
-const tabs = ['live', 'stock', 'orders', 'policies'] as const;
+const tabs = ['live', 'stock', 'orders', 'exceptions', 'policies'] as const;
 type TabId = (typeof tabs)[number];
 
 export function mountOps(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
@@ -21,6 +23,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     { id: 'live', label: 'Live board 实时看板', badge: alertBadge },
     { id: 'stock', label: 'Stock 库存', badge: lowBadge },
     { id: 'orders', label: 'Orders 订单' },
+    { id: 'exceptions', label: 'Exceptions 异常订单' },
     { id: 'policies', label: 'Policies 路由策略' },
   ]);
   const setBadge = (el: HTMLElement, n: number) => { el.hidden = n === 0; setText(el, String(n)); };
@@ -32,6 +35,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   const alerts = new AlertsPanel({ onCount: (n) => setBadge(alertBadge, n) });
   const stock = new StockTable({ onLowCount: (n) => setBadge(lowBadge, n) });
   const lookup = new OrderLookup();
+  const exceptions = new ExceptionsPanel((id) => void dialog.open(id));
   const policies = new PoliciesPanel(() => board.campaigns().map((c) => ({ id: c.id, policy: c.policy })));
   let policiesLoaded = false;
 
@@ -43,6 +47,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
       alerts.el),
     stock: h('div', { class: 'tab', testid: 'tab-panel-stock' }, stock.el),
     orders: h('div', { class: 'tab', testid: 'tab-panel-orders' }, lookup.el),
+    exceptions: h('div', { class: 'tab', testid: 'tab-panel-exceptions' }, exceptions.el),
     policies: h('div', { class: 'tab', testid: 'tab-panel-policies' }, policies.el),
   };
   shell.main.append(...Object.values(sections));
@@ -55,6 +60,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     for (const t of tabs) sections[t].hidden = t !== id;
     shell.selectTab(id);
     if (id === 'orders' && arg) void lookup.lookup(decodeURIComponent(arg));
+    if (id === 'exceptions') void exceptions.load();
     if (id === 'policies' && !policiesLoaded) { policiesLoaded = true; void policies.load(); }
   };
   window.addEventListener('hashchange', route);
@@ -70,7 +76,11 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   });
   live.on('campaignProgress', (events) => board.onProgress(events));
   live.on('orderAllocated', (events) => { board.onOrders(events, 'allocated'); feed.onAllocated(events); });
-  live.on('orderRejected', (events) => { board.onOrders(events, 'rejected'); feed.onRejected(events); });
+  live.on('orderRejected', (events) => {
+    board.onOrders(events, 'rejected');
+    feed.onRejected(events);
+    if (!sections.exceptions.hidden) void exceptions.load(); // a new exception, maybe
+  });
   live.on('inventoryChanged', (events) => stock.onInventory(events));
   live.on('alertRaised', (events) => alerts.onAlerts(events));
   live.on('alertCleared', (events) => alerts.onCleared(events));
