@@ -8,9 +8,13 @@ namespace Routing.Api.Auth;
 /// sale cost one parse and one signature check, not one each. The token's text is the key: any change to it (another
 /// claim, expiry or signature) is another key, validated in full. A remembered token is answered only while it is within
 /// its lifetime, exactly as a full validation would judge it; refusals are never remembered. Bounded: past
-/// <see cref="MaxEntries"/> tokens it starts afresh. The token rules (<see cref="TokenRules"/>) still run on every request.</summary>
-public sealed class ValidatedTokens : JsonWebTokenHandler
+/// <see cref="MaxEntries"/> tokens it starts afresh. The token rules (<see cref="TokenRules"/>) still run on every request.
+/// A remembered token's lifetime is judged on <paramref name="clock"/>: the system clock unless a test passes another,
+/// and the system clock is what the full validation reads.</summary>
+public sealed class ValidatedTokens(TimeProvider? clock = null) : JsonWebTokenHandler
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public const int MaxEntries = 50_000;
 
     private readonly ConcurrentDictionary<string, TokenValidationResult> _valid = new(StringComparer.Ordinal);
@@ -20,7 +24,7 @@ public sealed class ValidatedTokens : JsonWebTokenHandler
         if (_valid.TryGetValue(token, out var known))
         {
             // The same judgement of its lifetime as the full validation: until its expiry plus the clock skew allowed.
-            if (DateTime.UtcNow <= known.SecurityToken.ValidTo + validationParameters.ClockSkew) return known;
+            if (_clock.GetUtcNow().UtcDateTime <= known.SecurityToken.ValidTo + validationParameters.ClockSkew) return known;
             _valid.TryRemove(token, out _);
         }
         var result = await base.ValidateTokenAsync(token, validationParameters);
