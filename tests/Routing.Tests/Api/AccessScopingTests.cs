@@ -152,7 +152,7 @@ public sealed class AccessScopingTests(ApiFactory api)
         var x = world.AsCustomer(world.CustomerX);
         var id = $"d-{world.Tag}-c";
 
-        (await x.PostJsonAsync("/api/distributors", world.DistributorBody(id, 30.5, 114.3, priority: 1))).ExpectProblem(HttpStatusCode.Forbidden);
+        (await x.PostJsonAsync("/api/distributors", World.DistributorBody(id, 30.5, 114.3, priority: 1))).ExpectProblem(HttpStatusCode.Forbidden);
         (await x.GetJsonAsync("/api/alerts")).ExpectProblem(HttpStatusCode.Forbidden);
         (await x.PutJsonAsync($"/api/distributors/{world.DistributorA}/inventory/{world.Sku}", new { onHand = 1, threshold = 0 }))
             .ExpectProblem(HttpStatusCode.Forbidden);
@@ -175,7 +175,7 @@ public sealed class AccessScopingTests(ApiFactory api)
 
         reply.ExpectProblem(HttpStatusCode.Forbidden);
         Assert.Equal(0, await world.ReservedAsync());
-        await World.PastAQuotaReportAsync();
+        await world.SettleQuotaAsync();
         Assert.Equal(0, (int)(await world.CampaignAsync())["sold"]!);
     }
 
@@ -227,7 +227,7 @@ public sealed class AccessScopingTests(ApiFactory api)
             new { quantity = 1 }, Guid.NewGuid().ToString());
 
         reply.ExpectProblem(HttpStatusCode.NotFound);
-        await World.PastAQuotaReportAsync();
+        await world.SettleQuotaAsync();
         Assert.Equal(0, await world.ReservedAsync());
         Assert.Equal(0, (int)(await world.CampaignAsync())["sold"]!);
     }

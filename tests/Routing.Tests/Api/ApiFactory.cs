@@ -63,14 +63,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var client = CreateClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var response = await client.GetAsync("/health");
-            if (response.StatusCode == HttpStatusCode.OK) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"/health stayed {(int)response.StatusCode}");
-            await Task.Delay(200);
-        }
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/health")).StatusCode, s => s == HttpStatusCode.OK,
+            "the host to report healthy", within: TimeSpan.FromSeconds(60));
     }
 
     Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();

@@ -28,7 +28,7 @@ public sealed class BadInputTests(ApiFactory api)
         Assert.NotEqual(HttpStatusCode.InternalServerError, reply.Status);
         var problem = reply.ExpectProblem(bad.Status);
         if (bad.Code is not null) Assert.Equal(bad.Code, (string?)problem["code"]);
-        if (bad.Settle) await World.PastAQuotaReportAsync();
+        if (bad.Settle) await world.SettleQuotaAsync();
         var after = await ReadAllAsync(world, probes);
         foreach (var (path, value) in before)
             Assert.True(value == after[path], $"{row}: GET {path} changed\nbefore: {value}\nafter:  {after[path]}");
@@ -147,7 +147,7 @@ public static class BadInputTable
         // Customers
         ["customer: region 'Wuhan'"] = Customer(BadRequest, w => With(NewCustomerBody(w), "region", "Wuhan")),
         ["customer: latitude 95"] = Customer(BadRequest, w => With(NewCustomerBody(w), "location", new { lat = 95.0, lon = 114.3 })),
-        ["customer: missing location"] = Customer(BadRequest, w => new { id = NewCustomer(w), name = "n", region = World.District }),
+        ["customer: missing location"] = Customer(BadRequest, w => new { id = NewCustomer(w), name = "n", region = Wuhan.District }),
         ["customer: location is a string"] = Customer(BadRequest, w => With(NewCustomerBody(w), "location", "30.5,114.3")),
         ["customer: kind of 5,000 characters"] = Customer(BadRequest, w => With(NewCustomerBody(w), "kind", new string('k', 5000))),
         ["customer: 5,000-character id"] = Customer(BadRequest, w => With(NewCustomerBody(w), "id", LongId)),
@@ -227,7 +227,7 @@ public static class BadInputTable
         ["distributor: NUL in the name"] = Distributor(BadRequest, w => With(NewDistributorBody(w), "name", "Hongshan\u0000Agri")),
         ["distributor: a tab in the name"] = Distributor(BadRequest, w => With(NewDistributorBody(w), "name", "Hongshan\tAgri")),
         ["distributor: daily capacity as a numeric string"] = Distributor(BadRequest, w => With(NewDistributorBody(w), "dailyCapacity", "100")),
-        ["customer: a region with a trailing newline"] = Customer(BadRequest, w => With(NewCustomerBody(w), "region", World.District + "\n")),
+        ["customer: a region with a trailing newline"] = Customer(BadRequest, w => With(NewCustomerBody(w), "region", Wuhan.District + "\n")),
         ["customer: an escape character in the name"] = Customer(BadRequest, w => With(NewCustomerBody(w), "name", "Grower \u001b[31mred")),
         ["product: a line feed in the name"] = Product(BadRequest, w => new { sku = w.Sku, name = "Urea\nSELECT 1" }),
         ["product: sku with a trailing newline"] = Product(BadRequest, _ => new { sku = "UREA-NEW\n", name = "n" }),
@@ -272,13 +272,13 @@ public static class BadInputTable
 
     private static Dictionary<string, object?> NewDistributorBody(World w) => new()
     {
-        ["id"] = NewDistributor(w), ["name"] = "New distributor", ["regions"] = new[] { World.City },
+        ["id"] = NewDistributor(w), ["name"] = "New distributor", ["regions"] = new[] { Wuhan.City },
         ["location"] = new { lat = 30.5, lon = 114.3 }, ["priority"] = 1, ["dailyCapacity"] = 100,
     };
 
     private static Dictionary<string, object?> NewCustomerBody(World w) => new()
     {
-        ["id"] = NewCustomer(w), ["name"] = "New grower", ["region"] = World.District, ["location"] = new { lat = 30.5, lon = 114.3 },
+        ["id"] = NewCustomer(w), ["name"] = "New grower", ["region"] = Wuhan.District, ["location"] = new { lat = 30.5, lon = 114.3 },
     };
 
     private static Dictionary<string, object?> NewCampaignBody(World w) => With(w.CampaignBody(), "id", NewCampaign(w));

@@ -62,17 +62,4 @@ public static class Http
         Assert.False(string.IsNullOrWhiteSpace((string?)problem["title"]), $"a problem needs a title: {reply}");
         return problem;
     }
-
-    /// <summary>Polls <paramref name="read"/> until <paramref name="done"/> holds (values reported in batches arrive late).</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, double seconds = 10)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
-        while (true)
-        {
-            var value = await read();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{what}: still {value} after {seconds} s");
-            await Task.Delay(50);
-        }
-    }
 }

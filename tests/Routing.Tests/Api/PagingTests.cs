@@ -24,7 +24,7 @@ public sealed class PagingTests(ApiFactory api)
         (await world.Ops.PostJsonAsync("/api/products", new { sku = second, name = "Urea 40 kg" })).Expect(HttpStatusCode.Created);
         (await world.Ops.PutJsonAsync($"/api/distributors/{world.DistributorA}/inventory/{second}", new { onHand = 10, threshold = 0 })).Expect(HttpStatusCode.OK);
         var path = list.Replace("{customer}", world.CustomerX).Replace("{distributor}", world.DistributorA);
-        await Http.EventuallyAsync(async () => (await Total(world, path)), total => total >= 2, $"{path} to hold two items");
+        await Eventually.UntilAsync(async () => (await Total(world, path)), total => total >= 2, $"{path} to hold two items");
 
         var first = await world.Ops.GetJsonAsync($"{path}?page=1&pageSize=1");
         Assert.Single(first.Expect(HttpStatusCode.OK).AsArray());

@@ -183,35 +183,29 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         var api = Start(environment, launch);
         using var http = new HttpClient { BaseAddress = api.Url, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
+        try
         {
-            if (api._process.HasExited)
+            var state = await Eventually.UntilAsync(async () =>
             {
-                await api.DisposeAsync();
-                throw new InvalidOperationException($"the API exited with {api._process.ExitCode}:\n{api.Output}");
-            }
-            try
-            {
-                if ((await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK) return api;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            if (DateTime.UtcNow > deadline)
-            {
-                await api.DisposeAsync();
-                throw new TimeoutException($"the API did not become healthy in 90 s:\n{api.Output}");
-            }
-            await Task.Delay(250);
+                if (api._process.HasExited) return $"exited with {api._process.ExitCode}";
+                try { return (await http.GetAsync("/health")).StatusCode == HttpStatusCode.OK ? "healthy" : "not yet healthy"; }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return "not answering"; }
+            }, s => s is "healthy" || s.StartsWith("exited", StringComparison.Ordinal), "the API to report healthy",
+                within: TimeSpan.FromSeconds(90));
+            if (state != "healthy") throw new InvalidOperationException($"the API {state}");
+            return api;
+        }
+        catch (Exception e)
+        {
+            var output = api.Output;
+            await api.DisposeAsync();
+            throw new InvalidOperationException($"{e.Message}; it printed:\n{output}", e);
         }
     }
 
     /// <summary>Everything it printed, once its start-up banner (printed when it listens) is out.</summary>
-    public async Task<string> OutputWhenBannerPrintedAsync()
-    {
-        for (var i = 0; i < 100 && !Output.Contains("Routing is running at"); i++) await Task.Delay(100);
-        return Output;
-    }
+    public Task<string> OutputWhenBannerPrintedAsync() =>
+        Eventually.UntilAsync(() => Output, o => o.Contains("Routing is running at"), "the start-up banner");
 
     private string Output
     {

@@ -37,7 +37,7 @@ public sealed class PublicSurfaceTests(ApiFactory api)
 
         var distributor = (await ops.GetJsonAsync($"/api/distributors/{world.DistributorA}")).Expect(HttpStatusCode.OK).AsObject();
         AssertKeys(distributor, "id", "name", "regions", "location", "priority", "dailyCapacity", "active");
-        Assert.Equal(World.City, (string?)distributor["regions"]![0]);
+        Assert.Equal(Wuhan.City, (string?)distributor["regions"]![0]);
         Assert.Equal(30.55, (double)distributor["location"]!["lat"]!);
         Assert.Equal(5000, (int)distributor["dailyCapacity"]!);
 
@@ -46,7 +46,7 @@ public sealed class PublicSurfaceTests(ApiFactory api)
         Assert.Equal(world.DistributorA, (string?)customer["homeDistributorId"]);
 
         // Upserting the same distributor again is not a second distributor.
-        (await ops.PostJsonAsync("/api/distributors", world.DistributorBody(world.DistributorA, 30.55, 114.30, priority: 1))).Expect(HttpStatusCode.OK);
+        (await ops.PostJsonAsync("/api/distributors", world.DistributorBody(world.DistributorA))).Expect(HttpStatusCode.OK);
         var listed = (await ops.GetJsonAsync("/api/distributors")).Expect(HttpStatusCode.OK).AsArray();
         Assert.Single(listed, d => (string?)d!["id"] == world.DistributorA);
     }
@@ -140,9 +140,10 @@ public sealed class PublicSurfaceTests(ApiFactory api)
         Assert.Equal(first.ToJsonString(), replayed.ToJsonString());
         Assert.Equal("true", Assert.Single(retry.Headers.GetValues("Idempotent-Replayed")));
         Assert.Equal(3, await world.ReservedAsync());
+        // Once the holder has reported every unit its orders made durable, the campaign's count never falls below the
+        // journal's: reading the one order's 3 then means the retry sold nothing more.
+        await world.SettleQuotaAsync();
         await world.CampaignSoldAsync(3);
-        await World.PastAQuotaReportAsync();
-        Assert.Equal(3, (int)(await world.CampaignAsync())["sold"]!);
 
         var orders = (await world.AsCustomer(world.CustomerX).GetJsonAsync("/api/orders")).Expect(HttpStatusCode.OK).AsArray();
         Assert.Single(orders);

@@ -13,15 +13,13 @@ public sealed class TelemetryTests(ApiFactory api)
         (await world.OrderAsync(world.CustomerX, 3)).Expect(HttpStatusCode.Created);
 
         using var ops = api.Ops();
-        string text = "";
-        for (var i = 0; i < 50 && !text.Contains("routing_orders_allocated"); i++)
+        // The exporter caches a scrape briefly; ask again until the order shows.
+        var text = await Eventually.UntilAsync(async () =>
         {
-            // The exporter caches a scrape briefly; ask again until the order shows.
             var response = await ops.GetAsync("/metrics");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            text = await response.Content.ReadAsStringAsync();
-            if (!text.Contains("routing_orders_allocated")) await Task.Delay(200);
-        }
+            return await response.Content.ReadAsStringAsync();
+        }, t => t.Contains("routing_orders_allocated"), "the scrape to count the order");
         Assert.Contains("routing_orders_placed", text);
         Assert.Contains("routing_orders_allocated", text);
         Assert.Contains("routing_reservations", text);

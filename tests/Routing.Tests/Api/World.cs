@@ -1,99 +1,82 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Routing.Grains.Campaigns;
+using Microsoft.Extensions.DependencyInjection;
+using Routing.Contracts.Campaigns;
+using Routing.Domain;
 using Routing.Grains.Infrastructure;
 
 namespace Routing.Tests.Api;
 
-/// <summary>One test's own corner of the shared host, created through the public API with ids unique to the test:
-/// a product, two distributors covering Wuhan (4201), a customer of each, and an open group-buy both serve.
-/// The SKU is unique too, so no other test's distributor ever holds stock an order here could be routed to.</summary>
+/// <summary>One test's corner of a shared host: a <see cref="WorldBuilder"/> world made through the public API
+/// (<see cref="HttpDoor"/>) in one shape, a product, two distributors covering Wuhan, a customer of each, and an open
+/// group-buy both serve; plus what the API tests read and send. The SKU is the world's own, so no other test's
+/// distributor ever holds stock an order here could be routed to.</summary>
 public sealed class World
 {
-    public const string City = "4201";
-    public const string District = "420106";
+    public const int Cap = 1000;
+    public const int PerCustomerLimit = 50;
+    private const int DailyCapacity = 5000;
+
+    private readonly HttpDoor _door;
+    private readonly WorldBuilder _world;
+    private CampaignDefinition _campaign = null!;
 
     private World(ApiFactory api)
     {
         Api = api;
-        Tag = Guid.NewGuid().ToString("N")[..8];
+        Ops = api.Ops();
+        _door = new HttpDoor(Ops);
+        _world = new WorldBuilder(_door);
         StartsAt = DateTimeOffset.UtcNow.AddHours(-1);
-        StartsAt = StartsAt.AddTicks(-(StartsAt.Ticks % TimeSpan.TicksPerSecond));
+        StartsAt = StartsAt.AddTicks(-(StartsAt.Ticks % TimeSpan.TicksPerSecond)); // as it reads back from JSON
         EndsAt = StartsAt.AddDays(2);
     }
 
     public ApiFactory Api { get; }
-    public string Tag { get; }
-    public string Sku => $"UREA-{Tag}";
+    public HttpClient Ops { get; }
+    public string Tag => _world.Tag;
+    public string Sku => _world.Sku;
     /// <summary>Near the customers, tier 1: home of customer X.</summary>
-    public string DistributorA => $"d-{Tag}-a";
+    public string DistributorA => _world.Distributors[0];
     /// <summary>Further away, tier 2: home of customer Y.</summary>
-    public string DistributorB => $"d-{Tag}-b";
-    public string CustomerX => $"c-{Tag}-x";
-    public string CustomerY => $"c-{Tag}-y";
-    public string Campaign => $"gb-{Tag}";
+    public string DistributorB => _world.Distributors[1];
+    public string CustomerX => _world.Customers[0];
+    public string CustomerY => _world.Customers[1];
+    public string Campaign => _campaign.Id;
     public DateTimeOffset StartsAt { get; }
     public DateTimeOffset EndsAt { get; }
-    public const int Cap = 1000;
-    public const int PerCustomerLimit = 50;
 
-    public HttpClient Ops { get; private set; } = null!;
-
-    /// <summary>Creates the world; every creation must answer 201.</summary>
+    /// <summary>Creates the world (every creation must answer 201) and returns once routing sees its distributors.</summary>
     public static async Task<World> CreateAsync(ApiFactory api, int stockA = 100, int stockB = 100, int threshold = 10)
     {
-        var world = new World(api) { Ops = api.Ops() };
-        var ops = world.Ops;
-        (await ops.PostJsonAsync("/api/products", world.ProductBody())).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/distributors", world.DistributorBody(world.DistributorA, 30.55, 114.30, priority: 1))).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/distributors", world.DistributorBody(world.DistributorB, 30.70, 114.40, priority: 2))).Expect(HttpStatusCode.Created);
-        await world.SetStockAsync(world.DistributorA, stockA, threshold);
-        await world.SetStockAsync(world.DistributorB, stockB, threshold);
-        (await ops.PostJsonAsync("/api/customers", world.CustomerBody(world.CustomerX, world.DistributorA))).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/customers", world.CustomerBody(world.CustomerY, world.DistributorB))).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/campaigns", world.CampaignBody())).Expect(HttpStatusCode.Created);
-        // Routing reads distributor snapshots from a silo-local cache up to SnapshotTtl old: an order placed sooner
-        // would not see the new distributors at all (and be rejected), so a world is ready once that cache has turned.
-        await Task.Delay(RoutingReadModel.SnapshotTtl * 2);
+        var world = new World(api);
+        var builder = world._world;
+        await builder.ProductAsync(substitutes: [$"UREA-{builder.Tag}-40"]);
+        var a = await builder.DistributorAsync(stockA, threshold, priority: 1, location: new GeoPoint(30.55, 114.30), dailyCapacity: DailyCapacity);
+        var b = await builder.DistributorAsync(stockB, threshold, priority: 2, location: new GeoPoint(30.70, 114.40), dailyCapacity: DailyCapacity);
+        var near = new GeoPoint(30.54, 114.31);
+        await builder.CustomerAsync(homeDistributorId: a, location: near);
+        await builder.CustomerAsync(homeDistributorId: b, location: near);
+        world._campaign = await builder.CampaignAsync(Cap, PerCustomerLimit, minUnits: 10, startsAt: world.StartsAt, endsAt: world.EndsAt);
+        await new[] { api.Services.GetRequiredService<RoutingReadModel>() } // one silo
+            .UntilRoutingWithAsync(world.Sku, new Dictionary<string, int> { [a] = stockA, [b] = stockB });
         return world;
     }
 
-    public object ProductBody() => new { sku = Sku, name = $"Urea 46% N, 50 kg ({Tag})", unit = "bag", substitutes = new[] { $"UREA-{Tag}-40" } };
+    /// <summary>More growers of this world, without a home distributor.</summary>
+    public Task<string[]> CustomersAsync(int count) => _world.CustomersAsync(count);
 
-    public object DistributorBody(string id, double lat, double lon, int priority) => new
-    {
-        id,
-        name = $"Distributor {id}",
-        regions = new[] { City },
-        location = new { lat, lon },
-        priority,
-        dailyCapacity = 5000,
-    };
+    /// <summary>A distributor of this world as it was created.</summary>
+    public Dictionary<string, object?> DistributorBody(string id) => HttpDoor.Body(_world.Profile(id));
 
-    public object CustomerBody(string id, string? homeDistributorId) => new
-    {
-        id,
-        name = $"Grower {id}",
-        region = District,
-        location = new { lat = 30.54, lon = 114.31 },
-        homeDistributorId,
-    };
+    /// <summary>A distributor of the city shaped like this world's, not created.</summary>
+    public static Dictionary<string, object?> DistributorBody(string id, double lat, double lon, int priority) =>
+        HttpDoor.Body(WorldBuilder.DistributorProfile(id, new GeoPoint(lat, lon), priority, DailyCapacity));
 
-    public Dictionary<string, object?> CampaignBody(int cap = Cap) => new()
-    {
-        ["id"] = Campaign,
-        ["sku"] = Sku,
-        ["price"] = 118.0m,
-        ["startsAt"] = StartsAt,
-        ["endsAt"] = EndsAt,
-        ["cap"] = cap,
-        ["perCustomerLimit"] = PerCustomerLimit,
-        ["minUnits"] = 10,
-        ["distributors"] = new[] { DistributorA, DistributorB },
-    };
+    /// <summary>The campaign's body as it was created, with another cap if given.</summary>
+    public Dictionary<string, object?> CampaignBody(int cap = Cap) => HttpDoor.Body(_campaign with { Cap = cap });
 
-    public async Task SetStockAsync(string distributorId, int onHand, int threshold) =>
-        (await Ops.PutJsonAsync($"/api/distributors/{distributorId}/inventory/{Sku}", new { onHand, threshold })).Expect(HttpStatusCode.OK);
+    public Task SetStockAsync(string distributorId, int onHand, int threshold) => _door.SetStockAsync(distributorId, Sku, onHand, threshold);
 
     public HttpClient AsCustomer(string customerId) => Api.AsCustomer(customerId);
     public HttpClient AsDistributor(string distributorId) => Api.AsDistributor(distributorId);
@@ -116,10 +99,11 @@ public sealed class World
     public async Task<JsonObject> CampaignAsync() =>
         (await Ops.GetJsonAsync($"/api/campaigns/{Campaign}")).Expect(HttpStatusCode.OK).AsObject();
 
-    /// <summary>Waits past a campaign quota report: a sale counted by mistake would show in <c>sold</c> after it.</summary>
-    public static Task PastAQuotaReportAsync() => Task.Delay(CampaignQuotaGrain.ReportInterval * 2);
+    /// <summary>Has the host's quota holder of the campaign report now what it would report on its next timer tick:
+    /// after this, a sale counted by mistake shows in <c>sold</c>. (The host has one silo, so one holder.)</summary>
+    public Task SettleQuotaAsync() => Api.Services.GetRequiredService<IGrainFactory>().GetGrain<ICampaignQuotaGrain>(Campaign).SettleAsync();
 
     /// <summary>Waits until the campaign reports <paramref name="sold"/> (quota holders report sales in batches).</summary>
     public Task<JsonObject> CampaignSoldAsync(int sold) =>
-        Http.EventuallyAsync(CampaignAsync, c => (int)c["sold"]! == sold, $"campaign {Campaign} sold {sold}");
+        Eventually.UntilAsync(CampaignAsync, c => (int)c["sold"]! == sold, $"campaign {Campaign} to report {sold} sold");
 }

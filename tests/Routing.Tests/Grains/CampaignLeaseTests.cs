@@ -15,7 +15,7 @@ public sealed class CampaignLeaseTests(ClusterFixture cluster)
     [Fact]
     public async Task A_retried_lease_is_answered_with_the_same_grant_and_the_cap_holds_across_holders()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         await scenario.DistributorAsync(onHand: 1_000);
         var campaignId = await scenario.CampaignAsync(cap: 100, perCustomerLimit: 10);
         var campaign = scenario.Campaign(campaignId);
@@ -48,7 +48,7 @@ public sealed class CampaignLeaseTests(ClusterFixture cluster)
     [Fact]
     public async Task A_holder_that_goes_away_with_an_order_in_flight_leaves_it_to_the_next_one_so_the_cap_still_sells_out()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         await scenario.DistributorAsync(onHand: 1_000);
         var campaignId = await scenario.CampaignAsync(cap: 30, perCustomerLimit: 10);
         var customers = await scenario.CustomersAsync(3);
@@ -56,13 +56,13 @@ public sealed class CampaignLeaseTests(ClusterFixture cluster)
         // Silo 0's holder takes 5 units for an order that is still in flight (its calls waiting out a dead silo, say)…
         var silo = cluster.Cluster.Silos[0].ServiceProvider;
         var holder = silo.GetRequiredService<IGrainFactory>().GetGrain<ICampaignQuotaGrain>(campaignId);
-        Assert.Equal(QuotaOutcome.Taken, (await holder.TakeAsync(5, Scenario.Region)).Outcome);
+        Assert.Equal(QuotaOutcome.Taken, (await holder.TakeAsync(5, Wuhan.District)).Outcome);
         var pool = silo.GetRequiredService<QuotaPools>().Find(campaignId)!;
         Assert.Equal(5, pool.InFlight);
 
         // …when the holder's activation goes away.
         await holder.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Poll.UntilAsync(() => Task.FromResult(pool.Attended), attended => !attended, "the holder to deactivate");
+        await Eventually.UntilAsync(() => pool.Attended, attended => !attended, "the holder to deactivate");
 
         // The order gives its units back as an order does to a pool nobody attends: the pool wakes a holder. It is
         // the same account to the campaign, so its 5 units are not lost with the activation.

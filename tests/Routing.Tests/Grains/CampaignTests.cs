@@ -13,7 +13,7 @@ public sealed class CampaignTests(ClusterFixture cluster)
     public async Task Campaign_never_sells_past_its_cap_under_concurrent_orders()
     {
         const int cap = 50;
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         await scenario.DistributorAsync(onHand: 1_000);
         await scenario.DistributorAsync(onHand: 1_000);
         var campaign = await scenario.CampaignAsync(cap, perCustomerLimit: 5);
@@ -41,7 +41,7 @@ public sealed class CampaignTests(ClusterFixture cluster)
     public async Task Campaign_sells_exactly_its_cap_once_units_left_idle_in_a_silo_flow_back()
     {
         const int cap = 30;
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 1_000);
         var campaign = await scenario.CampaignAsync(cap, perCustomerLimit: 5);
         var customers = await scenario.CustomersAsync(90);
@@ -76,7 +76,7 @@ public sealed class CampaignTests(ClusterFixture cluster)
     public async Task Customer_never_buys_past_the_campaign_limit_under_concurrent_orders()
     {
         const int limit = 5;
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 1_000);
         var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: limit);
         var customer = await scenario.CustomerAsync();
@@ -101,7 +101,7 @@ public sealed class CampaignTests(ClusterFixture cluster)
     public async Task A_customers_limit_is_rebuilt_from_the_order_journal_when_its_grain_comes_back()
     {
         const int limit = 5;
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         await scenario.DistributorAsync(onHand: 1_000);
         var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: limit);
         var customer = await scenario.CustomerAsync();

@@ -11,8 +11,8 @@ namespace Routing.Tests.Grains;
 
 /// <summary>A real Orleans cluster of two silos in this process, with in-memory storage and the grain services
 /// the hosts register, shared by every grain test. Tests keep out of each other's way through
-/// <see cref="Scenario"/>'s unique ids, not through separate clusters: starting one costs seconds.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+/// <see cref="GrainWorld"/>'s unique ids, not through separate clusters: starting one costs seconds.</summary>
+public sealed class ClusterFixture : IAsyncLifetime, IRoutingCluster
 {
     public const int SiloCount = 2;
 
@@ -22,6 +22,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The cluster client: its calls reach grains through both silos' gateways.</summary>
     public IClusterClient Client => Cluster.Client;
+
+    IGrainFactory IRoutingCluster.Grains => Client;
 
     /// <summary>The history and order journal of every silo (in memory, shared, as one database would be).</summary>
     public InMemoryRoutingHistory History { get; } = new();

@@ -28,12 +28,12 @@ public sealed class DirectoryTests(ClusterFixture cluster)
     [Fact]
     public async Task Reservations_reach_the_directory_through_the_outbox()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributorId = await scenario.DistributorAsync(onHand: 100);
         var distributor = scenario.Distributor(distributorId);
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => distributor.ReserveAsync($"{distributorId}-o{i}", [new OrderLine(scenario.Sku, 1)])));
 
-        await Poll.UntilAsync(async () => (await cluster.Client.GetGrain<IDistributorDirectoryGrain>(0).GetSnapshotsAsync())
+        await Eventually.UntilAsync(async () => (await cluster.Client.GetGrain<IDistributorDirectoryGrain>(0).GetSnapshotsAsync())
             .Single(s => s.Id == distributorId).Available(scenario.Sku), available => available == 60, "the directory to show 60 available");
     }
 }

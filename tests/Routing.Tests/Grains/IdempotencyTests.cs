@@ -11,7 +11,7 @@ public sealed class IdempotencyTests(ClusterFixture cluster)
     [Fact]
     public async Task Concurrent_retries_of_one_order_allocate_once_and_all_get_the_same_order()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 100);
         var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: 10);
         var customer = await scenario.CustomerAsync();
@@ -44,7 +44,7 @@ public sealed class IdempotencyTests(ClusterFixture cluster)
     [Fact]
     public async Task Same_idempotency_key_with_a_different_quantity_is_a_conflict_and_changes_nothing()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 100);
         var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: 5);
         var customer = await scenario.CustomerAsync();

@@ -11,7 +11,7 @@ public sealed class InventoryTests(ClusterFixture cluster)
     [Fact]
     public async Task Reservation_never_exceeds_on_hand_under_concurrent_orders()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         int[] onHand = [30, 25, 20, 15, 10];
         foreach (var units in onHand) await scenario.DistributorAsync(units);
         var campaign = await scenario.CampaignAsync(cap: 10_000, perCustomerLimit: 1);
@@ -51,7 +51,7 @@ public sealed class InventoryTests(ClusterFixture cluster)
     [Fact]
     public async Task Stock_cannot_be_set_below_what_is_already_reserved()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 10);
         var campaign = await scenario.CampaignAsync(cap: 100, perCustomerLimit: 10);
         await scenario.UntilEverySiloRoutesWithCurrentStockAsync();
@@ -68,7 +68,7 @@ public sealed class InventoryTests(ClusterFixture cluster)
     [Fact]
     public async Task A_new_distributor_is_in_the_routing_directory_as_soon_as_its_profile_and_stock_are_set()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var directory = scenario.Grains.GetGrain<IDistributorDirectoryGrain>(0);
 
         var distributor = await scenario.DistributorAsync(onHand: 40);
@@ -85,7 +85,7 @@ public sealed class InventoryTests(ClusterFixture cluster)
     [Fact]
     public async Task An_order_placed_right_after_a_new_distributor_is_stocked_is_routed_to_it()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var customer = await scenario.CustomerAsync();
         // Every silo has just cached the directory as it was before this distributor existed.
         foreach (var readModel in cluster.ReadModels) await readModel.GetSnapshotsAsync();

@@ -25,7 +25,7 @@ public sealed class LiveFanOutTests(ClusterFixture fixture)
             // every couple of seconds, so a host that has just subscribed hears the events published after that:
             // keep publishing, as a live system does, until the host has heard from every silo.
             var campaigns = Enumerable.Range(0, fixture.Cluster.Silos.Count).Select(i => $"fan-out-{Guid.NewGuid():N}-silo{i}").ToList();
-            await Poll.UntilAsync(() =>
+            await Eventually.UntilAsync(() =>
                 {
                     for (var i = 0; i < campaigns.Count; i++)
                         fixture.Cluster.Silos[i].ServiceProvider.GetRequiredService<IRoutingEventPublisher>()

@@ -11,7 +11,7 @@ public sealed class OrderLifecycleTests(ClusterFixture cluster)
     [Fact]
     public async Task Cancelling_an_order_releases_its_stock_its_campaign_units_and_the_customer_limit()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 50);
         var campaign = await scenario.CampaignAsync(cap: 5, perCustomerLimit: 5);
         var (buyer, neighbour) = (await scenario.CustomerAsync(), await scenario.CustomerAsync());
@@ -45,7 +45,7 @@ public sealed class OrderLifecycleTests(ClusterFixture cluster)
     [Fact]
     public async Task Shipping_takes_the_units_off_hand_and_out_of_reserved_and_only_after_confirmation()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 50);
         var campaign = await scenario.CampaignAsync(cap: 100, perCustomerLimit: 10);
         var customer = await scenario.CustomerAsync();

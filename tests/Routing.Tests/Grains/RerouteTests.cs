@@ -12,7 +12,7 @@ public sealed class RerouteTests(ClusterFixture cluster)
     [Fact]
     public async Task Accepting_a_suggested_substitute_allocates_it_and_records_the_substitution()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 0);
         var campaign = await scenario.CampaignAsync(cap: 100, perCustomerLimit: 10);
         var substitute = $"{scenario.Sku}-40";
@@ -22,7 +22,7 @@ public sealed class RerouteTests(ClusterFixture cluster)
         await scenario.Distributor(distributor).SetStockAsync(substitute, onHand: 50, threshold: 0);
         var customer = await scenario.CustomerAsync();
         await scenario.UntilEverySiloRoutesWithCurrentStockAsync();
-        await Poll.UntilAsync(() => Task.WhenAll(cluster.ReadModels.Select(m => m.GetProductsAsync())),
+        await Eventually.UntilAsync(() => Task.WhenAll(cluster.ReadModels.Select(m => m.GetProductsAsync())),
             all => all.All(products => products.TryGetValue(scenario.Sku, out var p) && p.Substitutes.Contains(substitute)),
             "every silo to know the substitute");
 
@@ -52,7 +52,7 @@ public sealed class RerouteTests(ClusterFixture cluster)
     [Fact]
     public async Task A_backordered_order_is_allocated_when_routed_again_after_a_restock()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 2);
         var policy = await scenario.PolicyAsync(new RoutingPolicy("backorder", SuggestSubstitutes: false, Fallback: FallbackAction.Backorder));
         var campaign = await scenario.CampaignAsync(cap: 100, perCustomerLimit: 10, policy.Id);

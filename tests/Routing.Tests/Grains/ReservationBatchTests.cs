@@ -13,7 +13,7 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
     [Fact]
     public async Task A_batch_reserves_each_order_all_or_nothing_and_answers_each_alone()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributorId = await scenario.DistributorAsync(onHand: 10);
         var distributor = scenario.Distributor(distributorId);
         ReservationRequest Request(string id, int quantity, string? other = null) =>
@@ -43,7 +43,7 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
     [Fact]
     public async Task Placements_arriving_together_through_the_batches_never_oversell()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributorId = await scenario.DistributorAsync(onHand: 150);
         var customers = await scenario.CustomersAsync(200);
         var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: 5);
@@ -62,7 +62,7 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
     [Fact]
     public async Task A_retry_that_routed_differently_is_covered_whole_and_its_check_trims_it_to_its_order()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributorId = await scenario.DistributorAsync(onHand: 10);
         var distributor = scenario.Distributor(distributorId);
         var orderId = $"{distributorId}-o";
@@ -92,7 +92,7 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
     [Fact]
     public async Task A_failed_attempt_gives_back_only_its_own_claim_so_another_attempt_of_the_order_keeps_the_reservation()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributorId = await scenario.DistributorAsync(onHand: 10);
         var distributor = scenario.Distributor(distributorId);
         var orderId = $"{distributorId}-o";

@@ -11,7 +11,7 @@ public sealed class ReservationShelvesTests(ClusterFixture cluster)
     [Fact]
     public async Task Reservations_on_every_shelf_survive_reactivation_and_release_and_ship_from_any_shelf()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var count = ReservationBook.Limits.Sum() + 300;
         var distributorId = await scenario.DistributorAsync(onHand: count + 100);
         var distributor = scenario.Distributor(distributorId);

@@ -12,7 +12,7 @@ public sealed class SplitAllocationTests(ClusterFixture cluster)
     public async Task Split_orders_are_reserved_all_or_nothing_under_concurrent_orders()
     {
         const int perDistributor = 9, quantity = 10;
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var policy = await scenario.PolicyAsync(new RoutingPolicy("split", HomeFirst: false, Weights: new RankingWeights(),
             Split: SplitPolicy.SplitQuantity, MaxSplits: 3, SuggestSubstitutes: false, Fallback: FallbackAction.Reject));
         for (var i = 0; i < 8; i++) await scenario.DistributorAsync(perDistributor);

@@ -90,7 +90,7 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
     public async Task Concurrent_steps_by_both_distributors_on_many_split_orders_end_consistent()
     {
         const int orders = 6;
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var policy = await SplitPolicyAsync(scenario);
         var (a, b) = (await scenario.DistributorAsync(OnHand), await scenario.DistributorAsync(OnHand));
         var campaign = await scenario.CampaignAsync(cap: 10_000, perCustomerLimit: Quantity, policyId: policy.Id);
@@ -167,9 +167,9 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
 
     /// <summary>An allocated order of <see cref="Quantity"/> units split between two distributors of
     /// <see cref="OnHand"/> units each (neither can fill it alone).</summary>
-    private async Task<(Scenario Scenario, string Campaign, IOrderGrain Order, OrderView Placed, string A, string B)> SplitOrderAsync()
+    private async Task<(GrainWorld Scenario, string Campaign, IOrderGrain Order, OrderView Placed, string A, string B)> SplitOrderAsync()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var policy = await SplitPolicyAsync(scenario);
         var (a, b) = (await scenario.DistributorAsync(OnHand), await scenario.DistributorAsync(OnHand));
         var campaign = await scenario.CampaignAsync(cap: 10_000, perCustomerLimit: Quantity, policyId: policy.Id);
@@ -181,7 +181,7 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
         return (scenario, campaign, scenario.Order(customer, "k-1"), placed, a, b);
     }
 
-    private static Task<RoutingPolicy> SplitPolicyAsync(Scenario scenario) =>
+    private static Task<RoutingPolicy> SplitPolicyAsync(GrainWorld scenario) =>
         scenario.PolicyAsync(new RoutingPolicy("split", HomeFirst: false, Weights: new RankingWeights(),
             Split: SplitPolicy.SplitQuantity, MaxSplits: 2, SuggestSubstitutes: false, Fallback: FallbackAction.Reject));
 
@@ -194,7 +194,7 @@ public sealed class SplitFulfilmentTests(ClusterFixture cluster)
     /// <summary>The order as its JSON: records holding lists compare those by reference, not by content.</summary>
     private static string Json(OrderView? order) => JsonSerializer.Serialize(order);
 
-    private static async Task<(int OnHand, int Reserved)> OnHandAndReservedAsync(Scenario scenario, string distributorId)
+    private static async Task<(int OnHand, int Reserved)> OnHandAndReservedAsync(GrainWorld scenario, string distributorId)
     {
         var item = await scenario.StockAsync(distributorId);
         return (item.OnHand, item.Reserved);

@@ -12,7 +12,7 @@ public sealed class StockAlertTests(ClusterFixture cluster)
     [Fact]
     public async Task Low_stock_alert_fires_once_per_crossing_and_clears_on_restock()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 20, threshold: 10);
         var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: 1_000);
         var customer = await scenario.CustomerAsync();
@@ -50,7 +50,7 @@ public sealed class StockAlertTests(ClusterFixture cluster)
     [Fact]
     public async Task Out_of_stock_alert_fires_once_when_nothing_is_left_available()
     {
-        var scenario = new Scenario(cluster);
+        var scenario = new GrainWorld(cluster);
         var distributor = await scenario.DistributorAsync(onHand: 6, threshold: 2);
         var campaign = await scenario.CampaignAsync(cap: 1_000, perCustomerLimit: 1_000);
         var customer = await scenario.CustomerAsync();
@@ -72,13 +72,13 @@ public sealed class StockAlertTests(ClusterFixture cluster)
         Assert.NotNull(Assert.Single(await AlertsAsync(scenario, distributor, AlertKind.OutOfStock)).ClearedAt);
     }
 
-    private static async Task OrderAllocatedAsync(Scenario scenario, string campaign, string customer, int quantity, string key)
+    private static async Task OrderAllocatedAsync(GrainWorld scenario, string campaign, string customer, int quantity, string key)
     {
         var result = await scenario.OrderAsync(campaign, customer, quantity, key);
         Assert.Equal(OrderStatus.Allocated, result.Order?.Status);
     }
 
-    private static async Task<List<Alert>> AlertsAsync(Scenario scenario, string distributor, AlertKind kind) =>
+    private static async Task<List<Alert>> AlertsAsync(GrainWorld scenario, string distributor, AlertKind kind) =>
         (await scenario.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(DistributorId: distributor, Limit: AlertLogGrain.Retained)))
             .Where(a => a.Kind == kind && a.Sku == scenario.Sku)
             .ToList();

@@ -18,12 +18,12 @@ public sealed class OrderJournalTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("journal_one");
         await using var cluster = await PostgresCluster.StartAsync(db, "journal", silos: 1);
-        var world = new PgWorld(cluster.Client, db);
+        var world = new PgWorld(cluster, db);
         await world.SetUpAsync(distributors: 1, onHandEach: 100, customers: 1);
-        var campaign = await world.CampaignAsync("gb-journal", cap: 50, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-        await world.UntilRoutableAsync(campaign, world.Customers[0]);
+        var campaign = await world.CampaignAsync(cap: 50, perCustomerLimit: 10, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
+        await world.UntilEverySiloRoutesWithCurrentStockAsync();
 
-        var placed = await world.PlaceAsync(campaign, world.Customers[0], 3, "k-1");
+        var placed = await world.OrderAsync(campaign, world.Customers[0], 3, "k-1");
         Assert.Equal(OrderStatus.Allocated, placed.Order!.Status);
         Assert.Equal((OrderStatus.Allocated, 1), await RecordAsync(db, placed.Order.OrderId));
         Assert.Equal(0, await ScalarAsync(db, "SELECT count(*) FROM routing_grain_state WHERE state_name = 'order'"));
@@ -31,14 +31,14 @@ public sealed class OrderJournalTests(PostgresFixture postgres)
         // A change is one more write of the same record; the order reads back from it after its activation is gone.
         Assert.Equal(TransitionOutcome.Done, (await cluster.Client.GetGrain<IOrderGrain>(placed.Order.OrderId).CancelAsync("changed my mind", byOps: true)).Outcome);
         Assert.Equal((OrderStatus.Cancelled, 2), await RecordAsync(db, placed.Order.OrderId));
-        var replay = await world.PlaceAsync(campaign, world.Customers[0], 3, "k-1");
+        var replay = await world.OrderAsync(campaign, world.Customers[0], 3, "k-1");
         Assert.Equal((PlaceOutcome.Replayed, OrderStatus.Cancelled), (replay.Outcome, replay.Order!.Status));
         Assert.Equal(OrderStatus.Cancelled, (await world.OrderRowsAsync())[placed.Order.OrderId].Status);
 
         // What the customer's limit is rebuilt from when its grain activates: the cancelled order holds no units.
         await using var journal = new PostgresOrderJournal(NpgsqlDataSource.Create(db), NullLogger<PostgresOrderJournal>.Instance);
         var counted = Assert.Single(await journal.CustomerOrdersAsync(world.Customers[0]));
-        Assert.Equal((placed.Order.OrderId, "gb-journal", 3, false), (counted.OrderId, counted.CampaignId, counted.Units, counted.HoldsUnits));
+        Assert.Equal((placed.Order.OrderId, campaign, 3, false), (counted.OrderId, counted.CampaignId, counted.Units, counted.HoldsUnits));
     }
 
     [Fact]

@@ -1,70 +1,20 @@
 using System.Text.Json;
 using Npgsql;
-using Routing.Contracts;
-using Routing.Contracts.Campaigns;
-using Routing.Contracts.Catalog;
-using Routing.Contracts.Customers;
-using Routing.Contracts.Distributors;
 using Routing.Contracts.Orders;
-using Routing.Domain;
 using Routing.Silo.Postgres;
 
 namespace Routing.Tests.Postgres;
 
-/// <summary>A small market on PostgreSQL: one SKU, distributors around Wuhan, customers, one group-buy among those
-/// distributors; plus readers of what the database holds.</summary>
-internal sealed class PgWorld(IGrainFactory grains, string db)
+/// <summary>A test's world on PostgreSQL (<see cref="GrainWorld"/>), plus readers of what the database holds.</summary>
+internal sealed class PgWorld(PostgresCluster cluster, string db) : GrainWorld(cluster)
 {
-    public const string Sku = "UREA-50";
-    public const string Region = "420106";
-
-    public IGrainFactory Grains { get; set; } = grains;
     public string Db { get; } = db;
-    public List<string> Distributors { get; } = [];
-    public List<string> Customers { get; } = [];
 
+    /// <summary>Distributors with the same stock each, and customers without a home distributor.</summary>
     public async Task SetUpAsync(int distributors, int onHandEach, int customers)
     {
-        Assert.Equal(UpsertResult.Created, await Grains.GetGrain<IProductCatalogGrain>(0).UpsertAsync(new Product(Sku, "Urea 50 kg", "bag", "fertiliser", [])));
-        for (var i = 1; i <= distributors; i++)
-        {
-            var id = $"d-{i:00}";
-            await Grains.GetGrain<IDistributorGrain>(id).UpsertProfileAsync(
-                new DistributorProfile(id, $"Agri {i}", ["4201"], new GeoPoint(30.55 + 0.01 * i, 114.30), 1, 1_000_000));
-            Assert.Equal(StockUpdateOutcome.Updated, (await Grains.GetGrain<IDistributorGrain>(id).SetStockAsync(Sku, onHandEach, 0)).Outcome);
-            Distributors.Add(id);
-        }
-        var ids = Enumerable.Range(1, customers).Select(i => $"c-{i:0000}").ToList();
-        await Task.WhenAll(ids.Select(id => Grains.GetGrain<ICustomerGrain>(id).UpsertAsync(
-            new CustomerProfile(id, $"Grower {id}", Region, new GeoPoint(30.55, 114.30), null, "household"))));
-        Customers.AddRange(ids);
-    }
-
-    public async Task<string> CampaignAsync(string id, int cap, int perCustomerLimit, int minUnits, DateTimeOffset endsAt, int? paymentWindowSeconds = null)
-    {
-        var definition = new CampaignDefinition(id, $"Group-buy {id}", Sku, 118m, [], DateTimeOffset.UtcNow.AddMinutes(-5), endsAt,
-            cap, perCustomerLimit, minUnits, ["42"], [.. Distributors], RoutingPolicy.DefaultId, paymentWindowSeconds);
-        Assert.Equal(UpsertResult.Created, await Grains.GetGrain<ICampaignGrain>(id).CreateAsync(definition));
-        return id;
-    }
-
-    /// <summary>Waits until every silo's order grains see the distributors (snapshots are cached briefly per silo).</summary>
-    public async Task UntilRoutableAsync(string campaignId, string customerId)
-    {
-        await ProviderRoundTripTests.Eventually(async () => (await Grains.GetGrain<IDistributorDirectoryGrain>(0).GetSnapshotsAsync()).Length,
-            n => n >= Distributors.Count, "the directory to list every distributor");
-        await Task.Delay(300);
-    }
-
-    public Task<PlaceResult> PlaceAsync(string campaignId, string customerId, int quantity, string key) =>
-        Grains.GetGrain<ICustomerGrain>(customerId).PlaceAsync(new PlaceOrder(customerId, campaignId, [new OrderLine(Sku, quantity)], key));
-
-    public async Task<Dictionary<string, InventoryItem>> InventoryAsync()
-    {
-        var result = new Dictionary<string, InventoryItem>();
-        foreach (var d in Distributors)
-            result[d] = Assert.Single(await Grains.GetGrain<IDistributorGrain>(d).GetInventoryAsync(), i => i.Sku == Sku);
-        return result;
+        for (var i = 0; i < distributors; i++) await DistributorAsync(onHandEach);
+        await CustomersAsync(customers);
     }
 
     /// <summary>Every order row of the history: id → (status, allocations as stored).</summary>

@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.TestingHost;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
+using Routing.Grains.Infrastructure;
 using Routing.Silo;
 
 namespace Routing.Tests.Postgres;
@@ -14,13 +15,18 @@ namespace Routing.Tests.Postgres;
 /// and the Npgsql history, configured exactly as the hosts do (<see cref="RoutingSiloExtensions.AddRoutingStorage"/>).
 /// Each start is a new deployment (new cluster id) of the same service, so stopping and starting again is a whole-cluster
 /// restart that finds everything the last one saved. Failure detection is tuned to seconds so kills are noticed quickly.</summary>
-public sealed class PostgresCluster : IAsyncDisposable
+public sealed class PostgresCluster : IAsyncDisposable, IRoutingCluster
 {
     private PostgresCluster(InProcessTestCluster cluster) => Cluster = cluster;
 
     public InProcessTestCluster Cluster { get; }
 
     public IClusterClient Client => Cluster.Client;
+
+    IGrainFactory IRoutingCluster.Grains => Client;
+
+    public IEnumerable<RoutingReadModel> ReadModels =>
+        Cluster.Silos.Where(s => s.IsActive).Select(s => s.ServiceProvider.GetRequiredService<RoutingReadModel>());
 
     /// <summary>Unverified reservations are checked this soon in tests (production: minutes).</summary>
     public static readonly TimeSpan UnverifiedAfter = TimeSpan.FromSeconds(2);

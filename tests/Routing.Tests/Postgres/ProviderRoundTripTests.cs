@@ -50,12 +50,12 @@ public sealed class ProviderRoundTripTests(PostgresFixture postgres)
         await using var cluster = await PostgresCluster.StartAsync(db, "membership", silos: 3);
 
         const int Active = 3, Dead = 6;
-        await Eventually(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Active}"), n => n == 3, "3 active silos");
+        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Active}"), n => n == 3, "3 active silos");
         Assert.True(await ScalarAsync<int>(db, "SELECT max(version) FROM orleansmembershipversiontable") >= 3);
 
         await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos[^1]);
-        await Eventually(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Dead}"), n => n == 1, "the killed silo declared dead");
-        await Eventually(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Active}"), n => n == 2, "2 active silos");
+        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Dead}"), n => n == 1, "the killed silo declared dead");
+        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Active}"), n => n == 2, "2 active silos");
 
         // The survivors still serve grains.
         Assert.Equal(UpsertResult.Created, await cluster.Client.GetGrain<IProductCatalogGrain>(0).UpsertAsync(new Product("KCL-50", "Potash", "bag", "fertiliser", [])));
@@ -67,17 +67,5 @@ public sealed class ProviderRoundTripTests(PostgresFixture postgres)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    internal static async Task<T> Eventually<T>(Func<Task<T>> probe, Func<T, bool> done, string what, double seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var value = await probe();
-            if (done(value)) return value;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"waited {seconds} s for {what}; last seen {value}");
-            await Task.Delay(100);
-        }
     }
 }

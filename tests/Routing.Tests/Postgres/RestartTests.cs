@@ -20,15 +20,16 @@ public sealed class RestartTests(PostgresFixture postgres)
         IReadOnlyList<Alert> alerts;
         CampaignView campaignBefore;
         PgWorld world;
+        string campaign;
         await using (var cluster = await PostgresCluster.StartAsync(db, "restart", silos: 2))
         {
-            world = new PgWorld(cluster.Client, db);
+            world = new PgWorld(cluster, db);
             await world.SetUpAsync(distributors: 2, onHandEach: 20, customers: 15);
-            var campaign = await world.CampaignAsync("gb-restart", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            campaign = await world.CampaignAsync(cap: 100, perCustomerLimit: 10, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
+            await world.UntilEverySiloRoutesWithCurrentStockAsync();
             foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
             {
-                var placed = await world.PlaceAsync(campaign, customer, 3, $"k-{i}");
+                var placed = await world.OrderAsync(campaign, customer, 3, $"k-{i}");
                 orders[placed.Order!.OrderId] = placed.Order;
             }
             Assert.Contains(orders.Values, o => o.Status == OrderStatus.Allocated);
@@ -36,13 +37,13 @@ public sealed class RestartTests(PostgresFixture postgres)
             reservations = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetReservationsAsync();
             alerts = await world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery());
             Assert.NotEmpty(alerts); // low and out of stock, allocation failed
-            campaignBefore = (await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync(),
+            campaignBefore = (await Eventually.UntilAsync(() => world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync(),
                 v => v!.Sold == orders.Values.Where(o => o.Status == OrderStatus.Allocated).Sum(o => o.Lines[0].Quantity), "sales reported"))!;
         }
 
         await using (var cluster = await PostgresCluster.StartAsync(db, "restart", silos: 2))
         {
-            world.Grains = cluster.Client;
+            world.Cluster = cluster;
             foreach (var (id, before) in orders)
             {
                 var after = await world.Grains.GetGrain<IOrderGrain>(id).GetAsync();
@@ -55,7 +56,7 @@ public sealed class RestartTests(PostgresFixture postgres)
                 reservationsAfter.Select(r => (r.OrderId, r.Lines.Sum(l => l.Quantity))).Order());
             var alertsAfter = await world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery());
             Assert.Equal(alerts.Select(a => (a.Id, a.Kind, a.DedupeKey)), alertsAfter.Select(a => (a.Id, a.Kind, a.DedupeKey)));
-            var campaignAfter = await world.Grains.GetGrain<ICampaignGrain>("gb-restart").GetAsync();
+            var campaignAfter = await world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync();
             Assert.Equal((campaignBefore.Sold, campaignBefore.Status), (campaignAfter!.Sold, campaignAfter.Status));
             Assert.True(campaignBefore.Definition.SameAs(campaignAfter.Definition));
             Assert.Empty(await CrashRecoveryTests.ConsistencyAsync(world));
@@ -67,34 +68,35 @@ public sealed class RestartTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("notformed");
         PgWorld world;
+        string campaign;
         List<OrderView> placed = [];
         await using (var cluster = await PostgresCluster.StartAsync(db, "notformed", silos: 2))
         {
-            world = new PgWorld(cluster.Client, db);
+            world = new PgWorld(cluster, db);
             await world.SetUpAsync(distributors: 2, onHandEach: 50, customers: 4);
-            var campaign = await world.CampaignAsync("gb-small", cap: 100, perCustomerLimit: 10, minUnits: 50, DateTimeOffset.UtcNow.AddSeconds(8));
-            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            campaign = await world.CampaignAsync(cap: 100, perCustomerLimit: 10, minUnits: 50, endsAt: DateTimeOffset.UtcNow.AddSeconds(8));
+            await world.UntilEverySiloRoutesWithCurrentStockAsync();
             foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
-                placed.Add((await world.PlaceAsync(campaign, customer, 2, $"k-{i}")).Order!);
+                placed.Add((await world.OrderAsync(campaign, customer, 2, $"k-{i}")).Order!);
             Assert.All(placed, o => Assert.Equal(OrderStatus.Allocated, o.Status));
             Assert.Equal(8, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
         } // the whole cluster stops before the campaign ends: only the durable reminder can close it
 
         await using (var cluster = await PostgresCluster.StartAsync(db, "notformed", silos: 2))
         {
-            world.Grains = cluster.Client;
+            world.Cluster = cluster;
             foreach (var order in placed)
-                await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<IOrderGrain>(order.OrderId).GetAsync(),
-                    o => o?.Status == OrderStatus.Cancelled, $"order {order.OrderId} cancelled when the campaign did not form", seconds: 60);
+                await Eventually.UntilAsync(() => world.Grains.GetGrain<IOrderGrain>(order.OrderId).GetAsync(),
+                    o => o?.Status == OrderStatus.Cancelled, $"order {order.OrderId} cancelled when the campaign did not form", within: TimeSpan.FromSeconds(60));
             Assert.Equal(0, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
-            var view = await world.Grains.GetGrain<ICampaignGrain>("gb-small").GetAsync();
+            var view = await world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync();
             Assert.Equal(CampaignStatus.NotFormed, view!.Status);
             // Ops hear of it, and so does every distributor whose reservations were released.
-            var alerts = await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery()),
+            var alerts = await Eventually.UntilAsync(() => world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery()),
                 list => list.Count(a => a.Kind == AlertKind.CampaignNotFormed && a.DistributorId is not null) == placed.SelectMany(o => o.Allocations).Select(a => a.DistributorId).Distinct().Count(),
                 "an alert per affected distributor");
-            Assert.Contains(alerts, a => a.Kind == AlertKind.CampaignNotFormed && a.DistributorId is null && a.CampaignId == "gb-small");
-            await ProviderRoundTripTests.Eventually(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
+            Assert.Contains(alerts, a => a.Kind == AlertKind.CampaignNotFormed && a.DistributorId is null && a.CampaignId == campaign);
+            await Eventually.UntilAsync(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
         }
     }
 
@@ -143,26 +145,26 @@ public sealed class RestartTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("expiry");
         await using var cluster = await PostgresCluster.StartAsync(db, "expiry", silos: 2);
-        var world = new PgWorld(cluster.Client, db);
+        var world = new PgWorld(cluster, db);
         await world.SetUpAsync(distributors: 1, onHandEach: 30, customers: 1);
-        var campaign = await world.CampaignAsync("gb-expiry", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-        await world.UntilRoutableAsync(campaign, world.Customers[0]);
-        var held = (await world.PlaceAsync(campaign, world.Customers[0], 4, "k-held")).Order!;
+        var campaign = await world.CampaignAsync(cap: 100, perCustomerLimit: 10, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
+        await world.UntilEverySiloRoutesWithCurrentStockAsync();
+        var held = (await world.OrderAsync(campaign, world.Customers[0], 4, "k-held")).Order!;
         Assert.Equal(OrderStatus.Allocated, held.Status);
 
         // What a placement that crashed between reserving and saving leaves behind.
         var distributor = world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]);
-        Assert.True((await distributor.ReserveAsync("o-crashed-placement", [new OrderLine(PgWorld.Sku, 5)])).Success);
+        Assert.True((await distributor.ReserveAsync("o-crashed-placement", [new OrderLine(world.Sku, 5)])).Success);
         // And one placed by a customer's grain (which answers for it): its placement never wrote the order either.
         Assert.True(Assert.Single(await distributor.ReserveManyAsync(
-            [new ReservationRequest("o-crashed-customer-placement", [new OrderLine(PgWorld.Sku, 2)], world.Customers[0])])).Success);
+            [new ReservationRequest("o-crashed-customer-placement", [new OrderLine(world.Sku, 2)], world.Customers[0])])).Success);
         Assert.Equal(11, (await world.InventoryAsync())[world.Distributors[0]].Reserved);
 
-        var reservations = await ProviderRoundTripTests.Eventually(() => distributor.GetReservationsAsync(),
-            r => r.All(x => x.Verified), "the orphans to expire and the held reservation to be verified", seconds: 30);
+        var reservations = await Eventually.UntilAsync(() => distributor.GetReservationsAsync(),
+            r => r.All(x => x.Verified), "the orphans to expire and the held reservation to be verified", within: TimeSpan.FromSeconds(30));
         Assert.Equal(held.OrderId, Assert.Single(reservations).OrderId);
         Assert.Equal(4, (await world.InventoryAsync())[world.Distributors[0]].Reserved);
-        await ProviderRoundTripTests.Eventually(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
+        await Eventually.UntilAsync(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
         var ledger = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetInventoryAsync();
         Assert.Equal(30, Assert.Single(ledger).OnHand);
     }

@@ -14,10 +14,10 @@ public sealed class UnsavedOrderTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("unsaved");
         await using var cluster = await PostgresCluster.StartAsync(db, "unsaved", silos: 1);
-        var world = new PgWorld(cluster.Client, db);
+        var world = new PgWorld(cluster, db);
         await world.SetUpAsync(distributors: 2, onHandEach: 100, customers: 2);
-        var campaign = await world.CampaignAsync("gb-unsaved", cap: 50, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-        await world.UntilRoutableAsync(campaign, world.Customers[0]);
+        var campaign = await world.CampaignAsync(cap: 50, perCustomerLimit: 10, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
+        await world.UntilEverySiloRoutesWithCurrentStockAsync();
         var customer = world.Customers[0];
 
         // The database refuses every new order's journal record.
@@ -26,19 +26,19 @@ public sealed class UnsavedOrderTests(PostgresFixture postgres)
             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
             CREATE TRIGGER refuse_orders BEFORE INSERT ON routing_orders FOR EACH ROW EXECUTE FUNCTION refuse_orders();
             """);
-        await Assert.ThrowsAnyAsync<Exception>(() => world.PlaceAsync(campaign, customer, 10, "k-1"));
+        await Assert.ThrowsAnyAsync<Exception>(() => world.OrderAsync(campaign, customer, 10, "k-1"));
 
         // Nothing held: no reservation, no history row, the customer's whole limit still free.
         Assert.All((await world.InventoryAsync()).Values, item => Assert.Equal(0, item.Reserved));
         Assert.Empty(await world.OrderRowsAsync());
 
         await SqlAsync(db, "DROP TRIGGER refuse_orders ON routing_orders");
-        var other = await world.PlaceAsync(campaign, customer, 10, "k-2");
+        var other = await world.OrderAsync(campaign, customer, 10, "k-2");
         Assert.Equal((PlaceOutcome.Created, OrderStatus.Allocated), (other.Outcome, other.Order!.Status));
 
         // The failed request retried with its key now succeeds on its own (the customer is at the limit, so it is refused
         // for the limit, which proves the first attempt's units were given back rather than kept).
-        var retry = await world.PlaceAsync(campaign, customer, 10, "k-1");
+        var retry = await world.OrderAsync(campaign, customer, 10, "k-1");
         Assert.Equal(PlaceOutcome.LimitExceeded, retry.Outcome);
         var rows = await world.OrderRowsAsync();
         Assert.Equal([other.Order.OrderId], rows.Keys);

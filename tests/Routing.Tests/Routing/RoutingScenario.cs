@@ -2,12 +2,12 @@ using Routing.Domain;
 
 namespace Routing.Tests.Routing;
 
-/// <summary>Builders for routing scenarios around Wuhan: the customer is in Wuchang district (420106), and
-/// distributors cover the city (4201) unless a test says otherwise.</summary>
+/// <summary>Builders for routing scenarios in the tests' <see cref="Wuhan"/>: the customer is in Wuchang district, and
+/// distributors cover the city unless a test says otherwise.</summary>
 internal static class RoutingScenario
 {
-    public const string Region = "420106";
-    public const string City = "4201";
+    public const string Region = Wuhan.District;
+    public const string City = Wuhan.City;
     public const string Urea = "UREA-50";
     public const string Dap = "DAP-18";
     public const string Potash = "KCL-60";
@@ -58,6 +58,10 @@ internal static class RoutingScenario
 
     /// <summary>An explanation as JSON, to compare two by value (its findings hold lists, which records compare by reference).</summary>
     public static string Json(RoutingExplanation explanation) => System.Text.Json.JsonSerializer.Serialize(explanation);
+
+    /// <summary>A whole plan as JSON (outcome, allocations, substitutions, suggestions, reason and explanation), to compare
+    /// two by value.</summary>
+    public static string Json(AllocationPlan plan) => System.Text.Json.JsonSerializer.Serialize(plan);
 
     public static IEnumerable<string> Ranked(AllocationPlan plan) =>
         plan.Explanation.Candidates.Where(c => c.Rank is not null).Select(c => c.DistributorId);
