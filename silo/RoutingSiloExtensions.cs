@@ -107,7 +107,8 @@ public static class RoutingSiloExtensions
             // One connection pool per process for Routing's own tables (grain state, the order journal and history).
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(settings.ConnectionString!));
             services.TryAddSingleton<IRoutingHistory>(sp =>
-                new PostgresRoutingHistory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresRoutingHistory>>()));
+                new PostgresRoutingHistory(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresRoutingHistory>>(),
+                    sp.GetService<TimeProvider>()));
             services.TryAddSingleton<IOrderJournal>(sp =>
                 new PostgresOrderJournal(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresOrderJournal>>()));
         }

@@ -24,13 +24,17 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 
     private readonly NpgsqlDataSource _db;
     private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
     private readonly BatchQueue<Write> _queue;
 
     /// <param name="db">The process's data source (its pool); owned by the caller.</param>
-    public PostgresRoutingHistory(NpgsqlDataSource db, ILogger<PostgresRoutingHistory> logger)
+    /// <param name="logger">Where failed writes are reported.</param>
+    /// <param name="clock">What the retries wait on (the system clock unless given).</param>
+    public PostgresRoutingHistory(NpgsqlDataSource db, ILogger<PostgresRoutingHistory> logger, TimeProvider? clock = null)
     {
         _db = db;
         _logger = logger;
+        _clock = clock ?? TimeProvider.System;
         // One batch at a time: two batches never contend for the same rows.
         _queue = new BatchQueue<Write>(lanes: 1, MaxBatch, WriteBatchAsync, Fail);
     }
@@ -141,7 +145,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
             catch (Exception e) when (attempt < RetryDelays.Length && !BatchQueue.IsRefusedForData(e))
             {
                 _logger.LogWarning(e, "Writing {Count} history rows failed (attempt {Attempt}); retrying", batch.Count, attempt + 1);
-                await Task.Delay(RetryDelays[attempt]);
+                await Task.Delay(RetryDelays[attempt], _clock);
             }
         }
     }

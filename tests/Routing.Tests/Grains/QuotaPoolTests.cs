@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Routing.Contracts.Campaigns;
 using Routing.Grains.Campaigns;
 
@@ -65,5 +66,32 @@ public sealed class QuotaPoolTests
         next.Detach();
         Assert.True(pools.RemoveIfSettled("gb-pool", next));
         Assert.NotSame(pool, pools.Attach("gb-pool")); // settled and gone: a new account
+    }
+
+    [Fact]
+    public void By_its_clock_it_sells_only_while_the_campaign_is_open_and_finds_units_idle_once_nobody_took_any_for_a_while()
+    {
+        var clock = new FakeTimeProvider(Now);
+        var pool = new QuotaPools(clock).Attach("gb-pool");
+        pool.AddLease(new QuotaLease(10, Campaign(Now.AddMinutes(30)), Sold: 0)); // opens in half an hour, ends in an hour
+        Assert.Equal(QuotaOutcome.NotOpen, pool.TryTake(1, "420106")!.Outcome);
+
+        clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(QuotaOutcome.Taken, pool.TryTake(1, "420106")!.Outcome);
+        // Selling: the holder stays active and keeps the units.
+        Assert.True(pool.TookWithin(CampaignQuotaGrain.ReportInterval));
+        Assert.False(pool.IdleWithUnits(CampaignQuotaGrain.IdleReturnAfter));
+
+        clock.Advance(CampaignQuotaGrain.IdleReturnAfter - TimeSpan.FromMilliseconds(1));
+        Assert.False(pool.TookWithin(CampaignQuotaGrain.ReportInterval));
+        Assert.False(pool.IdleWithUnits(CampaignQuotaGrain.IdleReturnAfter));
+        clock.Advance(TimeSpan.FromMilliseconds(2));
+        Assert.True(pool.IdleWithUnits(CampaignQuotaGrain.IdleReturnAfter)); // the holder's next report hands them back
+        Assert.Equal((0, 9), pool.TakeReport(returnUnits: true));
+        Assert.False(pool.IdleWithUnits(CampaignQuotaGrain.IdleReturnAfter)); // nothing left to hand back
+
+        pool.AddLease(new QuotaLease(5, Campaign(Now.AddMinutes(30)), Sold: 1));
+        clock.Advance(TimeSpan.FromMinutes(30)); // the campaign has ended
+        Assert.Equal(QuotaOutcome.NotOpen, pool.TryTake(1, "420106")!.Outcome);
     }
 }
