@@ -34,7 +34,7 @@ public static class Eventually
     {
         null => "null",
         string s => s.Length > 2000 ? s[..2000] + "…" : s,
-        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>()) + "]",
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Take(50)) + (items.Cast<object?>().Skip(50).Any() ? ", …]" : "]"),
         _ => value.ToString() ?? "",
     };
 }
