@@ -44,7 +44,7 @@ public sealed class ConsoleFactsTests(ApiFactory api)
 
         (await world.AsCustomer(world.CustomerX).PostJsonAsync($"/api/campaigns/{body["id"]}/orders", new { quantity = 6 }, Guid.NewGuid().ToString()))
             .Expect(HttpStatusCode.Created);
-        var sold = await Http.EventuallyAsync(async () => (await world.Ops.GetJsonAsync($"/api/campaigns/{body["id"]}")).Expect(HttpStatusCode.OK),
+        var sold = await Eventually.UntilAsync(async () => (await world.Ops.GetJsonAsync($"/api/campaigns/{body["id"]}")).Expect(HttpStatusCode.OK),
             c => (int)c["sold"]! == 6, "6 sold");
         Assert.Equal(1, (int)sold["tiersReached"]!);
         Assert.Equal(110m, (decimal)sold["currentPrice"]!);
