@@ -13,9 +13,9 @@ namespace Routing.Api.Auth;
 /// and the system clock is what the full validation reads.</summary>
 public sealed class ValidatedTokens(TimeProvider? clock = null) : JsonWebTokenHandler
 {
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-
     public const int MaxEntries = 50_000;
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     private readonly ConcurrentDictionary<string, TokenValidationResult> _valid = new(StringComparer.Ordinal);
 
