@@ -89,15 +89,15 @@ public sealed class PaymentTests(ApiFactory api)
         (await world.AsCustomer(world.CustomerX).PostJsonAsync($"/api/campaigns/{campaign}/orders", new { quantity = 1 }, Guid.NewGuid().ToString()))
             .ExpectProblem(HttpStatusCode.UnprocessableEntity);
 
-        var expired = await Http.EventuallyAsync(async () => (await world.Ops.GetJsonAsync($"/api/orders/{unpaid["orderId"]}")).Expect(HttpStatusCode.OK),
-            o => (string?)o["status"] == "Cancelled", "the unpaid order to be cancelled at its deadline", seconds: 30);
+        var expired = await Eventually.UntilAsync(async () => (await world.Ops.GetJsonAsync($"/api/orders/{unpaid["orderId"]}")).Expect(HttpStatusCode.OK),
+            o => (string?)o["status"] == "Cancelled", "the unpaid order to be cancelled at its deadline", within: TimeSpan.FromSeconds(30));
         Assert.Equal(("paymentExpired", "Expired"), ((string?)expired["cancelReason"], (string?)expired["payment"]!["status"]));
         var kept = (await world.Ops.GetJsonAsync($"/api/orders/{paid["orderId"]}")).Expect(HttpStatusCode.OK);
         Assert.Equal(("Allocated", "Paid"), ((string?)kept["status"], (string?)kept["payment"]!["status"]));
 
         // Everything it held is back: the stock, the campaign's units, and the customer's limit (it can buy the limit again).
         Assert.Equal(4, await world.ReservedAsync());
-        await Http.EventuallyAsync(async () => (await world.Ops.GetJsonAsync($"/api/campaigns/{campaign}")).Expect(HttpStatusCode.OK),
+        await Eventually.UntilAsync(async () => (await world.Ops.GetJsonAsync($"/api/campaigns/{campaign}")).Expect(HttpStatusCode.OK),
             c => (int)c["sold"]! == 4, "the campaign's sold to count only the paid order");
         Assert.Equal("Allocated", (string?)(await PlaceAsync(world, campaign, world.CustomerX, World.PerCustomerLimit))["status"]);
     }
@@ -132,7 +132,7 @@ public sealed class PaymentTests(ApiFactory api)
         (await world.Ops.PostJsonAsync("/api/campaigns", body)).Expect(HttpStatusCode.Created);
         var customers = Enumerable.Range(0, 8).Select(i => $"c-{world.Tag}-r{i}").ToList();
         foreach (var customer in customers)
-            (await world.Ops.PostJsonAsync("/api/customers", world.CustomerBody(customer, world.DistributorA))).Expect(HttpStatusCode.Created);
+            (await world.Ops.PostJsonAsync("/api/customers", World.CustomerBody(customer, world.DistributorA))).Expect(HttpStatusCode.Created);
         var erp = api.Client(api.Token(Roles.Erp));
         var paidAnswers = new System.Collections.Concurrent.ConcurrentBag<string>();
         var closedAnswers = new System.Collections.Concurrent.ConcurrentBag<string>();
@@ -159,8 +159,8 @@ public sealed class PaymentTests(ApiFactory api)
             }
         }));
 
-        var views = await Http.EventuallyAsync(async () => await Task.WhenAll(orders.Select(async id => (await world.Ops.GetJsonAsync($"/api/orders/{id}")).Expect(HttpStatusCode.OK))),
-            all => all.All(o => (string?)o["payment"]?["status"] != "Pending"), "every unpaid order to expire", seconds: 30);
+        var views = await Eventually.UntilAsync(async () => await Task.WhenAll(orders.Select(async id => (await world.Ops.GetJsonAsync($"/api/orders/{id}")).Expect(HttpStatusCode.OK))),
+            all => all.All(o => (string?)o["payment"]?["status"] != "Pending"), "every unpaid order to expire", within: TimeSpan.FromSeconds(30));
         foreach (var o in views)
         {
             var (id, status, payment) = ((string)o["orderId"]!, (string?)o["status"], (string?)o["payment"]?["status"]);
@@ -173,7 +173,7 @@ public sealed class PaymentTests(ApiFactory api)
         var held = views.Where(o => (string?)o["status"] == "Allocated").Sum(o => (int)o["lines"]![0]!["quantity"]!);
         Assert.Equal(held, await world.ReservedAsync());
         Assert.True(held <= 40, $"{held} units held of 40 in stock");
-        await Http.EventuallyAsync(async () => (await world.Ops.GetJsonAsync($"/api/campaigns/{campaign}")).Expect(HttpStatusCode.OK),
+        await Eventually.UntilAsync(async () => (await world.Ops.GetJsonAsync($"/api/campaigns/{campaign}")).Expect(HttpStatusCode.OK),
             c => (int)c["sold"]! == held, $"the campaign's sold to be the {held} units of paid orders");
     }
 }

@@ -16,6 +16,8 @@ public sealed class World
     public const int Cap = 1000;
     public const int PerCustomerLimit = 50;
     private const int DailyCapacity = 5000;
+    /// <summary>Where the world's customers live: in Wuchang, nearer A than B.</summary>
+    private static readonly GeoPoint Near = new(30.54, 114.31);
 
     private readonly HttpDoor _door;
     private readonly WorldBuilder _world;
@@ -54,9 +56,8 @@ public sealed class World
         await builder.ProductAsync(substitutes: [$"UREA-{builder.Tag}-40"]);
         var a = await builder.DistributorAsync(stockA, threshold, priority: 1, location: new GeoPoint(30.55, 114.30), dailyCapacity: DailyCapacity);
         var b = await builder.DistributorAsync(stockB, threshold, priority: 2, location: new GeoPoint(30.70, 114.40), dailyCapacity: DailyCapacity);
-        var near = new GeoPoint(30.54, 114.31);
-        await builder.CustomerAsync(homeDistributorId: a, location: near);
-        await builder.CustomerAsync(homeDistributorId: b, location: near);
+        await builder.CustomerAsync(homeDistributorId: a, location: Near);
+        await builder.CustomerAsync(homeDistributorId: b, location: Near);
         world._campaign = await builder.CampaignAsync(Cap, PerCustomerLimit, minUnits: 10, startsAt: world.StartsAt, endsAt: world.EndsAt);
         await new[] { api.Services.GetRequiredService<RoutingReadModel>() } // one silo
             .UntilRoutingWithAsync(world.Sku, new Dictionary<string, int> { [a] = stockA, [b] = stockB });
@@ -72,6 +73,10 @@ public sealed class World
     /// <summary>A distributor of the city shaped like this world's, not created.</summary>
     public static Dictionary<string, object?> DistributorBody(string id, double lat, double lon, int priority) =>
         HttpDoor.Body(WorldBuilder.DistributorProfile(id, new GeoPoint(lat, lon), priority, DailyCapacity));
+
+    /// <summary>A grower near this world's distributors, homed at <paramref name="homeDistributorId"/>, not created.</summary>
+    public static Dictionary<string, object?> CustomerBody(string id, string? homeDistributorId) =>
+        HttpDoor.Body(WorldBuilder.CustomerProfile(id, homeDistributorId, Near));
 
     /// <summary>The campaign's body as it was created, with another cap if given.</summary>
     public Dictionary<string, object?> CampaignBody(int cap = Cap) => HttpDoor.Body(_campaign with { Cap = cap });

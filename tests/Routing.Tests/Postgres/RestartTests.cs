@@ -105,38 +105,41 @@ public sealed class RestartTests(PostgresFixture postgres)
     {
         var db = await postgres.CreateDatabaseAsync("payment");
         PgWorld world;
+        string campaign;
         List<OrderView> placed = [];
         OrderView paid;
         await using (var cluster = await PostgresCluster.StartAsync(db, "payment", silos: 2))
         {
-            world = new PgWorld(cluster.Client, db);
+            world = new PgWorld(cluster, db);
             await world.SetUpAsync(distributors: 2, onHandEach: 50, customers: 4);
-            var campaign = await world.CampaignAsync("gb-pay", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1), paymentWindowSeconds: 3);
-            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            campaign = await world.CampaignAsync(cap: 100, perCustomerLimit: 10, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1), paymentWindowSeconds: 3);
+            await world.UntilEverySiloRoutesWithCurrentStockAsync();
             foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
-                placed.Add((await world.PlaceAsync(campaign, customer, 2, $"k-{i}")).Order!);
+                placed.Add((await world.OrderAsync(campaign, customer, 2, $"k-{i}")).Order!);
             Assert.All(placed, o => Assert.Equal(PaymentStatus.Pending, o.Payment!.Status));
             var payment = await world.Grains.GetGrain<IOrderGrain>(placed[0].OrderId).PayAsync("pay-0", 2 * 118m);
             Assert.Equal(PaymentChange.Done, payment.Change);
             paid = payment.Order!;
         } // the whole cluster stops before the deadlines: only the durable reminder can keep them
 
-        await Task.Delay(TimeSpan.FromSeconds(3)); // past every deadline while nothing runs
+        // The deadlines pass while nothing runs (they are the silos' wall clock: the reminder must find them after the restart).
+        var lastDeadline = placed.Max(o => o.Payment!.DueAt);
+        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow, now => now > lastDeadline, $"every payment deadline (the last at {lastDeadline:O}) to pass");
         await using (var cluster = await PostgresCluster.StartAsync(db, "payment", silos: 2))
         {
-            world.Grains = cluster.Client;
+            world.Cluster = cluster;
             foreach (var order in placed.Skip(1))
             {
-                var expired = await ProviderRoundTripTests.Eventually(() => world.Grains.GetGrain<IOrderGrain>(order.OrderId).GetAsync(),
-                    o => o?.Status == OrderStatus.Cancelled, $"unpaid order {order.OrderId} cancelled after the restart", seconds: 90);
+                var expired = await Eventually.UntilAsync(() => world.Grains.GetGrain<IOrderGrain>(order.OrderId).GetAsync(),
+                    o => o?.Status == OrderStatus.Cancelled, $"unpaid order {order.OrderId} cancelled after the restart", within: TimeSpan.FromSeconds(90));
                 Assert.Equal((CancelReasons.PaymentExpired, PaymentStatus.Expired), (expired!.CancelReason, expired.Payment!.Status));
             }
             var kept = await world.Grains.GetGrain<IOrderGrain>(paid.OrderId).GetAsync();
             Assert.Equal((OrderStatus.Allocated, PaymentStatus.Paid), (kept!.Status, kept.Payment!.Status));
             Assert.Equal(2, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
             // Once: a second sweep finds nothing, and the ledger released each order's units one time.
-            Assert.Equal(0, await world.Grains.GetGrain<IPaymentSweepGrain>("gb-pay").SweepAsync());
-            await ProviderRoundTripTests.Eventually(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
+            Assert.Equal(0, await world.Grains.GetGrain<IPaymentSweepGrain>(campaign).SweepAsync());
+            await Eventually.UntilAsync(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
         }
     }
 

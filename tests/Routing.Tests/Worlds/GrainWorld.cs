@@ -52,8 +52,8 @@ public class GrainWorld
 
     /// <summary>An open group-buy of this world's SKU among its distributors (so far); its id.</summary>
     public async Task<string> CampaignAsync(int cap, int perCustomerLimit, string policyId = RoutingPolicy.DefaultId,
-        int minUnits = 1, DateTimeOffset? endsAt = null) =>
-        (await _world.CampaignAsync(cap, perCustomerLimit, minUnits, endsAt: endsAt, policyId: policyId)).Id;
+        int minUnits = 1, DateTimeOffset? endsAt = null, int? paymentWindowSeconds = null) =>
+        (await _world.CampaignAsync(cap, perCustomerLimit, minUnits, endsAt: endsAt, policyId: policyId, paymentWindowSeconds: paymentWindowSeconds)).Id;
 
     /// <summary>Stores the policy under an id of this world's.</summary>
     public async Task<RoutingPolicy> PolicyAsync(RoutingPolicy policy)

@@ -48,5 +48,6 @@ public sealed class HttpDoor(HttpClient ops) : IWorldDoor
         ["tiers"] = d.Tiers.Select(t => new { minUnits = t.MinUnits, price = t.Price }).ToArray(),
         ["startsAt"] = d.StartsAt, ["endsAt"] = d.EndsAt, ["cap"] = d.Cap, ["perCustomerLimit"] = d.PerCustomerLimit,
         ["minUnits"] = d.MinUnits, ["regions"] = d.Regions, ["distributors"] = d.Distributors, ["policy"] = d.PolicyId,
+        ["paymentWindowSeconds"] = d.PaymentWindowSeconds,
     };
 }

@@ -65,28 +65,32 @@ public sealed class WorldBuilder(IWorldDoor door, string? tag = null)
     public async Task<string[]> CustomersAsync(int count, string? homeDistributorId = null, GeoPoint? location = null)
     {
         var first = _customers.Count + 1;
-        var profiles = Enumerable.Range(first, count).Select(n => $"c-{Tag}-{n:0000}")
-            .Select(id => new CustomerProfile(id, $"Grower {id}", Wuhan.District, location ?? Wuhan.Wuchang, homeDistributorId, "household"))
-            .ToList();
+        var profiles = Enumerable.Range(first, count)
+            .Select(n => CustomerProfile($"c-{Tag}-{n:0000}", homeDistributorId, location ?? Wuhan.Wuchang)).ToList();
         _customers.AddRange(profiles.Select(p => p.Id));
         await Task.WhenAll(profiles.Select(door.CreateCustomerAsync));
         return [.. profiles.Select(p => p.Id)];
     }
 
+    /// <summary>A grower of Wuchang district as this world makes them, not created.</summary>
+    public static CustomerProfile CustomerProfile(string id, string? homeDistributorId, GeoPoint location) =>
+        new(id, $"Grower {id}", Wuhan.District, location, homeDistributorId, "household");
+
     public async Task<string> CustomerAsync(string? homeDistributorId = null, GeoPoint? location = null) =>
         (await CustomersAsync(1, homeDistributorId, location))[0];
 
     /// <summary>A group-buy of this world's SKU among its distributors so far, open to the province, open from an hour
-    /// ago (unless it starts otherwise) for an hour (unless it ends otherwise).</summary>
+    /// ago (unless it starts otherwise) for an hour (unless it ends otherwise); with a payment deadline if given.</summary>
     public async Task<CampaignDefinition> CampaignAsync(int cap, int perCustomerLimit, int minUnits = 1,
-        DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null, string policyId = RoutingPolicy.DefaultId)
+        DateTimeOffset? startsAt = null, DateTimeOffset? endsAt = null, string policyId = RoutingPolicy.DefaultId,
+        int? paymentWindowSeconds = null)
     {
         await ProductAsync();
         var id = $"gb-{Tag}-{++_campaigns}";
         var now = DateTimeOffset.UtcNow;
         var definition = new CampaignDefinition(id, $"Group-buy {id}", Sku, Price: 118.0m, Tiers: [],
             StartsAt: startsAt ?? now.AddHours(-1), EndsAt: endsAt ?? now.AddHours(1), cap, perCustomerLimit, minUnits,
-            Regions: [Wuhan.Province], Distributors: [.. _distributors], policyId);
+            Regions: [Wuhan.Province], Distributors: [.. _distributors], policyId, paymentWindowSeconds);
         await door.CreateCampaignAsync(definition);
         return definition;
     }
