@@ -115,9 +115,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
                 """);
             AddKeys(update, updates);
             update.Parameters.Add(new NpgsqlParameter<int[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer)
-                { TypedValue = [.. updates.Select(w => w.Expected!.Value)] });
+            {
+                TypedValue = [.. updates.Select(w => w.Expected!.Value)],
+            });
             update.Parameters.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
-                { TypedValue = [.. updates.Select(w => w.Payload)] });
+            {
+                TypedValue = [.. updates.Select(w => w.Payload)],
+            });
             command.BatchCommands.Add(update);
         }
         if (inserts.Count > 0)
@@ -131,7 +135,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
                 """);
             AddKeys(insert, inserts);
             insert.Parameters.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
-                { TypedValue = [.. inserts.Select(w => w.Payload)] });
+            {
+                TypedValue = [.. inserts.Select(w => w.Payload)],
+            });
             command.BatchCommands.Add(insert);
         }
 

@@ -117,7 +117,11 @@ public static class ChaosRun
 
             result = await AuditAsync(api, options, distributors, book, ct) with
             {
-                Run = run, Seed = seed, Victim = victim + 1, KillShare = killShare, KilledAtUnits = result.KilledAtUnits,
+                Run = run,
+                Seed = seed,
+                Victim = victim + 1,
+                KillShare = killShare,
+                KilledAtUnits = result.KilledAtUnits,
                 AcknowledgedAfterRecovery = book.Units - soldBeforeRecovery,
             };
         }

@@ -180,7 +180,9 @@ public sealed class DistributorGrain(
                 Reserve(orderId, growth, "a retry routed differently: its reservation grows to cover both attempts", changed);
                 _reservations.Set(existing with
                 {
-                    Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))], ReservedAt = clock.GetUtcNow(), Verified = false,
+                    Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))],
+                    ReservedAt = clock.GetUtcNow(),
+                    Verified = false,
                     // A verified one is its order's record's: that claim stays until the check has looked again.
                     Attempts = Claimed(existing.Verified ? [RecordClaim] : existing.Attempts, request.AttemptId),
                 });

@@ -238,7 +238,9 @@ public sealed class OrderPlacement(
         var gaveUp = new Unfillable(WorkUnit.WholeOrder, new StockKeptChanging());
         return WithRetries(plan! with
         {
-            Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = gaveUp.Reason,
+            Outcome = RoutingOutcome.Rejected,
+            Allocations = [],
+            Reason = gaveUp.Reason,
             Explanation = plan.Explanation with { Decisions = [.. plan.Explanation.Decisions, gaveUp] },
         }, retries);
     }
