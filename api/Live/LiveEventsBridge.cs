@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
 using Routing.Contracts.Events;
-using Routing.Domain;
 
 namespace Routing.Api.Live;
 

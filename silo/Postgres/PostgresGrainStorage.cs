@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace Routing.Silo.Postgres;

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using Routing.Grains.History;
 using Routing.Domain;
 using Routing.Domain.Rules;
+using Routing.Grains.History;
 
 namespace Routing.Silo.Postgres;
 

@@ -2,9 +2,9 @@ using Microsoft.Extensions.Logging;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Orders;
-using Routing.Grains.History;
 using Routing.Domain;
 using Routing.Domain.Rules;
+using Routing.Grains.History;
 
 namespace Routing.Grains.Campaigns;
 

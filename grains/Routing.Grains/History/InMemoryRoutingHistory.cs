@@ -1,6 +1,6 @@
-using Routing.Domain.Rules;
 using System.Collections.Concurrent;
 using Routing.Contracts.Orders;
+using Routing.Domain.Rules;
 
 namespace Routing.Grains.History;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Routing.Contracts.Orders;
 
 namespace Routing.Tests.Api;

@@ -1,7 +1,6 @@
 using Routing.Contracts.Alerts;
-using Routing.Contracts.Orders;
-using Routing.Grains.Alerts;
 using Routing.Domain;
+using Routing.Grains.Alerts;
 
 namespace Routing.Tests.Grains;
 

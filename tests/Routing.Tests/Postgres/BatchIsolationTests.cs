@@ -3,8 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Runtime;
-using Orleans.Storage;
 using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Grains.History;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Routing.Grains.Orders;
