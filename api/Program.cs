@@ -16,7 +16,7 @@ using Routing.Silo;
 using Routing.Silo.Postgres;
 
 DefaultEnvironment.Apply();
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
+var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "migrate")]);
 
 try
 {

@@ -54,7 +54,7 @@ public sealed class DemoData(IGrainFactory grains, IConfiguration configuration,
             var city = Cities[(i - 1) % Cities.Length];
             var regions = city.Code == "4201"
                 ? new[] { $"4201{(i % 12) + 2:00}", $"4201{((i + 5) % 12) + 2:00}" } // Wuhan distributors cover two districts each
-                : new[] { city.Code };
+                : [city.Code];
             return new DistributorProfile($"d-{i:00}", $"{city.Name} Agri Supply {i}", regions,
                 new GeoPoint(city.Lat + Jitter(random, 0.2), city.Lon + Jitter(random, 0.2)),
                 Priority: 1 + (i % 3), DailyCapacity: 3000 + 500 * (i % 5));

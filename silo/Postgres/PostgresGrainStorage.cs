@@ -161,7 +161,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
               FROM unnest(@ids, @names) AS u(grain_id, state_name)
               JOIN routing_grain_state s ON s.service_id = @service AND s.grain_id = u.grain_id AND s.state_name = u.state_name
             """);
-        AddKeys(command.Parameters, batch.Select(r => (r.GrainId, r.StateName)).ToList());
+        AddKeys(command.Parameters, [.. batch.Select(r => (r.GrainId, r.StateName))]);
         var rows = new Dictionary<(string, string), (int?, byte[]?)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -174,7 +174,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     }
 
     private void AddKeys(NpgsqlBatchCommand command, List<PendingWrite> writes) =>
-        AddKeys(command.Parameters, writes.Select(w => (w.GrainId, w.StateName)).ToList());
+        AddKeys(command.Parameters, [.. writes.Select(w => (w.GrainId, w.StateName))]);
 
     private void AddKeys(NpgsqlParameterCollection parameters, List<(string GrainId, string StateName)> keys)
     {

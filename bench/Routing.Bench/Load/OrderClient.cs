@@ -33,8 +33,8 @@ public sealed class OrderClient
         _data = data;
         _signingKey = signingKey;
         _tokens = new AuthenticationHeaderValue?[data.Customers.Count];
-        _bodies = Enumerable.Range(0, data.Spec.MaxQuantity + 1).Select(q => Encoding.UTF8.GetBytes($"{{\"quantity\":{q}}}")).ToArray();
-        _paths = data.Campaigns.Select(c => $"/api/campaigns/{c.Id}/orders").ToArray();
+        _bodies = [.. Enumerable.Range(0, data.Spec.MaxQuantity + 1).Select(q => Encoding.UTF8.GetBytes($"{{\"quantity\":{q}}}"))];
+        _paths = [.. data.Campaigns.Select(c => $"/api/campaigns/{c.Id}/orders")];
     }
 
     /// <summary>The first response body seen for each kind of error, to say why in the run's log.</summary>

@@ -5,7 +5,7 @@ namespace Routing.Domain.Stages;
 internal sealed class PlanLedger(DistributorSnapshot[] snapshots)
 {
     private readonly int[] capacityTaken = new int[snapshots.Length];
-    private readonly Dictionary<(int, string), int> stockTaken = new();
+    private readonly Dictionary<(int, string), int> stockTaken = [];
 
     public int Stock(int c, string sku) =>
         Math.Max(0, snapshots[c].Available(sku) - stockTaken.GetValueOrDefault((c, sku)));

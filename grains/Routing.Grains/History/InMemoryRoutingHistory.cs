@@ -115,6 +115,6 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     private static List<T> PageOf<T>(List<T> rows, int page, int pageSize)
     {
         var offset = (long)(page - 1) * pageSize;
-        return offset >= rows.Count ? [] : rows.Skip((int)offset).Take(pageSize).ToList();
+        return offset >= rows.Count ? [] : [.. rows.Skip((int)offset).Take(pageSize)];
     }
 }

@@ -215,7 +215,7 @@ public sealed class OrderPlacement(
                 // predate a distributor or a restock.
                 if (fresh || retries.Count > 0) return WithRetries(plan, retries);
                 fresh = true;
-                snapshots = (await readModel.GetSnapshotsAsync(loadedAfter: startedAt)).ToList();
+                snapshots = [.. await readModel.GetSnapshotsAsync(loadedAfter: startedAt)];
                 continue;
             }
 

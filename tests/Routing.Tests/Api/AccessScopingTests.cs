@@ -161,7 +161,7 @@ public sealed class AccessScopingTests(ApiFactory api)
         Assert.Equal(100, (int)(await world.StockAsync(world.DistributorA))["onHand"]!);
     }
 
-    public static TheoryData<string> NonCustomerCallers => new() { "ops", "distributor" };
+    public static TheoryData<string> NonCustomerCallers => ["ops", "distributor"];
 
     [Theory]
     [MemberData(nameof(NonCustomerCallers))]

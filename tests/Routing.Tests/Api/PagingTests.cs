@@ -6,12 +6,12 @@ namespace Routing.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class PagingTests(ApiFactory api)
 {
-    public static TheoryData<string> Lists => new()
-    {
+    public static TheoryData<string> Lists =>
+    [
         "/api/distributors", "/api/products", "/api/campaigns", "/api/policies", "/api/alerts", "/api/orders",
         "/api/customers/{customer}/orders", "/api/distributors/{distributor}/inventory", "/api/distributors/{distributor}/reservations",
         "/api/distributors/{distributor}/ledger",
-    };
+    ];
 
     [Theory]
     [MemberData(nameof(Lists))]

@@ -77,8 +77,9 @@ public sealed class StockAlertTests(ClusterFixture cluster)
         Assert.Equal(OrderStatus.Allocated, result.Order?.Status);
     }
 
-    private static async Task<List<Alert>> AlertsAsync(Scenario scenario, string distributor, AlertKind kind) =>
-        (await scenario.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(DistributorId: distributor, Limit: AlertLogGrain.Retained)))
-            .Where(a => a.Kind == kind && a.Sku == scenario.Sku)
-            .ToList();
+    private static async Task<List<Alert>> AlertsAsync(Scenario scenario, string distributor, AlertKind kind)
+    {
+        var alerts = await scenario.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(DistributorId: distributor, Limit: AlertLogGrain.Retained));
+        return [.. alerts.Where(a => a.Kind == kind && a.Sku == scenario.Sku)];
+    }
 }

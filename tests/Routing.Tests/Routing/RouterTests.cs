@@ -137,7 +137,7 @@ public sealed class RouterTests
 
         var random = new Random(20240601);
         var orderings = new List<DistributorSnapshot[]> { candidates.Reverse().ToArray() };
-        for (var i = 0; i < 10; i++) orderings.Add(candidates.OrderBy(_ => random.Next()).ToArray());
+        for (var i = 0; i < 10; i++) orderings.Add([.. candidates.OrderBy(_ => random.Next())]);
 
         foreach (var shuffled in orderings)
         {
