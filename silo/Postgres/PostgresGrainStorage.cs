@@ -35,8 +35,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         _serviceId = serviceId;
         _serializer = serializer;
         _logger = logger;
-        _writes = new BatchQueue<PendingWrite>(Lanes, MaxBatch, WriteBatchAsync, (batch, e) => Fail(batch, e));
-        _reads = new BatchQueue<PendingRead>(Lanes, MaxBatch, ReadBatchAsync, (batch, e) => Fail(batch, e));
+        _writes = new BatchQueue<PendingWrite>(Lanes, MaxBatch, WriteBatchAsync, Fail);
+        _reads = new BatchQueue<PendingRead>(Lanes, MaxBatch, ReadBatchAsync, Fail);
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -75,12 +75,11 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
         var write = new PendingWrite(grainId.ToString(), stateName, expected, payload);
         if (!_writes.TryAdd(write)) throw Closed();
-        var written = await write.Done.Task;
-        if (written is null)
-            throw new InconsistentStateException(
+        var written = await write.Done.Task
+            ?? throw new InconsistentStateException(
                 $"{stateName} of {grainId} was changed elsewhere since this activation read it (expected version {grainState.ETag ?? "none"})",
                 storedEtag: "unknown", currentEtag: grainState.ETag ?? "none");
-        grainState.ETag = written.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.ETag = written.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = payload is not null;
         if (payload is null) grainState.State = Activator.CreateInstance<T>();
     }

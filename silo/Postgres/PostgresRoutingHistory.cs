@@ -121,10 +121,8 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         return new HistoryPage<LedgerMovement>(movements, total, page, pageSize);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _queue.CloseAsync(); // what was queued is written before the process ends
-    }
+    // What was queued is written before the process ends.
+    public async ValueTask DisposeAsync() => await _queue.CloseAsync();
 
     /// <summary>Writes a batch, retrying what may be transient (the connection, the server). A batch refused for its data
     /// is not retried: it goes back to the queue at once, which splits it so only the bad writes fail.</summary>

@@ -115,7 +115,7 @@ public static class ChaosRun
             log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] after recovery: {book.Units - soldBeforeRecovery} more units acknowledged; {book.TakeRefusals()}");
             await Task.Delay(TimeSpan.FromSeconds(2), ct); // quota holders report sales every 200 ms
 
-            result = await AuditAsync(api, options, distributors, book, ct) with
+            result = await AuditAsync(api, distributors, book, ct) with
             {
                 Run = run,
                 Seed = seed,
@@ -175,7 +175,7 @@ public static class ChaosRun
         return (buyers, fresh, distributors);
     }
 
-    private static async Task<RunResult> AuditAsync(ChaosApi api, ChaosOptions options, List<string> distributors, AckBook book, CancellationToken ct)
+    private static async Task<RunResult> AuditAsync(ChaosApi api, List<string> distributors, AckBook book, CancellationToken ct)
     {
         var (sold, cap) = await api.CampaignAsync(Campaign, ct);
         var stock = new List<DistributorState>();

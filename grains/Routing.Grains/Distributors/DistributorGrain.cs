@@ -42,11 +42,10 @@ public sealed class DistributorGrain(
     private bool _pushPending;
     /// <summary>Ledger writes in flight or done, by movement number: a movement leaves the outbox once written.</summary>
     private readonly Dictionary<long, Task<bool>> _ledgerWrites = [];
-    private GroupCommit? _commit;
     /// <summary>Alert changes go to the log one call's batch after another, in the order the stock changed.</summary>
     private Task _alerts = Task.CompletedTask;
 
-    private GroupCommit Commit => _commit ??= new GroupCommit(WriteAsync);
+    private GroupCommit Commit => field ??= new GroupCommit(WriteAsync);
     private readonly ReservationBook _reservations = new([recentReservations, middleReservations, olderReservations, archivedReservations]);
 
     private string Id => this.GetPrimaryKeyString();

@@ -80,7 +80,7 @@ public sealed class OrderGrain(
         if (plan.Outcome != RoutingOutcome.Allocated)
             return NotAllowed($"still cannot be allocated: {plan.Reason}");
 
-        IReadOnlyList<Substitution> substitutions = accepted is null ? plan.Substitutions
+        var substitutions = accepted is null ? plan.Substitutions
             : [.. plan.Substitutions, .. order.Lines.Where(l => l.Sku == accepted.OriginalSku)
                 .Select(l => new Substitution(l.Sku, accepted.SubstituteSku, l.Quantity))];
         var now = clock.GetUtcNow();

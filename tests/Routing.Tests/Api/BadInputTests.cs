@@ -8,7 +8,7 @@ namespace Routing.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class BadInputTests(ApiFactory api)
 {
-    public static TheoryData<string> Cases => new(BadInputTable.Rows.Keys);
+    public static TheoryData<string> Cases => [.. BadInputTable.Rows.Keys];
 
     [Theory]
     [MemberData(nameof(Cases))]

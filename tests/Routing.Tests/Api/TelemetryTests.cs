@@ -13,7 +13,7 @@ public sealed class TelemetryTests(ApiFactory api)
         (await world.OrderAsync(world.CustomerX, 3)).Expect(HttpStatusCode.Created);
 
         using var ops = api.Ops();
-        string text = "";
+        var text = "";
         for (var i = 0; i < 50 && !text.Contains("routing_orders_allocated"); i++)
         {
             // The exporter caches a scrape briefly; ask again until the order shows.

@@ -30,7 +30,7 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres)
         await world.SetUpAsync(distributors: 4, onHandEach: 150, customers: 120);
         const int cap = 480;
         var campaign = await world.CampaignAsync("gb-crash", cap: cap, perCustomerLimit: 12, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-        await world.UntilRoutableAsync(campaign, world.Customers[0]);
+        await world.UntilRoutableAsync();
 
         var attempts = Enumerable.Range(0, Requests)
             .Select(i => new Attempt(world.Customers[i % world.Customers.Count], $"k-{i}", 1 + i % 3)).ToList();

@@ -21,7 +21,7 @@ public sealed class OrderJournalTests(PostgresFixture postgres)
         var world = new PgWorld(cluster.Client, db);
         await world.SetUpAsync(distributors: 1, onHandEach: 100, customers: 1);
         var campaign = await world.CampaignAsync("gb-journal", cap: 50, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-        await world.UntilRoutableAsync(campaign, world.Customers[0]);
+        await world.UntilRoutableAsync();
 
         var placed = await world.PlaceAsync(campaign, world.Customers[0], 3, "k-1");
         Assert.Equal(OrderStatus.Allocated, placed.Order!.Status);

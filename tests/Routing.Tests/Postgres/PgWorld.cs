@@ -49,7 +49,7 @@ internal sealed class PgWorld(IGrainFactory grains, string db)
     }
 
     /// <summary>Waits until every silo's order grains see the distributors (snapshots are cached briefly per silo).</summary>
-    public async Task UntilRoutableAsync(string campaignId, string customerId)
+    public async Task UntilRoutableAsync()
     {
         await ProviderRoundTripTests.Eventually(async () => (await Grains.GetGrain<IDistributorDirectoryGrain>(0).GetSnapshotsAsync()).Length,
             n => n >= Distributors.Count, "the directory to list every distributor");

@@ -14,7 +14,10 @@ namespace Routing.Tests.Postgres;
 /// restart that finds everything the last one saved. Failure detection is tuned to seconds so kills are noticed quickly.</summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
-    private PostgresCluster(InProcessTestCluster cluster) => Cluster = cluster;
+    private PostgresCluster(InProcessTestCluster cluster)
+    {
+        Cluster = cluster;
+    }
 
     public InProcessTestCluster Cluster { get; }
 

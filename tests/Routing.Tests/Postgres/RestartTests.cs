@@ -25,7 +25,7 @@ public sealed class RestartTests(PostgresFixture postgres)
             world = new PgWorld(cluster.Client, db);
             await world.SetUpAsync(distributors: 2, onHandEach: 20, customers: 15);
             var campaign = await world.CampaignAsync("gb-restart", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            await world.UntilRoutableAsync();
             foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
             {
                 var placed = await world.PlaceAsync(campaign, customer, 3, $"k-{i}");
@@ -73,7 +73,7 @@ public sealed class RestartTests(PostgresFixture postgres)
             world = new PgWorld(cluster.Client, db);
             await world.SetUpAsync(distributors: 2, onHandEach: 50, customers: 4);
             var campaign = await world.CampaignAsync("gb-small", cap: 100, perCustomerLimit: 10, minUnits: 50, DateTimeOffset.UtcNow.AddSeconds(8));
-            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            await world.UntilRoutableAsync();
             foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
                 placed.Add((await world.PlaceAsync(campaign, customer, 2, $"k-{i}")).Order!);
             Assert.All(placed, o => Assert.Equal(OrderStatus.Allocated, o.Status));
@@ -110,7 +110,7 @@ public sealed class RestartTests(PostgresFixture postgres)
             world = new PgWorld(cluster.Client, db);
             await world.SetUpAsync(distributors: 2, onHandEach: 50, customers: 4);
             var campaign = await world.CampaignAsync("gb-pay", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1), paymentWindowSeconds: 3);
-            await world.UntilRoutableAsync(campaign, world.Customers[0]);
+            await world.UntilRoutableAsync();
             foreach (var (customer, i) in world.Customers.Select((c, i) => (c, i)))
                 placed.Add((await world.PlaceAsync(campaign, customer, 2, $"k-{i}")).Order!);
             Assert.All(placed, o => Assert.Equal(PaymentStatus.Pending, o.Payment!.Status));
@@ -146,7 +146,7 @@ public sealed class RestartTests(PostgresFixture postgres)
         var world = new PgWorld(cluster.Client, db);
         await world.SetUpAsync(distributors: 1, onHandEach: 30, customers: 1);
         var campaign = await world.CampaignAsync("gb-expiry", cap: 100, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-        await world.UntilRoutableAsync(campaign, world.Customers[0]);
+        await world.UntilRoutableAsync();
         var held = (await world.PlaceAsync(campaign, world.Customers[0], 4, "k-held")).Order!;
         Assert.Equal(OrderStatus.Allocated, held.Status);
 

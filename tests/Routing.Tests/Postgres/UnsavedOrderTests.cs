@@ -17,7 +17,7 @@ public sealed class UnsavedOrderTests(PostgresFixture postgres)
         var world = new PgWorld(cluster.Client, db);
         await world.SetUpAsync(distributors: 2, onHandEach: 100, customers: 2);
         var campaign = await world.CampaignAsync("gb-unsaved", cap: 50, perCustomerLimit: 10, minUnits: 1, DateTimeOffset.UtcNow.AddHours(1));
-        await world.UntilRoutableAsync(campaign, world.Customers[0]);
+        await world.UntilRoutableAsync();
         var customer = world.Customers[0];
 
         // The database refuses every new order's journal record.
