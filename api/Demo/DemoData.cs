@@ -1,3 +1,4 @@
+using System.Globalization;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Catalog;
 using Routing.Contracts.Customers;
@@ -66,7 +67,7 @@ public sealed class DemoData(IGrainFactory grains, IConfiguration configuration,
             await grain.UpsertProfileAsync(d);
             var stockRandom = new Random(d.Id.GetHashCode(StringComparison.Ordinal) ^ 7);
             foreach (var product in Products)
-                await grain.SetStockAsync(product.Sku, onHand: 300 + 100 * (int.Parse(d.Id[2..]) % 10) + 10 * (product.Sku.Length % 7), threshold: 150);
+                await grain.SetStockAsync(product.Sku, onHand: 300 + 100 * (int.Parse(d.Id[2..], CultureInfo.InvariantCulture) % 10) + 10 * (product.Sku.Length % 7), threshold: 150);
         });
 
         var customers = Enumerable.Range(1, CustomerCount).Select(i =>

@@ -11,16 +11,16 @@ namespace Routing.Api.Infrastructure;
 /// </list></summary>
 public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILogger<StorageExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, code, detail) = Classify(exception);
         if (status == 0) return false;
-        logger.LogWarning(exception, "{Method} {Path}: {Code}", context.Request.Method, context.Request.Path, code);
-        context.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        logger.LogWarning(exception, "{Method} {Path}: {Code}", httpContext.Request.Method, httpContext.Request.Path, code);
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = context,
+            HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
         });

@@ -30,7 +30,8 @@ public sealed class LiveEventsBridge(
         catch (OperationCanceledException) { }
         finally
         {
-            try { await hosts.UnsubscribeAsync(_hostId).WaitAsync(TimeSpan.FromSeconds(2)); } catch { /* shutting down */ }
+            // stoppingToken is cancelled by now: the unsubscribe gets two seconds of its own.
+            try { await hosts.UnsubscribeAsync(_hostId).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None); } catch { /* shutting down */ }
             grains.DeleteObjectReference<ILiveEventObserver>(self);
         }
     }

@@ -44,6 +44,7 @@ public static class ChaosRun
 {
     private const string Sku = "CHAOS-UREA";
     private const string Campaign = "gb-chaos";
+    private static readonly string[] Regions = ["4201"];
 
     public static async Task<RunResult> RunAsync(ChaosOptions options, LocalPostgresServer postgres, int run, TextWriter log, CancellationToken cancel)
     {
@@ -150,7 +151,7 @@ public static class ChaosRun
         {
             await api.SendAsOpsAsync(HttpMethod.Post, "/api/distributors", new
             {
-                id = d, name = d, regions = new[] { "4201" }, location = new { lat = 30.59 + Jitter(), lon = 114.30 + Jitter() },
+                id = d, name = d, regions = Regions, location = new { lat = 30.59 + Jitter(), lon = 114.30 + Jitter() },
                 priority = 1 + i % 3, dailyCapacity = 100_000_000,
             }, ct);
             await api.SendAsOpsAsync(HttpMethod.Put, $"/api/distributors/{d}/inventory/{Sku}", new { onHand = stockEach, threshold = 10 }, ct);

@@ -152,7 +152,7 @@ public sealed class AccessScopingTests(ApiFactory api)
         var x = world.AsCustomer(world.CustomerX);
         var id = $"d-{world.Tag}-c";
 
-        (await x.PostJsonAsync("/api/distributors", world.DistributorBody(id, 30.5, 114.3, priority: 1))).ExpectProblem(HttpStatusCode.Forbidden);
+        (await x.PostJsonAsync("/api/distributors", World.DistributorBody(id, 30.5, 114.3, priority: 1))).ExpectProblem(HttpStatusCode.Forbidden);
         (await x.GetJsonAsync("/api/alerts")).ExpectProblem(HttpStatusCode.Forbidden);
         (await x.PutJsonAsync($"/api/distributors/{world.DistributorA}/inventory/{world.Sku}", new { onHand = 1, threshold = 0 }))
             .ExpectProblem(HttpStatusCode.Forbidden);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -23,7 +24,7 @@ public sealed class ExceptionQueueTests(ApiFactory api)
     private static async Task<JsonObject?> InQueueAsync(World world, string orderId)
     {
         var queue = (await world.Ops.GetJsonAsync("/api/exceptions?pageSize=500")).Expect(HttpStatusCode.OK).AsArray();
-        var placed = queue.Select(o => DateTimeOffset.Parse((string)o!["placedAt"]!)).ToList();
+        var placed = queue.Select(o => DateTimeOffset.Parse((string)o!["placedAt"]!, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(placed.Order(), placed); // oldest first
         return queue.FirstOrDefault(o => (string?)o!["orderId"] == orderId)?.AsObject();
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace Routing.Tests.Api;
@@ -45,6 +46,6 @@ public sealed class PagingTests(ApiFactory api)
     {
         var reply = await world.Ops.GetJsonAsync($"{path}?pageSize=1");
         reply.Expect(HttpStatusCode.OK);
-        return long.Parse(reply.Headers.GetValues("X-Total-Count").Single());
+        return long.Parse(reply.Headers.GetValues("X-Total-Count").Single(), CultureInfo.InvariantCulture);
     }
 }

@@ -46,7 +46,7 @@ public sealed class PublicSurfaceTests(ApiFactory api)
         Assert.Equal(world.DistributorA, (string?)customer["homeDistributorId"]);
 
         // Upserting the same distributor again is not a second distributor.
-        (await ops.PostJsonAsync("/api/distributors", world.DistributorBody(world.DistributorA, 30.55, 114.30, priority: 1))).Expect(HttpStatusCode.OK);
+        (await ops.PostJsonAsync("/api/distributors", World.DistributorBody(world.DistributorA, 30.55, 114.30, priority: 1))).Expect(HttpStatusCode.OK);
         var listed = (await ops.GetJsonAsync("/api/distributors")).Expect(HttpStatusCode.OK).AsArray();
         Assert.Single(listed, d => (string?)d!["id"] == world.DistributorA);
     }

@@ -10,7 +10,7 @@ namespace Routing.Tests.Api;
 public sealed class ValidatedTokensTests
 {
     private static readonly SymmetricSecurityKey Key = new(Encoding.UTF8.GetBytes(ApiFactory.SigningKey));
-    private TokenValidationParameters Parameters => new()
+    private static TokenValidationParameters Parameters => new()
     {
         ValidIssuer = Roles.Issuer,
         ValidAudience = Roles.Audience,
@@ -19,7 +19,7 @@ public sealed class ValidatedTokensTests
         ClockSkew = TimeSpan.Zero, // so a token's expiry is felt within a test's seconds
     };
 
-    private string Mint(TimeSpan lifetime, SymmetricSecurityKey? key = null)
+    private static string Mint(TimeSpan lifetime, SymmetricSecurityKey? key = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -45,12 +45,12 @@ public sealed class World
         var world = new World(api) { Ops = api.Ops() };
         var ops = world.Ops;
         (await ops.PostJsonAsync("/api/products", world.ProductBody())).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/distributors", world.DistributorBody(world.DistributorA, 30.55, 114.30, priority: 1))).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/distributors", world.DistributorBody(world.DistributorB, 30.70, 114.40, priority: 2))).Expect(HttpStatusCode.Created);
+        (await ops.PostJsonAsync("/api/distributors", DistributorBody(world.DistributorA, 30.55, 114.30, priority: 1))).Expect(HttpStatusCode.Created);
+        (await ops.PostJsonAsync("/api/distributors", DistributorBody(world.DistributorB, 30.70, 114.40, priority: 2))).Expect(HttpStatusCode.Created);
         await world.SetStockAsync(world.DistributorA, stockA, threshold);
         await world.SetStockAsync(world.DistributorB, stockB, threshold);
-        (await ops.PostJsonAsync("/api/customers", world.CustomerBody(world.CustomerX, world.DistributorA))).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/customers", world.CustomerBody(world.CustomerY, world.DistributorB))).Expect(HttpStatusCode.Created);
+        (await ops.PostJsonAsync("/api/customers", CustomerBody(world.CustomerX, world.DistributorA))).Expect(HttpStatusCode.Created);
+        (await ops.PostJsonAsync("/api/customers", CustomerBody(world.CustomerY, world.DistributorB))).Expect(HttpStatusCode.Created);
         (await ops.PostJsonAsync("/api/campaigns", world.CampaignBody())).Expect(HttpStatusCode.Created);
         // Routing reads distributor snapshots from a silo-local cache up to SnapshotTtl old: an order placed sooner
         // would not see the new distributors at all (and be rejected), so a world is ready once that cache has turned.
@@ -60,7 +60,7 @@ public sealed class World
 
     public object ProductBody() => new { sku = Sku, name = $"Urea 46% N, 50 kg ({Tag})", unit = "bag", substitutes = new[] { $"UREA-{Tag}-40" } };
 
-    public object DistributorBody(string id, double lat, double lon, int priority) => new
+    public static object DistributorBody(string id, double lat, double lon, int priority) => new
     {
         id,
         name = $"Distributor {id}",
@@ -70,7 +70,7 @@ public sealed class World
         dailyCapacity = 5000,
     };
 
-    public object CustomerBody(string id, string? homeDistributorId) => new
+    public static object CustomerBody(string id, string? homeDistributorId) => new
     {
         id,
         name = $"Grower {id}",

@@ -13,6 +13,7 @@ public sealed class PoisonedNeighbourTests(PostgresFixture postgres)
     private const int OrdersEach = 5;
     /// <summary>Within one customer's burst allowance (30), so each is refused for what it carries, not for its rate.</summary>
     private const int Poisoned = 25;
+    private static readonly string[] Regions = ["4201"];
 
     [Fact]
     public async Task A_customer_sending_NULs_fails_only_its_own_requests_while_its_neighbours_orders_all_land()
@@ -22,7 +23,7 @@ public sealed class PoisonedNeighbourTests(PostgresFixture postgres)
         var ops = api.As(Roles.Ops);
         await Http.EventuallyAsync(async () => (await ops.GetAsync("/health")).StatusCode, s => s == HttpStatusCode.OK, "health", seconds: 60);
         (await ops.PostJsonAsync("/api/products", new { sku = "UREA-50", name = "Urea" })).Expect(HttpStatusCode.Created);
-        (await ops.PostJsonAsync("/api/distributors", new { id = "d-a", name = "d-a", regions = new[] { "4201" }, location = new { lat = 30.55, lon = 114.30 }, priority = 1, dailyCapacity = 100_000 }))
+        (await ops.PostJsonAsync("/api/distributors", new { id = "d-a", name = "d-a", regions = Regions, location = new { lat = 30.55, lon = 114.30 }, priority = 1, dailyCapacity = 100_000 }))
             .Expect(HttpStatusCode.Created);
         (await ops.PutJsonAsync("/api/distributors/d-a/inventory/UREA-50", new { onHand = 100_000, threshold = 0 })).Expect(HttpStatusCode.OK);
         var customers = Enumerable.Range(0, Neighbours + 1).Select(i => $"c-{i:000}").ToList();

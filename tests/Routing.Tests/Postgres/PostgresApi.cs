@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -19,8 +20,8 @@ public sealed class PostgresApi(string connectionString) : WebApplicationFactory
         builder.UseSetting(JwtSetup.SigningKeySetting, ApiFactory.SigningKey);
         builder.UseSetting("Storage:Provider", "Postgres");
         builder.UseSetting("ConnectionStrings:Routing", connectionString);
-        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
-        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:ClusterId", $"api-{Guid.NewGuid():N}");
         builder.UseSetting("Orleans:ServiceId", "routing-pg-api");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

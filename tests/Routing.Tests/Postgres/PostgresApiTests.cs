@@ -10,6 +10,8 @@ namespace Routing.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresApiTests(PostgresFixture postgres)
 {
+    private static readonly string[] Regions = ["4201"];
+
     [Fact]
     public async Task Order_history_and_ledger_are_searchable_with_paging_and_scoped_to_the_caller()
     {
@@ -21,7 +23,7 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         (await ops.PostJsonAsync("/api/products", new { sku = "UREA-50", name = "Urea", unit = "bag", substitutes = Array.Empty<string>() })).Expect(HttpStatusCode.Created);
         foreach (var d in new[] { "d-a", "d-b" })
         {
-            (await ops.PostJsonAsync("/api/distributors", new { id = d, name = d, regions = new[] { "4201" }, location = new { lat = 30.55, lon = 114.30 }, priority = 1, dailyCapacity = 5000 }))
+            (await ops.PostJsonAsync("/api/distributors", new { id = d, name = d, regions = Regions, location = new { lat = 30.55, lon = 114.30 }, priority = 1, dailyCapacity = 5000 }))
                 .Expect(HttpStatusCode.Created);
             (await ops.PutJsonAsync($"/api/distributors/{d}/inventory/UREA-50", new { onHand = 100, threshold = 5 })).Expect(HttpStatusCode.OK);
         }
