@@ -10,7 +10,7 @@ namespace Routing.Api.Demo;
 /// <summary>A realistic demo data set for the embedded default: distributors across Hubei province, fertiliser and
 /// crop-protection products with substitutes, 1,200 customers and one live group-buy. Seeded before the app
 /// reports ready; on by default with in-memory storage (<c>Demo:Seed</c>). Deterministic (fixed random seed).</summary>
-public sealed class DemoData(IGrainFactory grains, IConfiguration configuration, TimeProvider clock, ILogger<DemoData> logger) : IHostedService
+public sealed partial class DemoData(IGrainFactory grains, IConfiguration configuration, TimeProvider clock, ILogger<DemoData> logger) : IHostedService
 {
     public const string CampaignId = "gb-spring-urea";
     public const int DistributorCount = 24;
@@ -88,11 +88,13 @@ public sealed class DemoData(IGrainFactory grains, IConfiguration configuration,
             now.AddHours(-1), now.AddDays(7), Cap: 20000, PerCustomerLimit: 20, MinUnits: 500,
             Regions: ["42"], Distributors: [], PolicyId: RoutingPolicy.DefaultId));
 
-        logger.LogInformation("Demo data: {Distributors} distributors, {Products} products, {Customers} customers, campaign {Campaign}",
-            distributors.Count, Products.Length, customers.Count, CampaignId);
+        LogSeeded(logger, distributors.Count, Products.Length, customers.Count, CampaignId);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static double Jitter(Random random, double range) => (random.NextDouble() - 0.5) * range;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Distributors} distributors, {Products} products, {Customers} customers, campaign {Campaign}")]
+    private static partial void LogSeeded(ILogger logger, int distributors, int products, int customers, string campaign);
 }

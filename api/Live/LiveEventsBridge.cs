@@ -6,7 +6,7 @@ namespace Routing.Api.Live;
 /// <summary>This API host's observer of live events: subscribes with the <see cref="ILiveHostsGrain"/>, renews the
 /// subscription, and pushes each batch to the SignalR hubs. Every event name carries an array of payloads,
 /// each serialized as its own type (so clients see all its fields).</summary>
-public sealed class LiveEventsBridge(
+public sealed partial class LiveEventsBridge(
     IGrainFactory grains,
     IHubContext<OpsHub> ops,
     IHubContext<DistributorHub> distributors,
@@ -23,7 +23,7 @@ public sealed class LiveEventsBridge(
             while (!stoppingToken.IsCancellationRequested)
             {
                 try { await hosts.SubscribeAsync(_hostId, self); }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested) { logger.LogWarning(e, "Could not subscribe to live events; retrying"); }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested) { LogSubscribeFailed(logger, e); }
                 await Task.Delay(ILiveHostsGrain.RenewEvery, stoppingToken);
             }
         }
@@ -59,7 +59,7 @@ public sealed class LiveEventsBridge(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Could not push live events");
+            LogPushFailed(logger, e);
         }
     }
 
@@ -79,4 +79,10 @@ public sealed class LiveEventsBridge(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to live events; retrying")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push live events")]
+    private static partial void LogPushFailed(ILogger logger, Exception exception);
 }

@@ -14,7 +14,7 @@ namespace Routing.Silo.Postgres;
 /// (none for a first write) and changes nothing if the row has moved on, and that write alone fails with
 /// <see cref="InconsistentStateException"/>; the rest of its batch is unaffected. A write or read the database refuses
 /// for its data (a grain key with a NUL character) fails alone too: <see cref="BatchQueue{T}"/> splits its batch.</summary>
-public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
+public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 {
     /// <summary>Most writes (or reads) one round trip carries.</summary>
     private const int MaxBatch = 1000;
@@ -184,13 +184,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 
     private void Fail(List<PendingWrite> batch, Exception e)
     {
-        _logger.LogWarning(e, "Writing {Count} grain states failed; their grains are told so and keep them unacknowledged", batch.Count);
+        LogWritesFailed(_logger, e, batch.Count);
         foreach (var write in batch) write.Done.TrySetException(e);
     }
 
     private void Fail(List<PendingRead> batch, Exception e)
     {
-        _logger.LogWarning(e, "Reading {Count} grain states failed", batch.Count);
+        LogReadsFailed(_logger, e, batch.Count);
         foreach (var read in batch) read.Done.TrySetException(e);
     }
 
@@ -212,4 +212,10 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         public string StateName { get; } = stateName;
         public TaskCompletionSource<(int? Version, byte[]? Payload)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} grain states failed; their grains are told so and keep them unacknowledged")]
+    private static partial void LogWritesFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Count} grain states failed")]
+    private static partial void LogReadsFailed(ILogger logger, Exception exception, int count);
 }

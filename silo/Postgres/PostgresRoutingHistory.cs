@@ -13,7 +13,7 @@ namespace Routing.Silo.Postgres;
 /// movements from every distributor grain of this process queue up and go out together (group commit), keyed by
 /// distributor and movement number, so retries never double them. An append PostgreSQL refuses for its data fails
 /// alone: <see cref="BatchQueue{T}"/> splits its batch, and every other append of it commits.</summary>
-public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
+public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 {
     /// <summary>Most writes one round trip carries.</summary>
     private const int MaxBatch = 2000;
@@ -138,7 +138,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
             }
             catch (Exception e) when (attempt < RetryDelays.Length && !BatchQueue.IsRefusedForData(e))
             {
-                _logger.LogWarning(e, "Writing {Count} history rows failed (attempt {Attempt}); retrying", batch.Count, attempt + 1);
+                LogWriteRetrying(_logger, e, batch.Count, attempt + 1);
                 await Task.Delay(RetryDelays[attempt]);
             }
         }
@@ -146,7 +146,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 
     private void Fail(List<Write> batch, Exception e)
     {
-        _logger.LogError(e, "Writing {Count} history rows failed; giving up on them (callers keep or retry them)", batch.Count);
+        LogWriteGivenUp(_logger, e, batch.Count);
         Complete(batch, written: false);
     }
 
@@ -196,4 +196,10 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         public IReadOnlyList<LedgerMovement> Movements { get; } = movements;
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} history rows failed (attempt {Attempt}); retrying")]
+    private static partial void LogWriteRetrying(ILogger logger, Exception exception, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} history rows failed; giving up on them (callers keep or retry them)")]
+    private static partial void LogWriteGivenUp(ILogger logger, Exception exception, int count);
 }

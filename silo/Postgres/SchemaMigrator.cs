@@ -46,7 +46,7 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger logg
                     await record.ExecuteNonQueryAsync(cancellationToken);
                 }
                 await transaction.CommitAsync(cancellationToken);
-                logger.LogInformation("Schema migration {Version} {Name} applied", migration.Version, migration.Name);
+                LogApplied(logger, migration.Version, migration.Name);
                 applied.Add(migration.Version);
             }
             return applied;
@@ -137,6 +137,9 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger logg
 
     [GeneratedRegex(@"^Routing\.Migrations\.(?<version>\d{4})_(?<name>[a-z0-9_]+)\.sql$")]
     private static partial Regex ResourceName();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schema migration {Version} {Name} applied")]
+    private static partial void LogApplied(ILogger logger, int version, string name);
 }
 
 /// <summary>One schema script: <c>db/migrations/NNNN_name.sql</c>.</summary>

@@ -22,7 +22,7 @@ namespace Routing.Grains.Distributors;
 /// Every stock movement is saved with the stock it changed (an outbox in the state) and then appended to the ledger
 /// in the background, so the ledger adds no round trip to a reservation and loses nothing in a crash.</summary>
 [Reentrant]
-public sealed class DistributorGrain(
+public sealed partial class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
     [PersistentState("reservations-recent", StorageNames.Routing)] IPersistentState<ReservationShelf> recentReservations,
     [PersistentState("reservations-middle", StorageNames.Routing)] IPersistentState<ReservationShelf> middleReservations,
@@ -78,7 +78,7 @@ public sealed class DistributorGrain(
             var reserved = onShelves.GetValueOrDefault(sku);
             if (stock.Reserved == reserved) continue;
             var (onHand, before) = (stock.OnHand, stock.Reserved);
-            logger.LogWarning("Distributor {DistributorId} {Sku}: reserved was {Before}, its reservations hold {Reserved} (a write was cut short); reconciled", Id, sku, before, reserved);
+            LogReconciled(logger, Id, sku, before, reserved);
             stock.Reserved = reserved;
             Record(reserved > before ? MovementKind.Reserve : MovementKind.Release, sku, reserved - before, onHand, before, stock, null,
                 "reconciled with the reservations after an interrupted write");
@@ -277,7 +277,7 @@ public sealed class DistributorGrain(
         foreach (var checkedOne in orphaned)
         {
             if (!IsStillUnverified(checkedOne, out _)) continue;
-            logger.LogWarning("Distributor {DistributorId}: releasing the reservation of order {OrderId}, which does not hold it", Id, checkedOne.OrderId);
+            LogReleasingUnheld(logger, Id, checkedOne.OrderId);
             dirty |= Release(checkedOne.OrderId, "expired: its order does not hold it (placement never completed)", changed);
         }
         if (!dirty) return;
@@ -362,7 +362,7 @@ public sealed class DistributorGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Distributor {DistributorId}: checking unverified reservations failed; will try again", Id);
+            LogCheckFailed(logger, e, Id);
         }
     }
 
@@ -498,4 +498,13 @@ public sealed class DistributorGrain(
 
     private static IEnumerable<(string Sku, int Quantity)> PerSku(IEnumerable<OrderLine> lines) =>
         lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(l => l.Quantity)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId} {Sku}: reserved was {Before}, its reservations hold {Reserved} (a write was cut short); reconciled")]
+    private static partial void LogReconciled(ILogger logger, string distributorId, string sku, int before, int reserved);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: releasing the reservation of order {OrderId}, which does not hold it")]
+    private static partial void LogReleasingUnheld(ILogger logger, string distributorId, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: checking unverified reservations failed; will try again")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, string distributorId);
 }
