@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Routing.Api.Alerts;
 using Routing.Api.Auth;
 using Routing.Api.Campaigns;
@@ -7,17 +9,14 @@ using Routing.Api.Demo;
 using Routing.Api.Distributors;
 using Routing.Api.Infrastructure;
 using Routing.Api.Live;
-using Routing.Api.OpenApi;
 using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
 using Routing.Silo;
 using Routing.Silo.Postgres;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Trace;
 
 DefaultEnvironment.Apply();
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "migrate").ToArray());
+var builder = WebApplication.CreateBuilder([.. args.Where(a => a != "migrate")]);
 
 try
 {

@@ -4,7 +4,7 @@ using Routing.Silo.Postgres;
 
 // A headless silo: `dotnet run --project silo`. The API hosts one in-process by default.
 // `dotnet run --project silo -- migrate` applies the PostgreSQL schema migrations and exits.
-var builder = Host.CreateApplicationBuilder(args.Where(a => a != "migrate").ToArray());
+var builder = Host.CreateApplicationBuilder([.. args.Where(a => a != "migrate")]);
 try
 {
     if (args.Contains("migrate")) return await MigrateCommand.RunAsync(builder.Configuration, Console.Out);

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Runtime.Hosting;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Routing.Grains.Campaigns;
@@ -96,8 +96,8 @@ public static class RoutingSiloExtensions
 
     /// <summary>Grain states are [GenerateSerializer] types: they are stored with Orleans' own version-tolerant binary
     /// serializer (the memory provider's default, Newtonsoft JSON, dominated a flash sale's CPU profile).</summary>
-    private static IGrainStorageSerializer StateSerializer(IServiceProvider services) =>
-        new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
+    private static OrleansGrainStorageSerializer StateSerializer(IServiceProvider services) =>
+        new(services.GetRequiredService<Serializer>());
 
     /// <summary>The history store and the order journal: PostgreSQL when configured, otherwise kept in memory in this process.</summary>
     public static IServiceCollection AddRoutingHistory(this IServiceCollection services, RoutingSettings settings)

@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Routing.Api.Infrastructure;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Orders;
-using Routing.Grains.History;
 using Routing.Domain;
+using Routing.Grains.History;
 
 namespace Routing.Api.Auth;
 

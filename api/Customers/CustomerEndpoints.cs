@@ -5,7 +5,6 @@ using Routing.Api.Infrastructure;
 using Routing.Contracts;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
-using Routing.Api.Orders;
 using Routing.Contracts.Orders;
 using Routing.Grains.History;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Catalog;
 using Routing.Contracts.Customers;
@@ -9,7 +10,7 @@ namespace Routing.Api.Demo;
 /// <summary>A realistic demo data set for the embedded default: distributors across Hubei province, fertiliser and
 /// crop-protection products with substitutes, 1,200 customers and one live group-buy. Seeded before the app
 /// reports ready; on by default with in-memory storage (<c>Demo:Seed</c>). Deterministic (fixed random seed).</summary>
-public sealed class DemoData(IGrainFactory grains, IConfiguration configuration, TimeProvider clock, ILogger<DemoData> logger) : IHostedService
+public sealed partial class DemoData(IGrainFactory grains, IConfiguration configuration, TimeProvider clock, ILogger<DemoData> logger) : IHostedService
 {
     public const string CampaignId = "gb-spring-urea";
     public const int DistributorCount = 24;
@@ -54,7 +55,7 @@ public sealed class DemoData(IGrainFactory grains, IConfiguration configuration,
             var city = Cities[(i - 1) % Cities.Length];
             var regions = city.Code == "4201"
                 ? new[] { $"4201{(i % 12) + 2:00}", $"4201{((i + 5) % 12) + 2:00}" } // Wuhan distributors cover two districts each
-                : new[] { city.Code };
+                : [city.Code];
             return new DistributorProfile($"d-{i:00}", $"{city.Name} Agri Supply {i}", regions,
                 new GeoPoint(city.Lat + Jitter(random, 0.2), city.Lon + Jitter(random, 0.2)),
                 Priority: 1 + (i % 3), DailyCapacity: 3000 + 500 * (i % 5));
@@ -66,7 +67,7 @@ public sealed class DemoData(IGrainFactory grains, IConfiguration configuration,
             await grain.UpsertProfileAsync(d);
             var stockRandom = new Random(d.Id.GetHashCode(StringComparison.Ordinal) ^ 7);
             foreach (var product in Products)
-                await grain.SetStockAsync(product.Sku, onHand: 300 + 100 * (int.Parse(d.Id[2..]) % 10) + 10 * (product.Sku.Length % 7), threshold: 150);
+                await grain.SetStockAsync(product.Sku, onHand: 300 + 100 * (int.Parse(d.Id[2..], CultureInfo.InvariantCulture) % 10) + 10 * (product.Sku.Length % 7), threshold: 150);
         });
 
         var customers = Enumerable.Range(1, CustomerCount).Select(i =>
@@ -87,11 +88,13 @@ public sealed class DemoData(IGrainFactory grains, IConfiguration configuration,
             now.AddHours(-1), now.AddDays(7), Cap: 20000, PerCustomerLimit: 20, MinUnits: 500,
             Regions: ["42"], Distributors: [], PolicyId: RoutingPolicy.DefaultId));
 
-        logger.LogInformation("Demo data: {Distributors} distributors, {Products} products, {Customers} customers, campaign {Campaign}",
-            distributors.Count, Products.Length, customers.Count, CampaignId);
+        LogSeeded(logger, distributors.Count, Products.Length, customers.Count, CampaignId);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static double Jitter(Random random, double range) => (random.NextDouble() - 0.5) * range;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data: {Distributors} distributors, {Products} products, {Customers} customers, campaign {Campaign}")]
+    private static partial void LogSeeded(ILogger logger, int distributors, int products, int customers, string campaign);
 }

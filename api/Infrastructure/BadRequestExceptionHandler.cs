@@ -9,14 +9,14 @@ namespace Routing.Api.Infrastructure;
 /// detail speaks of the request's fields (<c>$.lines[0].quantity</c>), never of the server's types.</summary>
 public sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not BadHttpRequestException bad) return false;
         var (code, detail) = Describe(bad);
-        context.Response.StatusCode = bad.StatusCode;
+        httpContext.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = context,
+            HttpContext = httpContext,
             Exception = exception,
             ProblemDetails =
             {

@@ -10,15 +10,15 @@ public sealed class EachItemAttribute(string pattern, int maxLength = Limits.Max
     public string Pattern { get; } = pattern;
     public int MaxLength { get; } = maxLength;
 
-    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
         if (value is not IEnumerable items) return ValidationResult.Success;
         var index = 0;
         foreach (var item in items)
         {
             if (item is not string s || s.Length == 0 || s.Length > MaxLength || !Limits.Matches(Pattern, s))
-                return new ValidationResult($"{context.DisplayName}[{index}] must be 1–{MaxLength} characters matching {Pattern}.",
-                    context.MemberName is null ? null : [context.MemberName]);
+                return new ValidationResult($"{validationContext.DisplayName}[{index}] must be 1–{MaxLength} characters matching {Pattern}.",
+                    validationContext.MemberName is null ? null : [validationContext.MemberName]);
             index++;
         }
         return ValidationResult.Success;

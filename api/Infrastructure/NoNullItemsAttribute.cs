@@ -8,15 +8,15 @@ namespace Routing.Api.Infrastructure;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 public sealed class NoNullItemsAttribute : ValidationAttribute
 {
-    protected override ValidationResult? IsValid(object? value, ValidationContext context)
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {
         if (value is not IEnumerable items) return ValidationResult.Success;
         var index = 0;
         foreach (var item in items)
         {
             if (item is null)
-                return new ValidationResult($"{context.DisplayName}[{index}] must not be null.",
-                    context.MemberName is null ? null : [context.MemberName]);
+                return new ValidationResult($"{validationContext.DisplayName}[{index}] must not be null.",
+                    validationContext.MemberName is null ? null : [validationContext.MemberName]);
             index++;
         }
         return ValidationResult.Success;

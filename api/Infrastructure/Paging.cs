@@ -44,7 +44,7 @@ public static class Paging
     {
         var (p, size) = (page ?? 1, pageSize ?? DefaultPageSize);
         AddHeaders(http, all.Count, p, size);
-        return Slice(all, p, size).ToList();
+        return [.. Slice(all, p, size)];
     }
 
     public static void AddHeaders(HttpContext http, long total, int page, int pageSize)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using Routing.Api.Auth;
 
 namespace Routing.Api.Infrastructure;
@@ -122,7 +121,9 @@ public static class RateLimits
         private readonly PartitionedRateLimiter<IPAddress> _limiter = PartitionedRateLimiter.Create<IPAddress, IPAddress>(address =>
             settings.Enabled
                 ? RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-                    { PermitLimit = settings.FailedSignInsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                {
+                    PermitLimit = settings.FailedSignInsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                })
                 : RateLimitPartition.GetNoLimiter(address));
 
         /// <summary>Counts one failure; null while the address is within its allowance, else how long until it may try again.</summary>

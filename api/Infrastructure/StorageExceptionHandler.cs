@@ -9,18 +9,18 @@ namespace Routing.Api.Infrastructure;
 /// <item>The database did not take a write (unreachable, failing over): 503 <c>storageUnavailable</c> with Retry-After.
 /// Nothing was acknowledged; a retry with the same Idempotency-Key places the order or answers with the one saved.</item>
 /// </list></summary>
-public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILogger<StorageExceptionHandler> logger) : IExceptionHandler
+public sealed partial class StorageExceptionHandler(IProblemDetailsService problems, ILogger<StorageExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, code, detail) = Classify(exception);
         if (status == 0) return false;
-        logger.LogWarning(exception, "{Method} {Path}: {Code}", context.Request.Method, context.Request.Path, code);
-        context.Response.StatusCode = status;
-        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "1";
+        LogRefused(logger, exception, httpContext.Request.Method, httpContext.Request.Path, code);
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) httpContext.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = context,
+            HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } },
         });
@@ -39,4 +39,7 @@ public sealed class StorageExceptionHandler(IProblemDetailsService problems, ILo
         }
         return (0, "", "", "");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: {Code}")]
+    private static partial void LogRefused(ILogger logger, Exception exception, string method, PathString path, string code);
 }

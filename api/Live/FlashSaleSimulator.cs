@@ -22,7 +22,7 @@ public sealed record FlashSaleStatus(string CampaignId, int Orders, int Seconds,
 
 /// <summary>Drives realistic bursts of orders from the demo customers against a campaign, so the console shows live
 /// motion. One simulation at a time; each is bounded in count (≤ <see cref="Limits.MaxSimulatedOrders"/>) and time (≤ <see cref="Limits.MaxSimulationSeconds"/> s).</summary>
-public sealed class FlashSaleSimulator(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<FlashSaleSimulator> logger)
+public sealed partial class FlashSaleSimulator(IGrainFactory grains, IHostApplicationLifetime lifetime, ILogger<FlashSaleSimulator> logger)
 {
     private const int MaxInFlight = 64;
 
@@ -67,7 +67,7 @@ public sealed class FlashSaleSimulator(IGrainFactory grains, IHostApplicationLif
             await Task.WhenAll(tasks);
         }
         catch (OperationCanceledException) { }
-        catch (Exception e) { logger.LogWarning(e, "Flash-sale simulation stopped"); }
+        catch (Exception e) { LogStopped(logger, e); }
         finally { run.Running = false; }
     }
 
@@ -93,7 +93,7 @@ public sealed class FlashSaleSimulator(IGrainFactory grains, IHostApplicationLif
         catch (Exception e)
         {
             Interlocked.Increment(ref run.Failed);
-            logger.LogDebug(e, "A simulated order failed");
+            LogOrderFailed(logger, e);
         }
     }
 
@@ -108,6 +108,12 @@ public sealed class FlashSaleSimulator(IGrainFactory grains, IHostApplicationLif
 
         public FlashSaleStatus Status() => new(CampaignId, Orders, Seconds, Running, Placed, Allocated, NotAllocated, Refused, Failed);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Flash-sale simulation stopped")]
+    private static partial void LogStopped(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A simulated order failed")]
+    private static partial void LogOrderFailed(ILogger logger, Exception exception);
 }
 
 public static class SimulationEndpoints

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.SignalR;
 using Routing.Contracts.Events;
-using Routing.Domain;
 
 namespace Routing.Api.Live;
 
 /// <summary>This API host's observer of live events: subscribes with the <see cref="ILiveHostsGrain"/>, renews the
 /// subscription, and pushes each batch to the SignalR hubs. Every event name carries an array of payloads,
 /// each serialized as its own type (so clients see all its fields).</summary>
-public sealed class LiveEventsBridge(
+public sealed partial class LiveEventsBridge(
     IGrainFactory grains,
     IHubContext<OpsHub> ops,
     IHubContext<DistributorHub> distributors,
@@ -24,14 +23,15 @@ public sealed class LiveEventsBridge(
             while (!stoppingToken.IsCancellationRequested)
             {
                 try { await hosts.SubscribeAsync(_hostId, self); }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested) { logger.LogWarning(e, "Could not subscribe to live events; retrying"); }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested) { LogSubscribeFailed(logger, e); }
                 await Task.Delay(ILiveHostsGrain.RenewEvery, stoppingToken);
             }
         }
         catch (OperationCanceledException) { }
         finally
         {
-            try { await hosts.UnsubscribeAsync(_hostId).WaitAsync(TimeSpan.FromSeconds(2)); } catch { /* shutting down */ }
+            // stoppingToken is cancelled by now: the unsubscribe gets two seconds of its own.
+            try { await hosts.UnsubscribeAsync(_hostId).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None); } catch { /* shutting down */ }
             grains.DeleteObjectReference<ILiveEventObserver>(self);
         }
     }
@@ -59,7 +59,7 @@ public sealed class LiveEventsBridge(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Could not push live events");
+            LogPushFailed(logger, e);
         }
     }
 
@@ -79,4 +79,10 @@ public sealed class LiveEventsBridge(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not subscribe to live events; retrying")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push live events")]
+    private static partial void LogPushFailed(ILogger logger, Exception exception);
 }

@@ -4,7 +4,7 @@ namespace Routing.Api.Live;
 
 /// <summary>Serves the built ops console (web-ops/dist) at <c>/</c>. Its location is <c>OpsConsole:Root</c>,
 /// by default web-ops/dist beside the api project.</summary>
-public static class OpsConsole
+public static partial class OpsConsole
 {
     public static WebApplication UseOpsConsole(this WebApplication app)
     {
@@ -12,7 +12,7 @@ public static class OpsConsole
             ?? Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "..", "web-ops", "dist"));
         if (!File.Exists(Path.Combine(root, "index.html")))
         {
-            app.Logger.LogWarning("The ops console is not built ({Root} has no index.html): run `npm ci && npm run build` in web-ops", root);
+            LogNotBuilt(app.Logger, root);
             return app;
         }
         var files = new PhysicalFileProvider(root);
@@ -20,4 +20,7 @@ public static class OpsConsole
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ops console is not built ({Root} has no index.html): run `npm ci && npm run build` in web-ops")]
+    private static partial void LogNotBuilt(ILogger logger, string root);
 }

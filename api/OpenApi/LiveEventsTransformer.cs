@@ -20,7 +20,7 @@ public sealed class LiveEventsTransformer : IOpenApiDocumentTransformer
         foreach (var (name, type) in EventNames.Payloads.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var id = type.Name + "Event";
-            var schema = (OpenApiSchema)await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+            var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
             ReferComponents(schema, document);
             document.AddComponent<IOpenApiSchema>(id, schema);
             document.Webhooks[name] = new OpenApiPathItem

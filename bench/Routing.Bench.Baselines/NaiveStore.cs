@@ -74,17 +74,15 @@ public sealed class NaiveStore(string connectionString)
         if (await ExistingAsync(conn, tx, orderId, ct) is { } replay) return new(replay, 201, null);
 
         string sku; int limit;
-        await using (var cmd = new NpgsqlCommand("SELECT c.sku, c.per_customer_limit, u.home_distributor FROM campaigns c, customers u WHERE c.id = $1 AND u.id = $2", conn, tx))
-        {
-            cmd.Parameters.Add(new() { Value = campaignId });
-            cmd.Parameters.Add(new() { Value = customerId });
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return new(null, 404, "notFound");
-            (sku, limit) = (r.GetString(0), r.GetInt32(1));
-            var home = r.IsDBNull(2) ? null : r.GetString(2);
-            await r.CloseAsync();
-            return await ReserveAsync(conn, tx, orderId, campaignId, customerId, sku, limit, home, quantity, ct);
-        }
+        await using var cmd = new NpgsqlCommand("SELECT c.sku, c.per_customer_limit, u.home_distributor FROM campaigns c, customers u WHERE c.id = $1 AND u.id = $2", conn, tx);
+        cmd.Parameters.Add(new() { Value = campaignId });
+        cmd.Parameters.Add(new() { Value = customerId });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return new(null, 404, "notFound");
+        (sku, limit) = (r.GetString(0), r.GetInt32(1));
+        var home = r.IsDBNull(2) ? null : r.GetString(2);
+        await r.CloseAsync();
+        return await ReserveAsync(conn, tx, orderId, campaignId, customerId, sku, limit, home, quantity, ct);
     }
 
     private static async Task<NaiveResult> ReserveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string orderId, string campaignId,

@@ -76,13 +76,13 @@ public sealed class RedisStore(string configuration)
         }
         foreach (var bySku in setup.Stock.GroupBy(s => s.Sku))
         {
-            writes.Add(db.SortedSetAddAsync(Available(bySku.Key), bySku.Select(s => new SortedSetEntry(s.DistributorId, s.OnHand)).ToArray()));
-            writes.Add(db.HashSetAsync(OnHand(bySku.Key), bySku.Select(s => new HashEntry(s.DistributorId, s.OnHand)).ToArray()));
-            writes.Add(db.HashSetAsync(Reserved(bySku.Key), bySku.Select(s => new HashEntry(s.DistributorId, 0)).ToArray()));
+            writes.Add(db.SortedSetAddAsync(Available(bySku.Key), [.. bySku.Select(s => new SortedSetEntry(s.DistributorId, s.OnHand))]));
+            writes.Add(db.HashSetAsync(OnHand(bySku.Key), [.. bySku.Select(s => new HashEntry(s.DistributorId, s.OnHand))]));
+            writes.Add(db.HashSetAsync(Reserved(bySku.Key), [.. bySku.Select(s => new HashEntry(s.DistributorId, 0))]));
             writes.Add(db.SetAddAsync(SkuSet, bySku.Key));
         }
         foreach (var chunk in setup.Customers.Chunk(1000))
-            writes.Add(db.HashSetAsync(Homes, chunk.Select(c => new HashEntry(c.Id, c.HomeDistributorId ?? "")).ToArray()));
+            writes.Add(db.HashSetAsync(Homes, [.. chunk.Select(c => new HashEntry(c.Id, c.HomeDistributorId ?? ""))]));
         await Task.WhenAll(writes);
     }
 

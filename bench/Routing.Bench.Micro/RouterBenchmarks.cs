@@ -21,10 +21,10 @@ public class RouterBenchmarks
     public void Setup()
     {
         var random = new Random(42);
-        _candidates = Enumerable.Range(0, Candidates).Select(i => new DistributorSnapshot(
+        _candidates = [.. Enumerable.Range(0, Candidates).Select(i => new DistributorSnapshot(
             $"d-{i:0000}", true, ["4201"], new GeoPoint(30.59 + (random.NextDouble() - 0.5), 114.30 + (random.NextDouble() - 0.5)),
             1 + i % 3, 100_000, random.Next(0, 50_000),
-            new Dictionary<string, StockLevel> { ["UREA-50"] = new(random.Next(100, 10_000), 50) })).ToArray();
+            new Dictionary<string, StockLevel> { ["UREA-50"] = new(random.Next(100, 10_000), 50) }))];
         _request = new RouteRequest("o-1", "420106", new GeoPoint(30.55, 114.30), $"d-{Candidates / 2:0000}",
             [new OrderLine("UREA-50", 3)]);
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Routing.Bench.Load;
@@ -24,7 +25,7 @@ public static class BenchRunner
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var loadBefore = MachineInfo.LoadAverage();
-        var runId = started.ToString("HHmmss");
+        var runId = started.ToString("HHmmss", CultureInfo.InvariantCulture);
         var context = new TargetContext(options.RepoRoot, options.Configuration, options.SigningKey, options.LogDirectory, log);
         var results = new List<ScenarioResult>();
 

@@ -6,7 +6,7 @@ namespace Routing.Silo.Postgres;
 /// <summary>Group commit for database work: items queue up while the database is busy and go out together, one round
 /// trip (and, for writes, one transaction and one WAL flush) for everything that arrived meanwhile. With nothing in
 /// flight an item goes out alone at once, so batching costs no latency when idle and saves most of it under load.
-/// <paramref name="lanes"/> batches may be in flight at a time. The handler completes every item of its batch.
+/// Up to <c>lanes</c> batches (a constructor argument) may be in flight at a time. The handler completes every item of its batch.
 /// A batch the database refuses for its data (<see cref="BatchQueue.IsRefusedForData"/>) is split in halves and each
 /// half runs again, down to single items, so only the items carrying the bad data fail: one caller's bad row never
 /// fails the others that shared its batch. Any other failure (the database is down) fails the batch as it is, once.</summary>

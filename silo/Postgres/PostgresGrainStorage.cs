@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace Routing.Silo.Postgres;
@@ -15,7 +14,7 @@ namespace Routing.Silo.Postgres;
 /// (none for a first write) and changes nothing if the row has moved on, and that write alone fails with
 /// <see cref="InconsistentStateException"/>; the rest of its batch is unaffected. A write or read the database refuses
 /// for its data (a grain key with a NUL character) fails alone too: <see cref="BatchQueue{T}"/> splits its batch.</summary>
-public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
+public sealed partial class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 {
     /// <summary>Most writes (or reads) one round trip carries.</summary>
     private const int MaxBatch = 1000;
@@ -36,8 +35,8 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         _serviceId = serviceId;
         _serializer = serializer;
         _logger = logger;
-        _writes = new BatchQueue<PendingWrite>(Lanes, MaxBatch, WriteBatchAsync, (batch, e) => Fail(batch, e));
-        _reads = new BatchQueue<PendingRead>(Lanes, MaxBatch, ReadBatchAsync, (batch, e) => Fail(batch, e));
+        _writes = new BatchQueue<PendingWrite>(Lanes, MaxBatch, WriteBatchAsync, Fail);
+        _reads = new BatchQueue<PendingRead>(Lanes, MaxBatch, ReadBatchAsync, Fail);
     }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -76,12 +75,11 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         int? expected = grainState.ETag is null ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
         var write = new PendingWrite(grainId.ToString(), stateName, expected, payload);
         if (!_writes.TryAdd(write)) throw Closed();
-        var written = await write.Done.Task;
-        if (written is null)
-            throw new InconsistentStateException(
+        var written = await write.Done.Task
+            ?? throw new InconsistentStateException(
                 $"{stateName} of {grainId} was changed elsewhere since this activation read it (expected version {grainState.ETag ?? "none"})",
                 storedEtag: "unknown", currentEtag: grainState.ETag ?? "none");
-        grainState.ETag = written.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.ETag = written.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = payload is not null;
         if (payload is null) grainState.State = Activator.CreateInstance<T>();
     }
@@ -115,9 +113,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
                 """);
             AddKeys(update, updates);
             update.Parameters.Add(new NpgsqlParameter<int[]>("versions", NpgsqlDbType.Array | NpgsqlDbType.Integer)
-                { TypedValue = [.. updates.Select(w => w.Expected!.Value)] });
+            {
+                TypedValue = [.. updates.Select(w => w.Expected!.Value)],
+            });
             update.Parameters.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
-                { TypedValue = [.. updates.Select(w => w.Payload)] });
+            {
+                TypedValue = [.. updates.Select(w => w.Payload)],
+            });
             command.BatchCommands.Add(update);
         }
         if (inserts.Count > 0)
@@ -131,7 +133,9 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
                 """);
             AddKeys(insert, inserts);
             insert.Parameters.Add(new NpgsqlParameter<byte[]?[]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea)
-                { TypedValue = [.. inserts.Select(w => w.Payload)] });
+            {
+                TypedValue = [.. inserts.Select(w => w.Payload)],
+            });
             command.BatchCommands.Add(insert);
         }
 
@@ -156,7 +160,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
               FROM unnest(@ids, @names) AS u(grain_id, state_name)
               JOIN routing_grain_state s ON s.service_id = @service AND s.grain_id = u.grain_id AND s.state_name = u.state_name
             """);
-        AddKeys(command.Parameters, batch.Select(r => (r.GrainId, r.StateName)).ToList());
+        AddKeys(command.Parameters, [.. batch.Select(r => (r.GrainId, r.StateName))]);
         var rows = new Dictionary<(string, string), (int?, byte[]?)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -169,7 +173,7 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
     }
 
     private void AddKeys(NpgsqlBatchCommand command, List<PendingWrite> writes) =>
-        AddKeys(command.Parameters, writes.Select(w => (w.GrainId, w.StateName)).ToList());
+        AddKeys(command.Parameters, [.. writes.Select(w => (w.GrainId, w.StateName))]);
 
     private void AddKeys(NpgsqlParameterCollection parameters, List<(string GrainId, string StateName)> keys)
     {
@@ -180,13 +184,13 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
 
     private void Fail(List<PendingWrite> batch, Exception e)
     {
-        _logger.LogWarning(e, "Writing {Count} grain states failed; their grains are told so and keep them unacknowledged", batch.Count);
+        LogWritesFailed(_logger, e, batch.Count);
         foreach (var write in batch) write.Done.TrySetException(e);
     }
 
     private void Fail(List<PendingRead> batch, Exception e)
     {
-        _logger.LogWarning(e, "Reading {Count} grain states failed", batch.Count);
+        LogReadsFailed(_logger, e, batch.Count);
         foreach (var read in batch) read.Done.TrySetException(e);
     }
 
@@ -208,4 +212,10 @@ public sealed class PostgresGrainStorage : IGrainStorage, IAsyncDisposable
         public string StateName { get; } = stateName;
         public TaskCompletionSource<(int? Version, byte[]? Payload)> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} grain states failed; their grains are told so and keep them unacknowledged")]
+    private static partial void LogWritesFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Count} grain states failed")]
+    private static partial void LogReadsFailed(ILogger logger, Exception exception, int count);
 }

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
-using Routing.Grains.History;
 using Routing.Domain;
 using Routing.Domain.Rules;
+using Routing.Grains.History;
 
 namespace Routing.Silo.Postgres;
 
@@ -14,7 +14,7 @@ namespace Routing.Silo.Postgres;
 /// next one, in one transaction. Each write keeps its own version check (<c>version</c> is the state's ETag): a stale
 /// one fails alone, and so does one PostgreSQL refuses for its data (<see cref="BatchQueue{T}"/> splits the batch).
 /// A write is answered only after its batch committed. Activation reads are batched the same way.</summary>
-public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
+public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
 {
     private const int MaxBatch = 1000;
     /// <summary>Batches in flight at once: one filling while another commits.</summary>
@@ -205,19 +205,19 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
 
     private void Fail(List<PendingWrite> batch, Exception e)
     {
-        _logger.LogWarning(e, "Writing {Count} orders to the journal failed; their grains are told so and leave them unacknowledged", batch.Count);
+        LogWritesFailed(_logger, e, batch.Count);
         foreach (var write in batch) write.Done.TrySetException(e);
     }
 
     private void Fail(List<PendingRead> batch, Exception e)
     {
-        _logger.LogWarning(e, "Reading {Count} orders from the journal failed", batch.Count);
+        LogReadsFailed(_logger, e, batch.Count);
         foreach (var read in batch) read.Done.TrySetException(e);
     }
 
     private void Fail(List<PendingCustomer> batch, Exception e)
     {
-        _logger.LogWarning(e, "Reading {Count} customers' orders from the journal failed", batch.Count);
+        LogCustomerReadsFailed(_logger, e, batch.Count);
         foreach (var read in batch) read.Done.TrySetException(e);
     }
 
@@ -242,4 +242,13 @@ public sealed class PostgresOrderJournal : IOrderJournal, IAsyncDisposable
         public string CustomerId { get; } = customerId;
         public TaskCompletionSource<IReadOnlyList<CustomerOrder>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} orders to the journal failed; their grains are told so and leave them unacknowledged")]
+    private static partial void LogWritesFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Count} orders from the journal failed")]
+    private static partial void LogReadsFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading {Count} customers' orders from the journal failed")]
+    private static partial void LogCustomerReadsFailed(ILogger logger, Exception exception, int count);
 }

@@ -13,7 +13,7 @@ namespace Routing.Silo.Postgres;
 /// movements from every distributor grain of this process queue up and go out together (group commit), keyed by
 /// distributor and movement number, so retries never double them. An append PostgreSQL refuses for its data fails
 /// alone: <see cref="BatchQueue{T}"/> splits its batch, and every other append of it commits.</summary>
-public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
+public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 {
     /// <summary>Most writes one round trip carries.</summary>
     private const int MaxBatch = 2000;
@@ -125,10 +125,8 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         return new HistoryPage<LedgerMovement>(movements, total, page, pageSize);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _queue.CloseAsync(); // what was queued is written before the process ends
-    }
+    // What was queued is written before the process ends.
+    public async ValueTask DisposeAsync() => await _queue.CloseAsync();
 
     /// <summary>Writes a batch, retrying what may be transient (the connection, the server). A batch refused for its data
     /// is not retried: it goes back to the queue at once, which splits it so only the bad writes fail.</summary>
@@ -144,7 +142,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
             }
             catch (Exception e) when (attempt < RetryDelays.Length && !BatchQueue.IsRefusedForData(e))
             {
-                _logger.LogWarning(e, "Writing {Count} history rows failed (attempt {Attempt}); retrying", batch.Count, attempt + 1);
+                LogWriteRetrying(_logger, e, batch.Count, attempt + 1);
                 await Task.Delay(RetryDelays[attempt], _clock);
             }
         }
@@ -152,7 +150,7 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
 
     private void Fail(List<Write> batch, Exception e)
     {
-        _logger.LogError(e, "Writing {Count} history rows failed; giving up on them (callers keep or retry them)", batch.Count);
+        LogWriteGivenUp(_logger, e, batch.Count);
         Complete(batch, written: false);
     }
 
@@ -202,4 +200,10 @@ public sealed class PostgresRoutingHistory : IRoutingHistory, IAsyncDisposable
         public IReadOnlyList<LedgerMovement> Movements { get; } = movements;
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} history rows failed (attempt {Attempt}); retrying")]
+    private static partial void LogWriteRetrying(ILogger logger, Exception exception, int count, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} history rows failed; giving up on them (callers keep or retry them)")]
+    private static partial void LogWriteGivenUp(ILogger logger, Exception exception, int count);
 }

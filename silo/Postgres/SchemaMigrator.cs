@@ -1,4 +1,4 @@
-using System.Reflection;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -46,7 +46,7 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger logg
                     await record.ExecuteNonQueryAsync(cancellationToken);
                 }
                 await transaction.CommitAsync(cancellationToken);
-                logger.LogInformation("Schema migration {Version} {Name} applied", migration.Version, migration.Name);
+                LogApplied(logger, migration.Version, migration.Name);
                 applied.Add(migration.Version);
             }
             return applied;
@@ -126,7 +126,7 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger logg
             if (!match.Success) continue;
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var reader = new StreamReader(stream);
-            migrations.Add(new Migration(int.Parse(match.Groups["version"].Value), match.Groups["name"].Value, reader.ReadToEnd()));
+            migrations.Add(new Migration(int.Parse(match.Groups["version"].Value, CultureInfo.InvariantCulture), match.Groups["name"].Value, reader.ReadToEnd()));
         }
         migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (var i = 0; i < migrations.Count; i++)
@@ -137,6 +137,9 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger logg
 
     [GeneratedRegex(@"^Routing\.Migrations\.(?<version>\d{4})_(?<name>[a-z0-9_]+)\.sql$")]
     private static partial Regex ResourceName();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schema migration {Version} {Name} applied")]
+    private static partial void LogApplied(ILogger logger, int version, string name);
 }
 
 /// <summary>One schema script: <c>db/migrations/NNNN_name.sql</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using Routing.Bench.Targets;
 using Routing.LocalPostgres;
@@ -56,8 +57,8 @@ public sealed class ChaosCluster : IAsyncDisposable
             {
                 var env = new Dictionary<string, string>(common)
                 {
-                    ["Orleans__SiloPort"] = LocalPostgresServer.FreeTcpPort().ToString(),
-                    ["Orleans__GatewayPort"] = LocalPostgresServer.FreeTcpPort().ToString(),
+                    ["Orleans__SiloPort"] = LocalPostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+                    ["Orleans__GatewayPort"] = LocalPostgresServer.FreeTcpPort().ToString(CultureInfo.InvariantCulture),
                     ["Routing__Reservations__UnverifiedAfter"] = options.UnverifiedAfter.ToString("c"),
                     ["Routing__Reservations__CheckEvery"] = options.CheckEvery.ToString("c"),
                 };

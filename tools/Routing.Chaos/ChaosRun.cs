@@ -44,6 +44,7 @@ public static class ChaosRun
 {
     private const string Sku = "CHAOS-UREA";
     private const string Campaign = "gb-chaos";
+    private static readonly string[] Regions = ["4201"];
 
     public static async Task<RunResult> RunAsync(ChaosOptions options, LocalPostgresServer postgres, int run, TextWriter log, CancellationToken cancel)
     {
@@ -115,9 +116,13 @@ public static class ChaosRun
             log.WriteLine($"  [{clock.Elapsed.TotalSeconds:0} s] after recovery: {book.Units - soldBeforeRecovery} more units acknowledged; {book.TakeRefusals()}");
             await Task.Delay(TimeSpan.FromSeconds(2), ct); // quota holders report sales every 200 ms
 
-            result = await AuditAsync(api, options, distributors, book, ct) with
+            result = await AuditAsync(api, distributors, book, ct) with
             {
-                Run = run, Seed = seed, Victim = victim + 1, KillShare = killShare, KilledAtUnits = result.KilledAtUnits,
+                Run = run,
+                Seed = seed,
+                Victim = victim + 1,
+                KillShare = killShare,
+                KilledAtUnits = result.KilledAtUnits,
                 AcknowledgedAfterRecovery = book.Units - soldBeforeRecovery,
             };
         }
@@ -146,7 +151,7 @@ public static class ChaosRun
         {
             await api.SendAsOpsAsync(HttpMethod.Post, "/api/distributors", new
             {
-                id = d, name = d, regions = new[] { "4201" }, location = new { lat = 30.59 + Jitter(), lon = 114.30 + Jitter() },
+                id = d, name = d, regions = Regions, location = new { lat = 30.59 + Jitter(), lon = 114.30 + Jitter() },
                 priority = 1 + i % 3, dailyCapacity = 100_000_000,
             }, ct);
             await api.SendAsOpsAsync(HttpMethod.Put, $"/api/distributors/{d}/inventory/{Sku}", new { onHand = stockEach, threshold = 10 }, ct);
@@ -171,7 +176,7 @@ public static class ChaosRun
         return (buyers, fresh, distributors);
     }
 
-    private static async Task<RunResult> AuditAsync(ChaosApi api, ChaosOptions options, List<string> distributors, AckBook book, CancellationToken ct)
+    private static async Task<RunResult> AuditAsync(ChaosApi api, List<string> distributors, AckBook book, CancellationToken ct)
     {
         var (sold, cap) = await api.CampaignAsync(Campaign, ct);
         var stock = new List<DistributorState>();

@@ -1,5 +1,5 @@
-using static System.FormattableString;
 using Routing.LocalPostgres;
+using static System.FormattableString;
 
 namespace Routing.Chaos;
 

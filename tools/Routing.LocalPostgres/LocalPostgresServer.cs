@@ -14,13 +14,12 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string _bin;
-    private readonly string _dir;
     private readonly bool _asPostgresUser;
 
     private LocalPostgresServer(string bin, string dir, int port, bool asPostgresUser)
     {
         _bin = bin;
-        _dir = dir;
+        Directory = dir;
         Port = port;
         _asPostgresUser = asPostgresUser;
     }
@@ -28,7 +27,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Where the server keeps its data and log.</summary>
-    public string Directory => _dir;
+    public string Directory { get; }
 
     /// <summary>The connection string of a database on this server (trust authentication as <c>postgres</c>).</summary>
     public string ConnectionString(string database = "postgres") =>
@@ -77,9 +76,9 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (!Running.TryRemove(this, out _)) return;
-        try { await PgAsync("pg_ctl", ["-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop"]); }
+        try { await PgAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-m", "immediate", "-w", "stop"]); }
         catch (Exception) { /* already stopped */ }
-        try { System.IO.Directory.Delete(_dir, recursive: true); }
+        try { System.IO.Directory.Delete(Directory, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

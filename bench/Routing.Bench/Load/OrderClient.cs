@@ -15,27 +15,14 @@ public readonly record struct OrderOutcome(bool Allocated, string? ErrorKind, in
 /// <summary>Places campaign orders the way a grower's app does: <c>POST /api/campaigns/{id}/orders</c> with the
 /// customer's bearer token and an <c>Idempotency-Key</c>. Every target serves this same route, so the comparison is
 /// like for like. Request bodies and tokens are made once; the driver should cost the machine as little as it can.</summary>
-public sealed class OrderClient
+public sealed class OrderClient(HttpClient http, ScenarioData data, string signingKey)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly byte[] AllocatedMarker = Encoding.UTF8.GetBytes("\"status\":\"Allocated\"");
 
-    private readonly HttpClient _http;
-    private readonly ScenarioData _data;
-    private readonly string _signingKey;
-    private readonly AuthenticationHeaderValue?[] _tokens;
-    private readonly byte[][] _bodies;
-    private readonly string[] _paths;
-
-    public OrderClient(HttpClient http, ScenarioData data, string signingKey)
-    {
-        _http = http;
-        _data = data;
-        _signingKey = signingKey;
-        _tokens = new AuthenticationHeaderValue?[data.Customers.Count];
-        _bodies = Enumerable.Range(0, data.Spec.MaxQuantity + 1).Select(q => Encoding.UTF8.GetBytes($"{{\"quantity\":{q}}}")).ToArray();
-        _paths = data.Campaigns.Select(c => $"/api/campaigns/{c.Id}/orders").ToArray();
-    }
+    private readonly AuthenticationHeaderValue?[] _tokens = new AuthenticationHeaderValue?[data.Customers.Count];
+    private readonly byte[][] _bodies = [.. Enumerable.Range(0, data.Spec.MaxQuantity + 1).Select(q => Encoding.UTF8.GetBytes($"{{\"quantity\":{q}}}"))];
+    private readonly string[] _paths = [.. data.Campaigns.Select(c => $"/api/campaigns/{c.Id}/orders")];
 
     /// <summary>The first response body seen for each kind of error, to say why in the run's log.</summary>
     public ConcurrentDictionary<string, string> Examples { get; } = new();
@@ -45,14 +32,14 @@ public sealed class OrderClient
 
     public async Task<OrderOutcome> PlaceAsync(int customer, int campaign, int quantity, string key, CancellationToken ct)
     {
-        var customerId = _data.Customers[customer].Id;
+        var customerId = data.Customers[customer].Id;
         using var request = new HttpRequestMessage(HttpMethod.Post, _paths[campaign]);
-        request.Headers.Authorization = _tokens[customer] ??= new AuthenticationHeaderValue("Bearer", Jwt.Issue(_signingKey, "customer", customerId));
+        request.Headers.Authorization = _tokens[customer] ??= new AuthenticationHeaderValue("Bearer", Jwt.Issue(signingKey, "customer", customerId));
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
         request.Content = new ByteArrayContent(_bodies[quantity]) { Headers = { ContentType = Json } };
         try
         {
-            using var response = await _http.SendAsync(request, ct);
+            using var response = await http.SendAsync(request, ct);
             var body = await response.Content.ReadAsByteArrayAsync(ct);
             if (response.StatusCode == HttpStatusCode.Created)
             {

@@ -14,6 +14,8 @@ public sealed class LocalRedisServer : IAsyncDisposable
         "redis-server not found (Debian's redis-server package). Install it as root: apt-get update && apt-get install -y redis-server " +
         "(./bench/run.sh and ./test.sh do this by themselves when run as root).";
 
+    private static readonly string[] BinaryPaths = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"];
+
     private readonly HostProcess _process;
     private readonly string _dir;
 
@@ -30,8 +32,7 @@ public sealed class LocalRedisServer : IAsyncDisposable
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,allowAdmin=true";
 
     /// <summary>The redis-server binary, or null when it is not installed.</summary>
-    public static string? FindBinary() =>
-        new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+    public static string? FindBinary() => BinaryPaths.FirstOrDefault(File.Exists);
 
     /// <summary>Starts a server whose append-only file is fsynced as <paramref name="appendfsync"/> says
     /// (<c>always</c>: before each acknowledgement; <c>everysec</c>: once a second).</summary>

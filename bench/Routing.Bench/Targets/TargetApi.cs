@@ -113,8 +113,7 @@ public sealed class TargetApi(HttpClient http, TargetKind kind, string signingKe
         }
     }
 
-    private string OpsToken => _ops ??= Jwt.Issue(signingKey, "ops");
-    private string? _ops;
+    private string OpsToken => field ??= Jwt.Issue(signingKey, "ops");
 
     private async Task<string> Get(string path, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Routing.LocalPostgres;
@@ -58,7 +59,7 @@ public sealed class TargetContext(string repoRoot, string configuration, string 
         List<string> args =
         [
             dll, "--Urls", $"http://127.0.0.1:{port}", "--Demo:Seed", "false", "--Auth:SigningKey", SigningKey,
-            "--Orleans:SiloPort", FreeTcpPort().ToString(), "--Orleans:GatewayPort", FreeTcpPort().ToString(),
+            "--Orleans:SiloPort", FreeTcpPort().ToString(CultureInfo.InvariantCulture), "--Orleans:GatewayPort", FreeTcpPort().ToString(CultureInfo.InvariantCulture),
             "--Orleans:ClusterId", $"bench-{port}", "--Logging:LogLevel:Default", "Warning",
             // The benchmark measures the engine, not its door: limits far above any load the driver can make (the limiters
             // still run, so their cost is measured).

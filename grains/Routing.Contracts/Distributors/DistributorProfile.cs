@@ -31,7 +31,7 @@ public sealed record InventoryItem(
 /// <summary>Units held for one order at one distributor. <see cref="Verified"/> once the order's placer has confirmed,
 /// after the fact, that the order really holds them; an unverified reservation whose order never saved expires.
 /// <see cref="CustomerId"/> names the customer grain that placed it (it answers for a placement in progress); without
-/// it (a re-route, or a reservation made before placements moved to the customer) the order grain answers.</summary>
+/// it (a re-route, or a reservation made before placements moved to the customer) the order grain answers.
 /// <see cref="Attempts"/> are the placement attempts that reserved it and have not given it back: a placement that fails
 /// gives back only its own claim (<see cref="IDistributorGrain.ReleaseAttemptAsync"/>), so an attempt of the same order
 /// that is still in flight (or already wrote the order) keeps it. Null once verified: the order's record holds it.

@@ -10,8 +10,8 @@ public interface ILiveEventObserver : IGrainObserver
 /// <see cref="RenewEvery"/>; a host that stops renewing (it left the cluster, or crashed) is forgotten after <see cref="ForgetAfter"/>.</summary>
 public interface ILiveHostsGrain : IGrainWithIntegerKey
 {
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
-    public static readonly TimeSpan ForgetAfter = TimeSpan.FromSeconds(65);
+    static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(20);
+    static readonly TimeSpan ForgetAfter = TimeSpan.FromSeconds(65);
 
     Task SubscribeAsync(string hostId, ILiveEventObserver observer);
 

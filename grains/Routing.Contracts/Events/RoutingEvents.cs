@@ -1,6 +1,5 @@
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
-using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Domain.Rules;
 

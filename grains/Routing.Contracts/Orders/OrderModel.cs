@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Routing.Domain;
 using Routing.Domain.Rules;
 
@@ -37,6 +38,7 @@ public sealed record OrderView(
 {
     // A field, not a constructor parameter, so orders stored before shares existed (no field 13 in Orleans' encoding,
     // no "shares" in a history row's JSON) still read: they get shares derived from their allocations and status.
+    [SuppressMessage("Style", "IDE0032:Use auto property", Justification = "Orleans stores this field as field 13 (see above).")]
     [Id(13)] private readonly IReadOnlyList<OrderShare>? _shares;
 
     /// <summary>Each allocated distributor's share and how far its fulfilment is; empty while nothing is allocated.

@@ -6,13 +6,13 @@ namespace Routing.Domain.Stages;
 /// stock, ranking, then the split policy's <see cref="Placer"/>. Holds what the pass has decided so far.</summary>
 internal sealed class Attempt
 {
-    private readonly ExclusionReason?[] exclusion;
-    private readonly Finding?[] notes;
+    private readonly ExclusionReason?[] _exclusion;
+    private readonly Finding?[] _notes;
     /// <summary>Under whole-order routing, what an excluded candidate lacks (several facts, so kept apart from the notes).</summary>
-    private readonly Dictionary<int, Finding[]> shortfalls = [];
-    private readonly int[] overallRank;
-    private readonly List<(int Candidate, string Sku, int Quantity)> taken = [];
-    private readonly List<UnitFailure> failures = [];
+    private readonly Dictionary<int, Finding[]> _shortfalls = [];
+    private readonly int[] _overallRank;
+    private readonly List<(int Candidate, string Sku, int Quantity)> _taken = [];
+    private readonly List<UnitFailure> _failures = [];
 
     private Attempt(IReadOnlyList<OrderLine> lines, CandidatePool pool, RoutingPolicy policy)
     {
@@ -20,9 +20,9 @@ internal sealed class Attempt
         Pool = pool;
         Policy = policy;
         Weights = policy.EffectiveWeights;
-        exclusion = new ExclusionReason?[pool.Count];
-        notes = new Finding?[pool.Count];
-        overallRank = new int[pool.Count];
+        _exclusion = new ExclusionReason?[pool.Count];
+        _notes = new Finding?[pool.Count];
+        _overallRank = new int[pool.Count];
         Ledger = new PlanLedger(pool.Snapshots);
     }
 
@@ -43,9 +43,9 @@ internal sealed class Attempt
     public PlanLedger Ledger { get; }
     public List<Finding> Decisions { get; } = [];
 
-    public bool Succeeded => failures.Count == 0;
-    public string FailureReason => string.Join("; ", failures.Select(f => new Unfillable(f.Unit, f.Cause).Reason));
-    public IEnumerable<Finding> FailureDecisions => failures.Select(f => new Unfillable(f.Unit, f.Cause, AsOrdered: true));
+    public bool Succeeded => _failures.Count == 0;
+    public string FailureReason => string.Join("; ", _failures.Select(f => new Unfillable(f.Unit, f.Cause).Reason));
+    public IEnumerable<Finding> FailureDecisions => _failures.Select(f => new Unfillable(f.Unit, f.Cause, AsOrdered: true));
 
     public static Attempt Run(IReadOnlyList<OrderLine> lines, CandidatePool pool, RoutingPolicy policy)
     {
@@ -53,7 +53,7 @@ internal sealed class Attempt
         attempt.Tally();
         attempt.DecideEligibility();
         attempt.Overall = attempt.RankFor(attempt.Skus);
-        for (var i = 0; i < attempt.Overall.Length; i++) attempt.overallRank[attempt.Overall[i].Candidate] = i + 1;
+        for (var i = 0; i < attempt.Overall.Length; i++) attempt._overallRank[attempt.Overall[i].Candidate] = i + 1;
         attempt.DescribeEligibility();
         attempt.Place();
         return attempt;
@@ -79,22 +79,22 @@ internal sealed class Attempt
     {
         for (var c = 0; c < Pool.Count; c++)
         {
-            exclusion[c] = Pool.Exclusion[c];
-            notes[c] = Pool.Notes[c];
-            if (exclusion[c] is not null) continue;
+            _exclusion[c] = Pool.Exclusion[c];
+            _notes[c] = Pool.Notes[c];
+            if (_exclusion[c] is not null) continue;
 
             var d = Pool.Snapshots[c];
             if (!HoldsAnyOrderedSku(d))
             {
-                exclusion[c] = ExclusionReason.OutOfStock;
-                notes[c] = new NotInStock([.. Skus]);
+                _exclusion[c] = ExclusionReason.OutOfStock;
+                _notes[c] = new NotInStock([.. Skus]);
                 continue;
             }
             if (Policy.Split == SplitPolicy.WholeOrder && WholeOrderShortfall(d) is { } shortfall)
             {
-                exclusion[c] = ExclusionReason.InsufficientStock;
-                notes[c] = null;
-                shortfalls[c] = [.. shortfall];
+                _exclusion[c] = ExclusionReason.InsufficientStock;
+                _notes[c] = null;
+                _shortfalls[c] = [.. shortfall];
                 continue;
             }
             Eligible.Add(c);
@@ -110,7 +110,7 @@ internal sealed class Attempt
 
     // Arrays, so the stored explanation names no collection type per candidate.
     private Finding[] NotesOf(int c) =>
-        shortfalls.TryGetValue(c, out var gaps) ? gaps : notes[c] is { } note ? [note] : [];
+        _shortfalls.TryGetValue(c, out var gaps) ? gaps : _notes[c] is { } note ? [note] : [];
 
     private bool HoldsAnyOrderedSku(DistributorSnapshot d)
     {
@@ -136,7 +136,7 @@ internal sealed class Attempt
         Decisions.Add(new CandidatesEligible(Eligible.Count, Pool.Count, Weights));
         if (!Policy.HomeFirst || Pool.HomeId is null) return;
         if (Pool.Home < 0) Decisions.Add(new HomeNotCandidate(Pool.HomeId));
-        else if (exclusion[Pool.Home] is { } reason) Decisions.Add(new HomeExcluded(Pool.HomeId, reason, NotesOf(Pool.Home)));
+        else if (_exclusion[Pool.Home] is { } reason) Decisions.Add(new HomeExcluded(Pool.HomeId, reason, NotesOf(Pool.Home)));
     }
 
     private void Place()
@@ -148,7 +148,7 @@ internal sealed class Attempt
         }
         if (!Pool.AnyEligibleExceptStock())
         {
-            Fail(WorkUnit.WholeOrder, Diagnosis.NoneEligible(exclusion), []);
+            Fail(WorkUnit.WholeOrder, Diagnosis.NoneEligible(_exclusion), []);
             return;
         }
         Placer.For(this).Place();
@@ -156,7 +156,7 @@ internal sealed class Attempt
 
     /// <summary>The home distributor, when home first applies and it is eligible; -1 otherwise.</summary>
     public int HomeFirstCandidate =>
-        Policy.HomeFirst && Pool.Home >= 0 && exclusion[Pool.Home] is null ? Pool.Home : -1;
+        Policy.HomeFirst && Pool.Home >= 0 && _exclusion[Pool.Home] is null ? Pool.Home : -1;
 
     /// <summary>The eligible candidates ranked for a unit of work's SKUs.</summary>
     public Ranked[] RankFor(IReadOnlyList<string> skus) =>
@@ -165,12 +165,12 @@ internal sealed class Attempt
     public void Take(int c, string sku, int quantity)
     {
         Ledger.Take(c, sku, quantity);
-        taken.Add((c, sku, quantity));
+        _taken.Add((c, sku, quantity));
     }
 
     public void Fail(WorkUnit unit, Finding cause, List<int> shortLines)
     {
-        failures.Add(new UnitFailure(unit, cause, shortLines));
+        _failures.Add(new UnitFailure(unit, cause, shortLines));
         Decisions.Add(new Unfillable(unit, cause));
     }
 
@@ -180,7 +180,7 @@ internal sealed class Attempt
     public List<ShortSku> ShortSkus()
     {
         var lineSet = new SortedSet<int>();
-        foreach (var f in failures) lineSet.UnionWith(f.ShortLines);
+        foreach (var f in _failures) lineSet.UnionWith(f.ShortLines);
         var result = new List<ShortSku>();
         foreach (var line in lineSet)
         {
@@ -202,7 +202,7 @@ internal sealed class Attempt
         if (!Succeeded) return [];
         var merged = new List<(int Candidate, string Sku, int Quantity)>();
         var index = new Dictionary<(int, string), int>();
-        foreach (var t in taken)
+        foreach (var t in _taken)
         {
             if (index.TryGetValue((t.Candidate, t.Sku), out var i))
                 merged[i] = merged[i] with { Quantity = merged[i].Quantity + t.Quantity };
@@ -215,7 +215,7 @@ internal sealed class Attempt
         merged.Sort((a, b) =>
         {
             var bySku = Skus.IndexOf(a.Sku).CompareTo(Skus.IndexOf(b.Sku));
-            return bySku != 0 ? bySku : overallRank[a.Candidate].CompareTo(overallRank[b.Candidate]);
+            return bySku != 0 ? bySku : _overallRank[a.Candidate].CompareTo(_overallRank[b.Candidate]);
         });
         var result = new Allocation[merged.Count];
         for (var i = 0; i < result.Length; i++)
@@ -235,8 +235,8 @@ internal sealed class Attempt
         }
         for (var c = 0; c < Pool.Count; c++)
         {
-            if (exclusion[c] is not null)
-                reports[n++] = new CandidateReport(Id(c), exclusion[c], NotesOf(c), null, null, Km(c), c == Pool.Home);
+            if (_exclusion[c] is not null)
+                reports[n++] = new CandidateReport(Id(c), _exclusion[c], NotesOf(c), null, null, Km(c), c == Pool.Home);
         }
         return reports;
     }

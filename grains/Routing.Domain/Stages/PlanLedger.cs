@@ -4,13 +4,13 @@ namespace Routing.Domain.Stages;
 /// of the same plan already took.</summary>
 internal sealed class PlanLedger(DistributorSnapshot[] snapshots)
 {
-    private readonly int[] capacityTaken = new int[snapshots.Length];
-    private readonly Dictionary<(int, string), int> stockTaken = new();
+    private readonly int[] _capacityTaken = new int[snapshots.Length];
+    private readonly Dictionary<(int, string), int> _stockTaken = [];
 
     public int Stock(int c, string sku) =>
-        Math.Max(0, snapshots[c].Available(sku) - stockTaken.GetValueOrDefault((c, sku)));
+        Math.Max(0, snapshots[c].Available(sku) - _stockTaken.GetValueOrDefault((c, sku)));
 
-    public int Capacity(int c) => Math.Max(0, snapshots[c].CapacityLeft - capacityTaken[c]);
+    public int Capacity(int c) => Math.Max(0, snapshots[c].CapacityLeft - _capacityTaken[c]);
 
     public int Usable(int c, string sku) => Math.Min(Stock(c, sku), Capacity(c));
 
@@ -24,7 +24,7 @@ internal sealed class PlanLedger(DistributorSnapshot[] snapshots)
 
     public void Take(int c, string sku, int quantity)
     {
-        stockTaken[(c, sku)] = stockTaken.GetValueOrDefault((c, sku)) + quantity;
-        capacityTaken[c] += quantity;
+        _stockTaken[(c, sku)] = _stockTaken.GetValueOrDefault((c, sku)) + quantity;
+        _capacityTaken[c] += quantity;
     }
 }

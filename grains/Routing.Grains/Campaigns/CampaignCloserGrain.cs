@@ -2,15 +2,15 @@ using Microsoft.Extensions.Logging;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
 using Routing.Contracts.Orders;
-using Routing.Grains.History;
 using Routing.Domain;
 using Routing.Domain.Rules;
+using Routing.Grains.History;
 
 namespace Routing.Grains.Campaigns;
 
 /// <summary>Cancels the open orders of a campaign that did not form, and tells ops and each affected distributor.
 /// Idempotent: cancelling is, and alerts are deduplicated by key while open (repeats only count).</summary>
-public sealed class CampaignCloserGrain(IRoutingHistory history, ILogger<CampaignCloserGrain> logger) : Grain, ICampaignCloserGrain
+public sealed partial class CampaignCloserGrain(IRoutingHistory history, ILogger<CampaignCloserGrain> logger) : Grain, ICampaignCloserGrain
 {
     private const int Parallelism = 16;
 
@@ -32,13 +32,13 @@ public sealed class CampaignCloserGrain(IRoutingHistory history, ILogger<Campaig
                 }
             }
             if (cancelled > 0) await RaiseAlertsAsync(campaignId, reason, cancelled, distributors);
-            logger.LogInformation("Campaign {CampaignId}: cancelled {Cancelled} orders ({Reason})", campaignId, cancelled, reason);
+            LogSwept(logger, campaignId, cancelled, reason);
             await GrainFactory.GetGrain<ICampaignGrain>(campaignId).SweepFinishedAsync(cancelled);
         }
         catch (Exception e)
         {
             // The campaign's reminder sweeps again on its next tick.
-            logger.LogWarning(e, "Campaign {CampaignId}: sweeping its orders failed after {Cancelled} cancellations", campaignId, cancelled);
+            LogSweepFailed(logger, e, campaignId, cancelled);
         }
     }
 
@@ -62,4 +62,10 @@ public sealed class CampaignCloserGrain(IRoutingHistory history, ILogger<Campaig
                 $"{reason}; its orders at {distributorId} were cancelled and their reservations released",
                 DistributorId: distributorId, CampaignId: campaignId));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: cancelled {Cancelled} orders ({Reason})")]
+    private static partial void LogSwept(ILogger logger, string campaignId, int cancelled, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: sweeping its orders failed after {Cancelled} cancellations")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception, string campaignId, int cancelled);
 }

@@ -49,7 +49,7 @@ public sealed class HolderAccount
 /// journal; the rest died with the silo). So the campaign sells out exactly to its cap after a crash.
 /// A durable reminder opens and closes it on schedule; one that ends below its minimum is wound up by its
 /// <see cref="ICampaignCloserGrain"/>, swept again each reminder tick until a sweep finds nothing left.</summary>
-public sealed class CampaignGrain(
+public sealed partial class CampaignGrain(
     [PersistentState("campaign", StorageNames.Routing)] IPersistentState<CampaignState> state,
     IOrderJournal journal,
     IClusterMembershipService membership,
@@ -121,8 +121,7 @@ public sealed class CampaignGrain(
             var sold = await SoldAsync(TimeSpan.Zero);
             S.ClosedAs = sold >= definition.MinUnits ? CampaignStatus.Formed : CampaignStatus.NotFormed;
             await state.SaveAsync(this);
-            logger.LogInformation("Campaign {CampaignId} closed: {Outcome} with {Sold} sold (minimum {MinUnits})",
-                definition.Id, S.ClosedAs, sold, definition.MinUnits);
+            LogClosed(logger, definition.Id, S.ClosedAs, sold, definition.MinUnits);
             PublishProgress(_sold);
         }
         if (S.ClosedAs == CampaignStatus.NotFormed)
@@ -188,8 +187,10 @@ public sealed class CampaignGrain(
         if (grant == 0)
         {
             if (needed > 0 && logger.IsEnabled(LogLevel.Information))
-                logger.LogInformation("Campaign {CampaignId}: no lease of {Needed} for holder {HolderId}: {Sold} sold, {Held} held ({Holders})",
-                    definition.Id, needed, holderId, sold, held, string.Join(", ", S.Holders.Select(h => $"{h.Key[..8]}@{h.Value.Silo}: {h.Value.Held}")));
+            {
+                var holders = string.Join(", ", S.Holders.Select(h => $"{h.Key[..8]}@{h.Value.Silo}: {h.Value.Held}"));
+                LogNoLease(logger, definition.Id, needed, holderId, sold, held, holders);
+            }
             if (reclaimed) await state.SaveAsync(this);
             return new QuotaLease(0, definition, sold);
         }
@@ -214,8 +215,7 @@ public sealed class CampaignGrain(
         if (closing)
         {
             if (account.Held > 0)
-                logger.LogWarning("Campaign {CampaignId}: holder {HolderId} closed holding {Held} units it did not account for; they are not sold again",
-                    S.Definition.Id, holderId, account.Held);
+                LogClosedHolding(logger, S.Definition.Id, holderId, account.Held);
             else S.Holders.Remove(holderId);
         }
         await state.SaveAsync(this);
@@ -231,8 +231,7 @@ public sealed class CampaignGrain(
         var dead = S.Holders.Where(h => snapshot.GetSiloStatus(h.Value.Silo) == SiloStatus.Dead).ToList();
         foreach (var (holderId, account) in dead)
         {
-            logger.LogWarning("Campaign {CampaignId}: silo {Silo} is dead; its quota holder's {Held} units return to the campaign",
-                S.Definition!.Id, account.Silo, account.Held);
+            LogSiloDead(logger, S.Definition!.Id, account.Silo, account.Held);
             S.Holders.Remove(holderId);
         }
         return dead.Count > 0;
@@ -259,4 +258,18 @@ public sealed class CampaignGrain(
         var d = S.Definition!;
         events.Publish(new CampaignProgress(clock.GetUtcNow(), d.Id, sold, d.Cap, Status(), d.PriceAt(sold), d.TiersReachedAt(sold), d.NextTierAt(sold)));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} closed: {Outcome} with {Sold} sold (minimum {MinUnits})")]
+    private static partial void LogClosed(ILogger logger, string campaignId, CampaignStatus? outcome, int sold, int minUnits);
+
+    // Its caller checks the level first: listing the holders costs something.
+    [LoggerMessage(Level = LogLevel.Information, SkipEnabledCheck = true,
+        Message = "Campaign {CampaignId}: no lease of {Needed} for holder {HolderId}: {Sold} sold, {Held} held ({Holders})")]
+    private static partial void LogNoLease(ILogger logger, string campaignId, int needed, string holderId, int sold, int held, string holders);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: holder {HolderId} closed holding {Held} units it did not account for; they are not sold again")]
+    private static partial void LogClosedHolding(ILogger logger, string campaignId, string holderId, int held);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: silo {Silo} is dead; its quota holder's {Held} units return to the campaign")]
+    private static partial void LogSiloDead(ILogger logger, string campaignId, SiloAddress silo, int held);
 }

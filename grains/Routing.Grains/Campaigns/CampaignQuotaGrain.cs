@@ -15,7 +15,7 @@ namespace Routing.Grains.Campaigns;
 /// (<see cref="SettleAsync"/>). If the silo crashes, the units held are not lost either: each lease names the account and
 /// its silo, and the campaign takes a dead silo's accounts back (what their orders made durable is in the order journal).</remarks>
 [StatelessWorker(1, removeIdleWorkers: false)]
-public sealed class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo, ILogger<CampaignQuotaGrain> logger) : Grain, ICampaignQuotaGrain
+public sealed partial class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo, ILogger<CampaignQuotaGrain> logger) : Grain, ICampaignQuotaGrain
 {
     public static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(200);
     public static readonly TimeSpan IdleReturnAfter = TimeSpan.FromSeconds(1);
@@ -48,13 +48,12 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo,
             var settled = _pool.Settled && !_pool.Attended;
             await FlushAsync(returnPool: true, closing: settled);
             if (!settled || !pools.RemoveIfSettled(CampaignId, _pool))
-                logger.LogInformation("Campaign {CampaignId}: holder {HolderId} deactivates ({Reason}) with {InFlight} units in flight; its pool stays for the next activation",
-                    CampaignId, Account.HolderId, reason.ReasonCode, _pool.InFlight);
+                LogDeactivatesInFlight(logger, CampaignId, Account.HolderId, reason.ReasonCode, _pool.InFlight);
         }
         catch (Exception e)
         {
             // The cluster may be shutting down; unreported units are an undersell, never an oversell.
-            logger.LogInformation(e, "Campaign {CampaignId}: could not report on deactivation", CampaignId);
+            LogReportOnDeactivationFailed(logger, e, CampaignId);
         }
     }
 
@@ -124,4 +123,10 @@ public sealed class CampaignQuotaGrain(QuotaPools pools, ILocalSiloDetails silo,
         Account.Unacknowledged = null;
         _pool.Reported(report.Consumed);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: holder {HolderId} deactivates ({Reason}) with {InFlight} units in flight; its pool stays for the next activation")]
+    private static partial void LogDeactivatesInFlight(ILogger logger, string campaignId, string holderId, DeactivationReasonCode reason, int inFlight);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: could not report on deactivation")]
+    private static partial void LogReportOnDeactivationFailed(ILogger logger, Exception exception, string campaignId);
 }

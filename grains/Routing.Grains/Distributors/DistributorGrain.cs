@@ -22,7 +22,7 @@ namespace Routing.Grains.Distributors;
 /// Every stock movement is saved with the stock it changed (an outbox in the state) and then appended to the ledger
 /// in the background, so the ledger adds no round trip to a reservation and loses nothing in a crash.</summary>
 [Reentrant]
-public sealed class DistributorGrain(
+public sealed partial class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
     [PersistentState("reservations-recent", StorageNames.Routing)] IPersistentState<ReservationShelf> recentReservations,
     [PersistentState("reservations-middle", StorageNames.Routing)] IPersistentState<ReservationShelf> middleReservations,
@@ -42,11 +42,10 @@ public sealed class DistributorGrain(
     private bool _pushPending;
     /// <summary>Ledger writes in flight or done, by movement number: a movement leaves the outbox once written.</summary>
     private readonly Dictionary<long, Task<bool>> _ledgerWrites = [];
-    private GroupCommit? _commit;
     /// <summary>Alert changes go to the log one call's batch after another, in the order the stock changed.</summary>
     private Task _alerts = Task.CompletedTask;
 
-    private GroupCommit Commit => _commit ??= new GroupCommit(WriteAsync);
+    private GroupCommit Commit => field ??= new GroupCommit(WriteAsync);
     private readonly ReservationBook _reservations = new([recentReservations, middleReservations, olderReservations, archivedReservations]);
 
     private string Id => this.GetPrimaryKeyString();
@@ -79,7 +78,7 @@ public sealed class DistributorGrain(
             var reserved = onShelves.GetValueOrDefault(sku);
             if (stock.Reserved == reserved) continue;
             var (onHand, before) = (stock.OnHand, stock.Reserved);
-            logger.LogWarning("Distributor {DistributorId} {Sku}: reserved was {Before}, its reservations hold {Reserved} (a write was cut short); reconciled", Id, sku, before, reserved);
+            LogReconciled(logger, Id, sku, before, reserved);
             stock.Reserved = reserved;
             Record(reserved > before ? MovementKind.Reserve : MovementKind.Release, sku, reserved - before, onHand, before, stock, null,
                 "reconciled with the reservations after an interrupted write");
@@ -180,7 +179,9 @@ public sealed class DistributorGrain(
                 Reserve(orderId, growth, "a retry routed differently: its reservation grows to cover both attempts", changed);
                 _reservations.Set(existing with
                 {
-                    Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))], ReservedAt = clock.GetUtcNow(), Verified = false,
+                    Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))],
+                    ReservedAt = clock.GetUtcNow(),
+                    Verified = false,
                     // A verified one is its order's record's: that claim stays until the check has looked again.
                     Attempts = Claimed(existing.Verified ? [RecordClaim] : existing.Attempts, request.AttemptId),
                 });
@@ -276,7 +277,7 @@ public sealed class DistributorGrain(
         foreach (var checkedOne in orphaned)
         {
             if (!IsStillUnverified(checkedOne, out _)) continue;
-            logger.LogWarning("Distributor {DistributorId}: releasing the reservation of order {OrderId}, which does not hold it", Id, checkedOne.OrderId);
+            LogReleasingUnheld(logger, Id, checkedOne.OrderId);
             dirty |= Release(checkedOne.OrderId, "expired: its order does not hold it (placement never completed)", changed);
         }
         if (!dirty) return;
@@ -361,7 +362,7 @@ public sealed class DistributorGrain(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Distributor {DistributorId}: checking unverified reservations failed; will try again", Id);
+            LogCheckFailed(logger, e, Id);
         }
     }
 
@@ -497,4 +498,13 @@ public sealed class DistributorGrain(
 
     private static IEnumerable<(string Sku, int Quantity)> PerSku(IEnumerable<OrderLine> lines) =>
         lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(l => l.Quantity)));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId} {Sku}: reserved was {Before}, its reservations hold {Reserved} (a write was cut short); reconciled")]
+    private static partial void LogReconciled(ILogger logger, string distributorId, string sku, int before, int reserved);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: releasing the reservation of order {OrderId}, which does not hold it")]
+    private static partial void LogReleasingUnheld(ILogger logger, string distributorId, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: checking unverified reservations failed; will try again")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception, string distributorId);
 }

@@ -9,7 +9,7 @@ namespace Routing.Grains.Distributors;
 /// most every <see cref="Window"/>. So the one directory grain hears from each silo a few dozen times a second however
 /// many distributors are busy, not once per distributor per change. Batches go one at a time, in order; a snapshot never
 /// replaces a newer one of the same distributor (<see cref="DistributorSnapshot.Version"/>).</summary>
-public sealed class SnapshotOutbox(IGrainFactory grains, ILogger<SnapshotOutbox> logger)
+public sealed partial class SnapshotOutbox(IGrainFactory grains, ILogger<SnapshotOutbox> logger)
 {
     /// <summary>How long a snapshot may wait for others to share its call.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(25);
@@ -71,7 +71,7 @@ public sealed class SnapshotOutbox(IGrainFactory grains, ILogger<SnapshotOutbox>
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Sending {Count} distributor snapshots to the directory failed; will send them again", batch.Count);
+                LogSendFailed(logger, e, batch.Count);
                 sent.TrySetException(e);
                 lock (_gate)
                 {
@@ -84,4 +84,7 @@ public sealed class SnapshotOutbox(IGrainFactory grains, ILogger<SnapshotOutbox>
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending {Count} distributor snapshots to the directory failed; will send them again")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, int count);
 }

@@ -8,7 +8,7 @@ namespace Routing.Grains.Events;
 /// hosts, which also caps coalesced events (progress, stock levels) at about ten a second per campaign or per
 /// distributor and SKU.</summary>
 [StatelessWorker(1)]
-public sealed class EventNotifierGrain(LocalEventStream stream, ILogger<EventNotifierGrain> logger) : Grain, IEventNotifierGrain
+public sealed partial class EventNotifierGrain(LocalEventStream stream, ILogger<EventNotifierGrain> logger) : Grain, IEventNotifierGrain
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
@@ -36,7 +36,10 @@ public sealed class EventNotifierGrain(LocalEventStream stream, ILogger<EventNot
         foreach (var observer in await GrainFactory.GetGrain<ILiveHostsGrain>(0).GetObserversAsync())
         {
             try { await observer.OnEventsAsync(batch); }
-            catch (Exception e) { logger.LogDebug(e, "A live host did not take a batch; it will be forgotten if it is gone"); }
+            catch (Exception e) { LogHostMissedBatch(logger, e); }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A live host did not take a batch; it will be forgotten if it is gone")]
+    private static partial void LogHostMissedBatch(ILogger logger, Exception exception);
 }

@@ -1,6 +1,6 @@
-using Routing.Domain.Rules;
 using System.Collections.Concurrent;
 using Routing.Contracts.Orders;
+using Routing.Domain.Rules;
 
 namespace Routing.Grains.History;
 
@@ -86,22 +86,22 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     public Task<IReadOnlyList<string>> CampaignOrderIdsAsync(string campaignId) =>
         Task.FromResult<IReadOnlyList<string>>(_orders.Values.Where(o => o.Listed.CampaignId == campaignId).Select(o => o.Listed.OrderId).ToList());
 
-    public Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch s)
+    public Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch search)
     {
-        var matches = Candidates(s.CustomerId).Where(o =>
-                (s.CampaignId is null || o.CampaignId == s.CampaignId)
-                && (s.CustomerId is null || o.CustomerId == s.CustomerId)
-                && (s.DistributorId is null || o.Allocations.Any(a => a.DistributorId == s.DistributorId))
-                && (s.Status is null || o.Status == s.Status)
-                && (s.Statuses is null || s.Statuses.Contains(o.Status))
-                && (s.From is null || o.PlacedAt >= s.From)
-                && (s.To is null || o.PlacedAt < s.To))
+        var matches = Candidates(search.CustomerId).Where(o =>
+                (search.CampaignId is null || o.CampaignId == search.CampaignId)
+                && (search.CustomerId is null || o.CustomerId == search.CustomerId)
+                && (search.DistributorId is null || o.Allocations.Any(a => a.DistributorId == search.DistributorId))
+                && (search.Status is null || o.Status == search.Status)
+                && (search.Statuses is null || search.Statuses.Contains(o.Status))
+                && (search.From is null || o.PlacedAt >= search.From)
+                && (search.To is null || o.PlacedAt < search.To))
             .ToList();
-        matches = s.OldestFirst
+        matches = search.OldestFirst
             ? [.. matches.OrderBy(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)]
             : [.. matches.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)];
         return Task.FromResult(new HistoryPage<OrderView>(
-            PageOf(matches, s.Page, s.PageSize), matches.Count, s.Page, s.PageSize));
+            PageOf(matches, search.Page, search.PageSize), matches.Count, search.Page, search.PageSize));
     }
 
     public Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize)
@@ -115,6 +115,6 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     private static List<T> PageOf<T>(List<T> rows, int page, int pageSize)
     {
         var offset = (long)(page - 1) * pageSize;
-        return offset >= rows.Count ? [] : rows.Skip((int)offset).Take(pageSize).ToList();
+        return offset >= rows.Count ? [] : [.. rows.Skip((int)offset).Take(pageSize)];
     }
 }

@@ -36,6 +36,6 @@ public sealed class OrderJournalStorage(OrderStore store) : IGrainStorage
         throw new NotSupportedException($"order {OrderId<T>(grainId)}: the journal keeps every order; orders are never cleared");
 
     private static string OrderId<T>(GrainId grainId) =>
-        typeof(T) == typeof(OrderState) ? grainId.Key.ToString()!
+        typeof(T) == typeof(OrderState) ? grainId.Key.ToString()
         : throw new NotSupportedException($"the order journal stores order state only, not {typeof(T).Name} ({grainId})");
 }

@@ -80,14 +80,21 @@ public sealed class OrderGrain(
         if (plan.Outcome != RoutingOutcome.Allocated)
             return NotAllowed($"still cannot be allocated: {plan.Reason}");
 
-        IReadOnlyList<Substitution> substitutions = accepted is null ? plan.Substitutions
+        var substitutions = accepted is null ? plan.Substitutions
             : [.. plan.Substitutions, .. order.Lines.Where(l => l.Sku == accepted.OriginalSku)
                 .Select(l => new Substitution(l.Sku, accepted.SubstituteSku, l.Quantity))];
         var now = clock.GetUtcNow();
         var allocated = order with
         {
-            Status = OrderStatus.Allocated, Allocations = plan.Allocations, Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
-            Reason = null, Cause = null, Substitutions = substitutions, Suggestions = [], Explanation = plan.Explanation, UpdatedAt = now,
+            Status = OrderStatus.Allocated,
+            Allocations = plan.Allocations,
+            Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
+            Reason = null,
+            Cause = null,
+            Substitutions = substitutions,
+            Suggestions = [],
+            Explanation = plan.Explanation,
+            UpdatedAt = now,
             // Allocated now: the campaign's payment window starts now.
             Payment = PaymentRules.Open(campaign?.PaymentWindowSeconds, PaymentRules.Total(order.Lines.Select(l => l.Quantity), order.UnitPrice), now),
         };
@@ -132,7 +139,10 @@ public sealed class OrderGrain(
     {
         var cancelled = order with
         {
-            Status = OrderStatus.Cancelled, Reason = reason, UpdatedAt = clock.GetUtcNow(), CancelReason = code,
+            Status = OrderStatus.Cancelled,
+            Reason = reason,
+            UpdatedAt = clock.GetUtcNow(),
+            CancelReason = code,
             Payment = PaymentRules.OnCancel(order.Payment, expired: code == CancelReasons.PaymentExpired),
         };
         await SaveAsync(order, cancelled);

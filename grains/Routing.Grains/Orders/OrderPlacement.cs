@@ -7,8 +7,8 @@ using Routing.Contracts.Distributors;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
-using Routing.Domain.Rules;
 using Routing.Domain.Explaining;
+using Routing.Domain.Rules;
 using Routing.Grains.Campaigns;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
@@ -31,7 +31,7 @@ public interface ICustomerLimits
 /// <see cref="Router"/>, reserves at the chosen distributors all or nothing (batched per distributor through the silo's
 /// <see cref="ReservationBatcher"/>, re-routing when a reservation fails), and writes the order's one journal record: the
 /// durability point. Until that record is durable, a failure gives back everything the placement holds.</summary>
-public sealed class OrderPlacement(
+public sealed partial class OrderPlacement(
     IGrainFactory grains,
     RoutingReadModel readModel,
     QuotaPools quotaPools,
@@ -78,14 +78,13 @@ public sealed class OrderPlacement(
         catch (Exception e)
         {
             held.Durable = true; // unknown: nothing is given back
-            logger.LogWarning(e, "Order {OrderId}: its journal write failed ({Failure}) and reading it back failed too; it keeps what it holds",
-                orderId, writeFailure.Message);
+            LogJournalUnreadable(logger, e, orderId, writeFailure.Message);
             throw;
         }
         if (stored?.Order is not { } written || stored.Fingerprint != command.Fingerprint()) return null;
         held.Durable = true;
         await SettleCampaignUnitsAsync(held, durable: true);
-        logger.LogInformation("Order {OrderId}: its journal write failed ({Failure}) but the record is there: it was durable", orderId, writeFailure.Message);
+        LogJournalWriteLanded(logger, orderId, writeFailure.Message);
         return written;
     }
 
@@ -192,7 +191,7 @@ public sealed class OrderPlacement(
         var policy = await readModel.GetPolicyAsync(policyId) ?? await readModel.GetPolicyAsync(policyId, loadedAfter: startedAt);
         if (policy is null)
         {
-            logger.LogWarning("Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default", orderId, policyId);
+            LogUnknownPolicy(logger, orderId, policyId);
             policy = await readModel.GetPolicyAsync(RoutingPolicy.DefaultId) ?? RoutingPolicy.Default;
         }
         return await AllocateAsync(request, policy, startedAt, held);
@@ -215,7 +214,7 @@ public sealed class OrderPlacement(
                 // predate a distributor or a restock.
                 if (fresh || retries.Count > 0) return WithRetries(plan, retries);
                 fresh = true;
-                snapshots = (await readModel.GetSnapshotsAsync(loadedAfter: startedAt)).ToList();
+                snapshots = [.. await readModel.GetSnapshotsAsync(loadedAfter: startedAt)];
                 continue;
             }
 
@@ -234,11 +233,13 @@ public sealed class OrderPlacement(
                 if (index >= 0) snapshots[index] = failed.Snapshot;
             }
         }
-        logger.LogWarning("Order {OrderId}: reservations kept failing; rejecting", held.OrderId);
+        LogReservationsKeptFailing(logger, held.OrderId);
         var gaveUp = new Unfillable(WorkUnit.WholeOrder, new StockKeptChanging());
         return WithRetries(plan! with
         {
-            Outcome = RoutingOutcome.Rejected, Allocations = [], Reason = gaveUp.Reason,
+            Outcome = RoutingOutcome.Rejected,
+            Allocations = [],
+            Reason = gaveUp.Reason,
             Explanation = plan.Explanation with { Decisions = [.. plan.Explanation.Decisions, gaveUp] },
         }, retries);
     }
@@ -303,7 +304,7 @@ public sealed class OrderPlacement(
         catch (Exception e)
         {
             // Never an oversell: an unreleased reservation stays unverified until the distributor's check releases it.
-            logger.LogWarning(e, "Order {OrderId}: could not release its reservations now; their distributors' check will", held.OrderId);
+            LogReleaseFailed(logger, e, held.OrderId);
         }
     }
 
@@ -323,8 +324,7 @@ public sealed class OrderPlacement(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Order {OrderId}: could not wake campaign {CampaignId}'s quota holder; the next order there reports it",
-                held.OrderId, held.CampaignId);
+            LogQuotaHolderNotWoken(logger, e, held.OrderId, held.CampaignId);
         }
     }
 
@@ -364,4 +364,22 @@ public sealed class OrderPlacement(
         QuotaOutcome.SoldOut => new(PlaceOutcome.SoldOut, null, $"campaign '{campaignId}' is sold out"),
         QuotaOutcome.Taken => throw new ArgumentException("a ticket that took units is not a refusal", nameof(ticket)),
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: its journal write failed ({Failure}) and reading it back failed too; it keeps what it holds")]
+    private static partial void LogJournalUnreadable(ILogger logger, Exception exception, string orderId, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: its journal write failed ({Failure}) but the record is there: it was durable")]
+    private static partial void LogJournalWriteLanded(ILogger logger, string orderId, string failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default")]
+    private static partial void LogUnknownPolicy(ILogger logger, string orderId, string policyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: reservations kept failing; rejecting")]
+    private static partial void LogReservationsKeptFailing(ILogger logger, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: could not release its reservations now; their distributors' check will")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: could not wake campaign {CampaignId}'s quota holder; the next order there reports it")]
+    private static partial void LogQuotaHolderNotWoken(ILogger logger, Exception exception, string orderId, string? campaignId);
 }

@@ -12,7 +12,7 @@ namespace Routing.Grains.Orders;
 /// first wins and a repeated sweep cancels nothing twice). A durable reminder brings the sweep back after a restart or
 /// a silo's death; late orders are then cancelled at once. It stops once the campaign's last order can no longer
 /// expire (the campaign ended, its window passed, and nothing is pending).</summary>
-public sealed class PaymentSweepGrain(IOrderJournal journal, TimeProvider clock, ILogger<PaymentSweepGrain> logger)
+public sealed partial class PaymentSweepGrain(IOrderJournal journal, TimeProvider clock, ILogger<PaymentSweepGrain> logger)
     : Grain, IPaymentSweepGrain, IRemindable
 {
     public const string ReminderName = "payments";
@@ -50,7 +50,7 @@ public sealed class PaymentSweepGrain(IOrderJournal journal, TimeProvider clock,
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Campaign {CampaignId}: the payment sweep failed; it runs again in {Period}", CampaignId, SweepEvery);
+            LogSweepFailed(logger, e, CampaignId, SweepEvery);
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class PaymentSweepGrain(IOrderJournal journal, TimeProvider clock,
             // A full batch may have more behind it; one that cancelled nothing (shipped orders) would loop forever.
             if (due.Count < Batch || expired == 0) break;
         }
-        if (cancelled > 0) logger.LogInformation("Campaign {CampaignId}: {Cancelled} orders not paid in time were cancelled", CampaignId, cancelled);
+        if (cancelled > 0) LogExpired(logger, CampaignId, cancelled);
         return cancelled;
     }
 
@@ -87,4 +87,10 @@ public sealed class PaymentSweepGrain(IOrderJournal journal, TimeProvider clock,
         _timer = null;
         DeactivateOnIdle();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: the payment sweep failed; it runs again in {Period}")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception, string campaignId, TimeSpan period);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId}: {Cancelled} orders not paid in time were cancelled")]
+    private static partial void LogExpired(ILogger logger, string campaignId, int cancelled);
 }

@@ -33,7 +33,7 @@ public sealed class AccessScopingTests(ApiFactory api)
         Assert.Contains(reply.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
     }
 
-    public static TheoryData<string> BadTokens => new(BadToken.Kinds.Keys);
+    public static TheoryData<string> BadTokens => [.. BadToken.Kinds.Keys];
 
     [Theory]
     [MemberData(nameof(BadTokens))]
@@ -161,7 +161,7 @@ public sealed class AccessScopingTests(ApiFactory api)
         Assert.Equal(100, (int)(await world.StockAsync(world.DistributorA))["onHand"]!);
     }
 
-    public static TheoryData<string> NonCustomerCallers => new() { "ops", "distributor" };
+    public static TheoryData<string> NonCustomerCallers => ["ops", "distributor"];
 
     [Theory]
     [MemberData(nameof(NonCustomerCallers))]
@@ -232,7 +232,7 @@ public sealed class AccessScopingTests(ApiFactory api)
         Assert.Equal(0, (int)(await world.CampaignAsync())["sold"]!);
     }
 
-    public static TheoryData<string> ScopelessTokens => new(ScopelessToken.Kinds.Keys);
+    public static TheoryData<string> ScopelessTokens => [.. ScopelessToken.Kinds.Keys];
 
     /// <summary>A token whose scope is unclear is refused at sign-in, on every endpoint, so no endpoint can fail open.</summary>
     [Theory]

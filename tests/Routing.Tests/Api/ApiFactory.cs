@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -30,8 +31,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Seed", "false");
         builder.UseSetting(JwtSetup.SigningKeySetting, SigningKey);
         builder.UseSetting("Storage:Provider", "Memory");
-        builder.UseSetting("Orleans:SiloPort", _siloPort.ToString());
-        builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString());
+        builder.UseSetting("Orleans:SiloPort", _siloPort.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:GatewayPort", _gatewayPort.ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Orleans:ClusterId", $"api-tests-{Guid.NewGuid():N}");
         builder.UseSetting("Orleans:ServiceId", "routing-api-tests");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

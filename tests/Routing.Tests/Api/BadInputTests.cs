@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Routing.Contracts.Orders;
 
 namespace Routing.Tests.Api;
@@ -9,7 +8,7 @@ namespace Routing.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class BadInputTests(ApiFactory api)
 {
-    public static TheoryData<string> Cases => new(BadInputTable.Rows.Keys);
+    public static TheoryData<string> Cases => [.. BadInputTable.Rows.Keys];
 
     [Theory]
     [MemberData(nameof(Cases))]

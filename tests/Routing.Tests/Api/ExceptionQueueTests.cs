@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -23,7 +24,7 @@ public sealed class ExceptionQueueTests(ApiFactory api)
     private static async Task<JsonObject?> InQueueAsync(World world, string orderId)
     {
         var queue = (await world.Ops.GetJsonAsync("/api/exceptions?pageSize=500")).Expect(HttpStatusCode.OK).AsArray();
-        var placed = queue.Select(o => DateTimeOffset.Parse((string)o!["placedAt"]!)).ToList();
+        var placed = queue.Select(o => DateTimeOffset.Parse((string)o!["placedAt"]!, CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(placed.Order(), placed); // oldest first
         return queue.FirstOrDefault(o => (string?)o!["orderId"] == orderId)?.AsObject();
     }
@@ -46,7 +47,7 @@ public sealed class ExceptionQueueTests(ApiFactory api)
 
         // The suggested action, once stock is in: routed again, allocated, out of the queue.
         await world.SetStockAsync(world.DistributorA, 10, 0);
-        var rerouted = await Http.EventuallyAsync(() => world.Ops.PostJsonAsync($"/api/orders/{id}/reroute", new { }),
+        var rerouted = await Eventually.UntilAsync(() => world.Ops.PostJsonAsync($"/api/orders/{id}/reroute", new { }),
             r => r.Status == HttpStatusCode.OK, "the reroute to find the new stock");
         Assert.Equal("Allocated", (string?)rerouted.Json["status"]);
         Assert.Null(rerouted.Json["cause"]);
@@ -74,7 +75,7 @@ public sealed class ExceptionQueueTests(ApiFactory api)
         var substitute = $"UREA-{world.Tag}-40";
         (await world.Ops.PostJsonAsync("/api/products", new { sku = substitute, name = "Urea 40 kg" })).Expect(HttpStatusCode.Created);
         (await world.Ops.PutJsonAsync($"/api/distributors/{world.DistributorA}/inventory/{substitute}", new { onHand = 50, threshold = 0 })).Expect(HttpStatusCode.OK);
-        var order = await Http.EventuallyAsync(
+        var order = await Eventually.UntilAsync(
             async () => (await world.AsCustomer(world.CustomerX).PostJsonAsync("/api/orders", new { lines = new[] { new { sku = world.Sku, quantity = 3 } } }, Guid.NewGuid().ToString()))
                 .Expect(HttpStatusCode.Created),
             o => (string?)o["status"] == "AwaitingSubstitution", "the substitute's stock to be seen by routing");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Routing.Api.Auth;
@@ -15,6 +16,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
     private const string WriteSetting = "ROUTING_WRITE_OPENAPI";
 
     private static readonly string[] AllRoles = [Roles.Ops, Roles.Distributor, Roles.Customer, Roles.Erp];
+    private static readonly string[] ProblemMembers = ["status", "title", "code"];
 
     [Fact]
     public async Task The_committed_document_is_the_one_the_server_serves()
@@ -82,14 +84,14 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
         {
             Assert.True(schemas.ContainsKey(name), $"the document has no {name} schema");
             var required = schemas[name]!["required"]?.AsArray().Select(r => (string)r!).ToList() ?? [];
-            Assert.True(new[] { "status", "title", "code" }.All(required.Contains), $"{name} does not require status, title and code");
+            Assert.True(ProblemMembers.All(required.Contains), $"{name} does not require status, title and code");
         }
         foreach (var op in await OperationsAsync())
         {
             Assert.False(string.IsNullOrEmpty((string?)op.Operation["operationId"]), $"{op} has no operationId");
             Assert.False(string.IsNullOrEmpty((string?)op.Operation["summary"]), $"{op} has no summary");
             Assert.Contains(op.Responses, r => r.Key.StartsWith('2') && r.Value!["content"]?["application/json"]?["schema"] is not null);
-            foreach (var (status, response) in op.Responses.Where(r => int.Parse(r.Key) >= 400))
+            foreach (var (status, response) in op.Responses.Where(r => int.Parse(r.Key, CultureInfo.InvariantCulture) >= 400))
             {
                 var schema = (string?)response!["content"]?["application/problem+json"]?["schema"]?["$ref"];
                 Assert.True(schema is "#/components/schemas/ProblemDetails" or "#/components/schemas/HttpValidationProblemDetails",

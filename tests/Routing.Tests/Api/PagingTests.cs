@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace Routing.Tests.Api;
@@ -6,12 +7,12 @@ namespace Routing.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class PagingTests(ApiFactory api)
 {
-    public static TheoryData<string> Lists => new()
-    {
+    public static TheoryData<string> Lists =>
+    [
         "/api/distributors", "/api/products", "/api/campaigns", "/api/policies", "/api/alerts", "/api/orders",
         "/api/customers/{customer}/orders", "/api/distributors/{distributor}/inventory", "/api/distributors/{distributor}/reservations",
         "/api/distributors/{distributor}/ledger",
-    };
+    ];
 
     [Theory]
     [MemberData(nameof(Lists))]
@@ -45,6 +46,6 @@ public sealed class PagingTests(ApiFactory api)
     {
         var reply = await world.Ops.GetJsonAsync($"{path}?pageSize=1");
         reply.Expect(HttpStatusCode.OK);
-        return long.Parse(reply.Headers.GetValues("X-Total-Count").Single());
+        return long.Parse(reply.Headers.GetValues("X-Total-Count").Single(), CultureInfo.InvariantCulture);
     }
 }

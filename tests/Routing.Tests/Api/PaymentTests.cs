@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Routing.Api.Auth;
@@ -35,8 +36,8 @@ public sealed class PaymentTests(ApiFactory api)
         var id = (string)order["orderId"]!;
         Assert.Equal("Pending", (string?)order["payment"]!["status"]);
         Assert.Equal(354m, (decimal)order["payment"]!["amount"]!); // 3 × 118
-        var placedAt = DateTimeOffset.Parse((string)order["placedAt"]!);
-        Assert.Equal(placedAt.AddHours(1), DateTimeOffset.Parse((string)order["payment"]!["dueAt"]!));
+        var placedAt = DateTimeOffset.Parse((string)order["placedAt"]!, CultureInfo.InvariantCulture);
+        Assert.Equal(placedAt.AddHours(1), DateTimeOffset.Parse((string)order["payment"]!["dueAt"]!, CultureInfo.InvariantCulture));
 
         var erp = api.Client(api.Token(Roles.Erp));
         Assert.Equal("amountMismatch", (string?)(await erp.PostJsonAsync($"/api/orders/{id}/payment", new { paymentId = "pay-1", amount = 353.99m }))

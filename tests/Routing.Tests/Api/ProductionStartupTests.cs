@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -82,7 +83,7 @@ public sealed class ProductionStartupTests(ProductionStartupTests.ProductionHost
         using var forged = production.Client(TokenIssuer.Issue(development, Roles.Ops));
         Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/campaigns")).StatusCode);
 
-        using var genuine = production.Client(production.Token(Roles.Ops));
+        using var genuine = production.Client(ProductionHost.Token(Roles.Ops));
         Assert.Equal(HttpStatusCode.OK, (await genuine.GetAsync("/api/campaigns")).StatusCode);
     }
 
@@ -92,7 +93,7 @@ public sealed class ProductionStartupTests(ProductionStartupTests.ProductionHost
     [InlineData("/", false)]
     public async Task Answers_carry_the_security_headers_and_no_Server_header(string path, bool isApi)
     {
-        using var http = production.Client(production.Token(Roles.Ops));
+        using var http = production.Client(ProductionHost.Token(Roles.Ops));
         var answer = await http.GetAsync(path);
 
         Assert.Equal(["nosniff"], answer.Headers.GetValues("X-Content-Type-Options"));
@@ -130,7 +131,7 @@ public sealed class ProductionStartupTests(ProductionStartupTests.ProductionHost
             if (_api is not null) await _api.DisposeAsync();
         }
 
-        public string Token(string role) => TokenIssuer.Issue(
+        public static string Token(string role) => TokenIssuer.Issue(
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [JwtSetup.SigningKeySetting] = GoodKey }).Build(), role);
 
         public HttpClient Client(string? token)
@@ -224,8 +225,8 @@ public sealed class ApiProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         string[] host = launch == Launch.Dll ? [Dll] : ["run", "--no-build", "-c", Configuration, "--project", ApiDirectory, "--"];
-        foreach (var arg in host.Concat(["--urls", url.ToString(), "--Orleans:SiloPort", FreeTcpPort().ToString(),
-                     "--Orleans:GatewayPort", FreeTcpPort().ToString(), "--Orleans:ClusterId", $"startup-tests-{Guid.NewGuid():N}"]))
+        foreach (var arg in host.Concat(["--urls", url.ToString(), "--Orleans:SiloPort", FreeTcpPort().ToString(CultureInfo.InvariantCulture),
+                     "--Orleans:GatewayPort", FreeTcpPort().ToString(CultureInfo.InvariantCulture), "--Orleans:ClusterId", $"startup-tests-{Guid.NewGuid():N}"]))
             info.ArgumentList.Add(arg);
         foreach (var (name, value) in environment)
         {

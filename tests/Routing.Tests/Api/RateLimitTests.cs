@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Routing.Contracts.Orders;
 
@@ -44,7 +45,7 @@ public sealed class RateLimitTests(RateLimitedApiFactory api)
         foreach (var reply in refused)
         {
             Assert.Equal("rateLimited", (string?)reply.ExpectProblem(HttpStatusCode.TooManyRequests)["code"]);
-            Assert.True(int.Parse(Assert.Single(reply.Headers.GetValues("Retry-After"))) >= 1, reply.ToString());
+            Assert.True(int.Parse(Assert.Single(reply.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture) >= 1, reply.ToString());
         }
         // A refused order does not exist and holds nothing.
         foreach (var (key, reply) in keys.Zip(replies).Where(p => p.Second.Status == HttpStatusCode.TooManyRequests))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CsCheck;
 using Routing.Domain.Rules;
 
@@ -7,6 +8,8 @@ namespace Routing.Tests.Domain;
 /// checked over many random cases (CsCheck shrinks a failing one to the smallest it can find).</summary>
 public sealed class RulesTests
 {
+    private static readonly string[] Skus = ["A", "B", "C", "D"];
+
     [Fact]
     public void A_grant_never_passes_what_is_left_and_gives_what_is_needed_when_it_can() =>
         Gen.Select(Gen.Int[0, 10_000], Gen.Int[0, 10_000], Gen.Int[0, 10_000], Gen.Int[0, 500], Gen.Int[0, 1_000], Gen.Bool)
@@ -67,8 +70,8 @@ public sealed class RulesTests
             .Sample((quantities, available, loadToday, capacity) =>
             {
                 var lines = quantities.Select((q, i) => ($"S{i}", q)).ToList();
-                var why = StockRules.CannotReserve(lines, sku => available[int.Parse(sku[1..])], loadToday, capacity);
-                var fits = loadToday + quantities.Sum() <= capacity && lines.All(l => available[int.Parse(l.Item1[1..])] >= l.q);
+                var why = StockRules.CannotReserve(lines, sku => available[int.Parse(sku[1..], CultureInfo.InvariantCulture)], loadToday, capacity);
+                var fits = loadToday + quantities.Sum() <= capacity && lines.All(l => available[int.Parse(l.Item1[1..], CultureInfo.InvariantCulture)] >= l.q);
                 Assert.Equal(fits, why is null);
             });
 
@@ -89,13 +92,12 @@ public sealed class RulesTests
         Gen.Select(Gen.Int[0, 3], Gen.Int[0, 6]).Array[0, 5].Select(Gen.Select(Gen.Int[0, 3], Gen.Int[1, 6]).Array[1, 5], (held, wanted) => (held, wanted))
             .Sample(x =>
             {
-                var skus = new[] { "A", "B", "C", "D" };
-                var held = x.held.Where(h => h.Item2 > 0).Select(h => (skus[h.Item1], h.Item2)).ToList();
-                var wanted = x.wanted.Select(w => (skus[w.Item1], w.Item2)).ToList();
+                var held = x.held.Where(h => h.Item2 > 0).Select(h => (Skus[h.Item1], h.Item2)).ToList();
+                var wanted = x.wanted.Select(w => (Skus[w.Item1], w.Item2)).ToList();
                 int Of(IEnumerable<(string Sku, int Quantity)> lines, string sku) => lines.Where(l => l.Sku == sku).Sum(l => l.Quantity);
 
                 var (covering, growth) = StockRules.Widen(held, wanted);
-                foreach (var sku in skus)
+                foreach (var sku in Skus)
                 {
                     Assert.Equal(Math.Max(Of(held, sku), Of(wanted, sku)), Of(covering, sku));
                     Assert.Equal(Of(covering, sku) - Of(held, sku), Of(growth, sku)); // only growth needs stock

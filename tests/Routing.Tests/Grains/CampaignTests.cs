@@ -1,4 +1,3 @@
-using Routing.Contracts.Campaigns;
 using Routing.Contracts.Orders;
 using Routing.Domain;
 

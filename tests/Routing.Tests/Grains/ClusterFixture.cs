@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
-using Orleans.Runtime;
 using Orleans.TestingHost;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Routing.Contracts.Campaigns;
 using Routing.Contracts.Events;
-using Routing.Contracts.Orders;
-using Routing.Grains.Events;
 using Routing.Domain;
+using Routing.Grains.Events;
 
 namespace Routing.Tests.Grains;
 

@@ -108,7 +108,8 @@ public sealed class ReservationBatchTests(ClusterFixture cluster)
         await distributor.ReleaseAttemptAsync(orderId, 2); // a repeat changes nothing
         Assert.Equal(3, (await scenario.StockAsync(distributorId)).Reserved);
         var kept = Assert.Single(await distributor.GetReservationsAsync());
-        Assert.Equal(new long[] { 1 }, kept.Attempts);
+        Assert.NotNull(kept.Attempts);
+        Assert.Equal([1], kept.Attempts);
 
         // The first gives back too: nobody claims it any more.
         await distributor.ReleaseAttemptAsync(orderId, 1);

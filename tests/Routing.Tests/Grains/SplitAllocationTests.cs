@@ -1,5 +1,4 @@
 using Routing.Contracts.Distributors;
-using Routing.Contracts.Orders;
 using Routing.Domain;
 
 namespace Routing.Tests.Grains;

@@ -1,7 +1,6 @@
 using Routing.Contracts.Alerts;
-using Routing.Contracts.Orders;
-using Routing.Grains.Alerts;
 using Routing.Domain;
+using Routing.Grains.Alerts;
 
 namespace Routing.Tests.Grains;
 
@@ -79,7 +78,5 @@ public sealed class StockAlertTests(ClusterFixture cluster)
     }
 
     private static async Task<List<Alert>> AlertsAsync(GrainWorld scenario, string distributor, AlertKind kind) =>
-        (await scenario.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(DistributorId: distributor, Limit: AlertLogGrain.Retained)))
-            .Where(a => a.Kind == kind && a.Sku == scenario.Sku)
-            .ToList();
+        [.. (await scenario.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery(DistributorId: distributor, Limit: AlertLogGrain.Retained))).Where(a => a.Kind == kind && a.Sku == scenario.Sku)];
 }

@@ -3,8 +3,6 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Orleans.Runtime;
-using Orleans.Storage;
 using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Grains.History;

@@ -28,8 +28,8 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres)
         await using var cluster = await PostgresCluster.StartAsync(db, "crash", silos: 3);
         var world = new PgWorld(cluster, db);
         await world.SetUpAsync(distributors: 4, onHandEach: 150, customers: 120);
-        const int Cap = 480;
-        var campaign = await world.CampaignAsync(cap: Cap, perCustomerLimit: 12, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
+        const int cap = 480;
+        var campaign = await world.CampaignAsync(cap: cap, perCustomerLimit: 12, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
         await world.UntilEverySiloRoutesWithCurrentStockAsync();
 
         var attempts = Enumerable.Range(0, Requests)
@@ -93,9 +93,9 @@ public sealed class CrashRecoveryTests(PostgresFixture postgres)
 
         // The campaign never sold past its cap: by the orders, and by its own count once the silos have reported.
         var sold = rows.Values.Where(r => r.CampaignId == campaign && r.Status == OrderStatus.Allocated).Sum(r => r.Lines.Sum(l => l.Quantity));
-        Assert.True(sold <= Cap, $"{sold} units sold against a cap of {Cap}");
+        Assert.True(sold <= cap, $"{sold} units sold against a cap of {cap}");
         var view = await world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync();
-        Assert.True(view!.Sold <= Cap, $"the campaign counts {view.Sold} sold against a cap of {Cap}");
+        Assert.True(view!.Sold <= cap, $"the campaign counts {view.Sold} sold against a cap of {cap}");
     }
 
     private static async Task<(Fate, OrderView?)> TryPlaceAsync(PgWorld world, string campaign, Attempt attempt)

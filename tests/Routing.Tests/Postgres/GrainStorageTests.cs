@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Routing.Grains.Orders;
@@ -22,7 +21,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres)
     public async Task Concurrent_writes_of_many_grains_are_each_durable_with_their_own_version()
     {
         await using var storage = await StartAsync("gs_many");
-        var states = Enumerable.Range(0, 500).Select(i => State(i)).ToList();
+        var states = Enumerable.Range(0, 500).Select(State).ToList();
 
         await Task.WhenAll(states.Select((s, i) => storage.WriteStateAsync("order", Order(i), s)));
         Assert.All(states, s => Assert.Equal("1", s.ETag));
@@ -60,7 +59,7 @@ public sealed class GrainStorageTests(PostgresFixture postgres)
         await storage.WriteStateAsync("order", Order(0), current); // the row moves on to version 2
 
         stale.State!.Revision = 99;
-        var others = Enumerable.Range(1, 200).Select(i => State(i)).ToList();
+        var others = Enumerable.Range(1, 200).Select(State).ToList();
         var staleWrite = storage.WriteStateAsync("order", Order(0), stale);
         var otherWrites = others.Select((s, i) => storage.WriteStateAsync("order", Order(i + 1), s)).ToList();
 

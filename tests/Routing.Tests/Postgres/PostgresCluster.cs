@@ -1,8 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Runtime;
 using Orleans.TestingHost;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
@@ -17,7 +15,10 @@ namespace Routing.Tests.Postgres;
 /// restart that finds everything the last one saved. Failure detection is tuned to seconds so kills are noticed quickly.</summary>
 public sealed class PostgresCluster : IAsyncDisposable, IRoutingCluster
 {
-    private PostgresCluster(InProcessTestCluster cluster) => Cluster = cluster;
+    private PostgresCluster(InProcessTestCluster cluster)
+    {
+        Cluster = cluster;
+    }
 
     public InProcessTestCluster Cluster { get; }
 

@@ -49,13 +49,13 @@ public sealed class ProviderRoundTripTests(PostgresFixture postgres)
         var db = await postgres.CreateDatabaseAsync("membership");
         await using var cluster = await PostgresCluster.StartAsync(db, "membership", silos: 3);
 
-        const int Active = 3, Dead = 6;
-        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Active}"), n => n == 3, "3 active silos");
+        const int active = 3, dead = 6;
+        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {active}"), n => n == 3, "3 active silos");
         Assert.True(await ScalarAsync<int>(db, "SELECT max(version) FROM orleansmembershipversiontable") >= 3);
 
         await cluster.Cluster.KillSiloAsync(cluster.Cluster.Silos[^1]);
-        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Dead}"), n => n == 1, "the killed silo declared dead");
-        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {Active}"), n => n == 2, "2 active silos");
+        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {dead}"), n => n == 1, "the killed silo declared dead");
+        await Eventually.UntilAsync(() => ScalarAsync<long>(db, $"SELECT count(*) FROM orleansmembershiptable WHERE status = {active}"), n => n == 2, "2 active silos");
 
         // The survivors still serve grains.
         Assert.Equal(UpsertResult.Created, await cluster.Client.GetGrain<IProductCatalogGrain>(0).UpsertAsync(new Product("KCL-50", "Potash", "bag", "fertiliser", [])));

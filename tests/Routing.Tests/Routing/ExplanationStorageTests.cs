@@ -19,7 +19,8 @@ public sealed class ExplanationStorageTests
         // A third out of stock, a quarter outside the territory (beyond the distance limit, with 200): notes of each kind.
         var candidates = Enumerable.Range(1, distributors).Select(i => Distributor($"d-{i:000}", (Urea, i % 3 == 0 ? 0 : 100 + i)) with
         {
-            Regions = i % 4 == 0 ? ["4202"] : ["4201"], Location = North(i),
+            Regions = i % 4 == 0 ? ["4202"] : ["4201"],
+            Location = North(i),
         }).ToArray();
         var plan = Router.Route(Order(Line(Urea, 3)) with { HomeDistributorId = "d-007" }, candidates, Policy(maxDistanceKm: 30));
         var x = plan.Explanation;

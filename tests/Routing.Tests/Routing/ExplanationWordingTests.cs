@@ -12,6 +12,8 @@ namespace Routing.Tests.Routing;
 /// code is documented (registered for JSON) and has words in both languages.</summary>
 public sealed class ExplanationWordingTests
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public void An_order_nobody_can_fill_reads_as_its_cause_in_english_and_chinese()
     {
@@ -41,7 +43,7 @@ public sealed class ExplanationWordingTests
     {
         Finding decision = new Assigned(new WorkUnit(WorkUnitKind.Line, Line: 1, Sku: Urea, Quantity: 30), "d-03", new Standing(3, 0.3333), PassedOver: 2);
 
-        var json = JsonNode.Parse(JsonSerializer.Serialize(decision, new JsonSerializerOptions(JsonSerializerDefaults.Web)))!;
+        var json = JsonNode.Parse(JsonSerializer.Serialize(decision, WebJson))!;
 
         Assert.Equal("assigned", (string?)json["code"]);
         Assert.Equal("d-03", (string?)json["distributorId"]);

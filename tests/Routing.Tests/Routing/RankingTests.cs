@@ -143,7 +143,7 @@ public sealed class RankingTests
     [Fact]
     public void Complete_ties_go_to_the_lower_distributor_id_by_ordinal_order()
     {
-        var candidates = new[] { "d-b", "d-B", "d-a" }.Select(id => Distributor(id, (Urea, 100))).ToArray();
+        DistributorSnapshot[] candidates = [Distributor("d-b", (Urea, 100)), Distributor("d-B", (Urea, 100)), Distributor("d-a", (Urea, 100))];
 
         var plan = Router.Route(UreaOrder, candidates, Policy());
 

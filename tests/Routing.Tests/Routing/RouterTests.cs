@@ -108,7 +108,8 @@ public sealed class RouterTests
     private static (RouteRequest, DistributorSnapshot[]) MixedScenario()
     {
         var order = Order(Line(Urea, 30, "A"), Line(Dap, 10, "A"), Line(Potash, 25), Line(Urea, 15, "C"))
-            with { HomeDistributorId = "d-06" };
+            with
+        { HomeDistributorId = "d-06" };
         DistributorSnapshot[] candidates =
         [
             Distributor("d-01", (Urea, 40), (Dap, 10)) with { Priority = 1, Location = North(12) },
