@@ -24,9 +24,10 @@ public enum PaymentChange
 /// cancelled and gives back what it holds.</summary>
 public static class PaymentRules
 {
-    /// <summary>What an order allocated at <paramref name="at"/> owes, or null when its campaign sets no window.</summary>
-    public static Payment? Open(int? windowSeconds, decimal total, DateTimeOffset at) =>
-        windowSeconds is { } seconds ? new Payment(PaymentStatus.Pending, at.AddSeconds(seconds), total) : null;
+    /// <summary>What an order of these quantities at this unit price, allocated at <paramref name="at"/>, owes (its
+    /// <see cref="Total"/>), or null when its campaign sets no window.</summary>
+    public static Payment? Open(int? windowSeconds, IEnumerable<int> quantities, decimal? unitPrice, DateTimeOffset at) =>
+        windowSeconds is { } seconds ? new Payment(PaymentStatus.Pending, at.AddSeconds(seconds), Total(quantities, unitPrice)) : null;
 
     /// <summary>The order's total: its units at its unit price (an order without a price owes nothing).</summary>
     public static decimal Total(IEnumerable<int> quantities, decimal? unitPrice) => (unitPrice ?? 0m) * quantities.Sum();

@@ -96,7 +96,7 @@ public sealed class OrderGrain(
             Explanation = plan.Explanation,
             UpdatedAt = now,
             // Allocated now: the campaign's payment window starts now.
-            Payment = PaymentRules.Open(campaign?.PaymentWindowSeconds, PaymentRules.Total(order.Lines.Select(l => l.Quantity), order.UnitPrice), now),
+            Payment = PaymentRules.Open(campaign?.PaymentWindowSeconds, order.Lines.Select(l => l.Quantity), order.UnitPrice, now),
         };
         state.State.Order = allocated;
         state.State.Revision++;

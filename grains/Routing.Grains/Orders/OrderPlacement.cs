@@ -143,7 +143,7 @@ public sealed partial class OrderPlacement(
             Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
             Cause = ExceptionRules.CauseOf(status, plan.Explanation.Decisions),
             // An allocated order of a campaign with a payment window owes its total by the deadline.
-            Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, PaymentRules.Total(lines.Select(l => l.Quantity), unitPrice), now) : null,
+            Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, lines.Select(l => l.Quantity), unitPrice, now) : null,
         };
 
         // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.

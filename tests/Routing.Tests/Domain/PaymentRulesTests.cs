@@ -8,13 +8,13 @@ namespace Routing.Tests.Domain;
 public sealed class PaymentRulesTests
 {
     private static readonly DateTimeOffset Placed = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
-    private static readonly Payment Due = PaymentRules.Open(900, PaymentRules.Total([2, 3], 118m), Placed)!;
+    private static readonly Payment Due = PaymentRules.Open(900, [2, 3], 118m, Placed)!;
 
     [Fact]
     public void A_campaign_with_a_window_makes_an_order_owe_its_total_by_the_deadline()
     {
         Assert.Equal(new Payment(PaymentStatus.Pending, Placed.AddMinutes(15), 590m), Due);
-        Assert.Null(PaymentRules.Open(null, 590m, Placed));
+        Assert.Null(PaymentRules.Open(null, [5], 118m, Placed));
         Assert.Equal(Placed.AddMinutes(15), PaymentRules.ExpiresAt(OrderStatus.Allocated, Due));
         Assert.Null(PaymentRules.ExpiresAt(OrderStatus.Cancelled, Due));
         Assert.Null(PaymentRules.ExpiresAt(OrderStatus.Allocated, Due with { Status = PaymentStatus.Paid }));
