@@ -87,6 +87,7 @@ try
     app.MapOrderEndpoints();
     app.MapPaymentEndpoints();
     app.MapExceptionEndpoints();
+    app.MapReviewEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

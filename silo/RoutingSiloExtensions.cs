@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Routing.Contracts.Orders;
 using Routing.Grains.Campaigns;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
@@ -91,6 +92,9 @@ public static class RoutingSiloExtensions
         silo.Services.AddRoutingHistory(settings);
         // Orders are kept in the order journal, whatever backs it: their state is their history record.
         silo.Services.AddGrainStorage(StorageNames.Orders, (sp, _) => new OrderJournalStorage(sp.GetRequiredService<OrderStore>()));
+        // The decision sweep (held orders' auto-rejection, pre-orders' expiry) is kept by a reminder; each silo's start
+        // makes sure it exists (idempotent), so even a fresh memory-mode silo keeps those deadlines.
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IDecisionSweepGrain>(0).StartAsync());
         return silo;
     }
 

@@ -90,8 +90,9 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
         OrderStatus.AwaitingSubstitution => "not fillable as ordered; substitutes in stock nearby are suggested",
         OrderStatus.Backordered => "waiting for stock",
         OrderStatus.Exception => "in review by operations",
+        OrderStatus.OnHold => "reserved, and held for review by operations",
         OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.Shipped or OrderStatus.Completed
-            or OrderStatus.Cancelled => order.Reason,
+            or OrderStatus.Cancelled or OrderStatus.PreOrder => order.Reason,
     };
 }
 

@@ -35,6 +35,10 @@ public static class Limits
     public const int MaxSimulatedQuantity = 20;
     /// <summary>A campaign's payment window: up to 30 days.</summary>
     public const int MaxPaymentWindowSeconds = 30 * 24 * 3600;
+    /// <summary>How long a held order may wait before it is auto-rejected, and a pre-order hold its reservations: 30 days.</summary>
+    public const int MaxHoldSeconds = 30 * 24 * 3600;
+    /// <summary>Orders one bulk review call decides.</summary>
+    public const int MaxBulkOrders = 200;
     public const double MaxLatitude = 90;
     public const double MaxLongitude = 180;
 

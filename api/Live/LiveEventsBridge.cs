@@ -63,7 +63,7 @@ public sealed partial class LiveEventsBridge(
         }
     }
 
-    /// <summary>Each distributor's share of a batch: its own stock and alerts, and its own part of each allocation.</summary>
+    /// <summary>Each distributor's share of a batch: its own stock and alerts, and its own part of each allocation, and changes of the orders it has a share of.</summary>
     private static IEnumerable<(string DistributorId, RoutingEvent Event)> ForDistributors(IReadOnlyList<RoutingEvent> batch)
     {
         foreach (var e in batch)
@@ -72,6 +72,10 @@ public sealed partial class LiveEventsBridge(
             {
                 foreach (var part in allocated.Allocations.GroupBy(a => a.DistributorId))
                     yield return (part.Key, allocated with { Allocations = part.ToList() });
+            }
+            else if (e is OrderChanged changed)
+            {
+                foreach (var distributor in changed.Distributors) yield return (distributor, changed with { Distributors = [distributor] });
             }
             else if (e.DistributorId is { } id)
             {

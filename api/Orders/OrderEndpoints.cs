@@ -159,14 +159,15 @@ public static class OrderEndpoints
 
     /// <summary>The order as the caller may see it (<see cref="Caller.Project"/>), if it exists and the caller may see it;
     /// otherwise null, so its existence does not leak.</summary>
-    private static async Task<OrderView?> VisibleOrderAsync(string id, HttpContext http, IGrainFactory grains)
+    public static async Task<OrderView?> VisibleOrderAsync(string id, HttpContext http, IGrainFactory grains)
     {
         var caller = http.Caller();
         if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is not { } order || !caller.CanSee(order)) return null;
         return caller.Project(order);
     }
 
-    private static Results<Ok<OrderView>, ProblemHttpResult> ToResult(Caller caller, TransitionResult result) => result.Outcome switch
+    /// <summary>The answer to a change of an order: the order as the caller may see it, 404, or 409 <c>notAllowed</c>.</summary>
+    public static Results<Ok<OrderView>, ProblemHttpResult> ToResult(Caller caller, TransitionResult result) => result.Outcome switch
     {
         TransitionOutcome.Done => TypedResults.Ok(caller.Project(result.Order!)),
         TransitionOutcome.NotFound => Problems.NotFound("order does not exist"),

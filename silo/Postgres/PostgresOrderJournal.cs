@@ -87,6 +87,21 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
         return ids;
     }
 
+    public async Task<IReadOnlyList<string>> DecisionsDueAsync(DateTimeOffset asOf, int limit)
+    {
+        await using var command = _db.CreateCommand("""
+            SELECT order_id FROM routing_orders
+             WHERE decision_due_at <= @asOf
+             ORDER BY decision_due_at LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("asOf", asOf);
+        command.Parameters.AddWithValue("limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // What was queued is written before the process ends.
@@ -126,6 +141,8 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 updated_at = o.UpdatedAt,
                 revision = w.Record.Revision,
                 payment_expires_at = w.Record.PaymentExpiresAt,
+                decision_due_at = w.Record.DecisionDueAt,
+                preorder = o.PreOrder,
                 body = o,
                 state = w.Record.State,
                 expected = w.Expected,
@@ -136,11 +153,12 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
             WITH r AS (
                 SELECT * FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
                        distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
-                       revision integer, payment_expires_at timestamptz, body jsonb, state text, expected integer)),
+                       revision integer, payment_expires_at timestamptz, decision_due_at timestamptz, preorder boolean, body jsonb, state text, expected integer)),
             updated AS (
                 UPDATE routing_orders o
                    SET status = r.status, distributor_ids = r.distributor_ids, quantity = r.quantity, unit_price = r.unit_price,
-                       updated_at = r.updated_at, revision = r.revision, payment_expires_at = r.payment_expires_at, body = r.body,
+                       updated_at = r.updated_at, revision = r.revision, payment_expires_at = r.payment_expires_at,
+                       decision_due_at = r.decision_due_at, body = r.body,
                        state = decode(r.state, 'base64'),
                        version = o.version + 1
                   FROM r
@@ -148,9 +166,10 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 RETURNING o.order_id, o.version),
             inserted AS (
                 INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
-                                            placed_at, updated_at, revision, payment_expires_at, body, state, version)
+                                            placed_at, updated_at, revision, payment_expires_at, decision_due_at, preorder,
+                                            body, state, version)
                 SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at,
-                       revision, payment_expires_at, body, decode(state, 'base64'), 1
+                       revision, payment_expires_at, decision_due_at, preorder, body, decode(state, 'base64'), 1
                   FROM r WHERE r.expected IS NULL
                 ON CONFLICT (order_id) DO NOTHING
                 RETURNING order_id, version)

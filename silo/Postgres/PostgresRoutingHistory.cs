@@ -70,6 +70,7 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
         Filter("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId);
         Filter("status = @status", "status", search.Status?.ToString());
         Filter("status = ANY(@statuses)", "statuses", search.Statuses?.Select(s => s.ToString()).ToArray());
+        if (search.PreOrdersOnly) where.Add("preorder");
         Filter("placed_at >= @from", "from", search.From);
         Filter("placed_at < @to", "to", search.To);
         var clause = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);

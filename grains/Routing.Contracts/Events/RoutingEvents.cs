@@ -38,6 +38,21 @@ public sealed record OrderRejected(
     public override string Name => EventNames.OrderRejected;
 }
 
+/// <summary>An order changed after it was placed: its status (held, approved, confirmed by a distributor, shipped,
+/// cancelled and why) or its payment; each of its <see cref="Distributors"/> sees it too. Placing announces <see cref="OrderAllocated"/> or <see cref="OrderRejected"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderChanged(
+    DateTimeOffset At,
+    [property: Id(0)] string OrderId,
+    [property: Id(1)] string? CampaignId,
+    [property: Id(2)] OrderStatus Status,
+    [property: Id(3)] string? CancelReason,
+    [property: Id(4)] PaymentStatus? Payment,
+    [property: Id(5)] IReadOnlyList<string> Distributors) : RoutingEvent(At)
+{
+    public override string Name => EventNames.OrderChanged;
+}
+
 /// <summary>A distributor's stock of a SKU changed; with what is available and whether that is below the threshold or out
 /// (the stock rules', so a live view shows them without deriving them).</summary>
 [GenerateSerializer, Immutable]
@@ -92,6 +107,7 @@ public static class EventNames
 {
     public const string OrderAllocated = "orderAllocated";
     public const string OrderRejected = "orderRejected";
+    public const string OrderChanged = "orderChanged";
     public const string InventoryChanged = "inventoryChanged";
     public const string AlertRaised = "alertRaised";
     public const string AlertCleared = "alertCleared";
@@ -102,6 +118,7 @@ public static class EventNames
     {
         [OrderAllocated] = typeof(Events.OrderAllocated),
         [OrderRejected] = typeof(Events.OrderRejected),
+        [OrderChanged] = typeof(Events.OrderChanged),
         [InventoryChanged] = typeof(Events.InventoryChanged),
         [AlertRaised] = typeof(Events.AlertRaised),
         [AlertCleared] = typeof(Events.AlertCleared),

@@ -28,9 +28,21 @@ public interface IOrderGrain : IGrainWithStringKey
     /// <summary>Records the refund a cancelled paid order is due; idempotent by <paramref name="refundId"/>.</summary>
     Task<PaymentResult> RefundAsync(string refundId);
 
-    /// <summary>Cancels the order if its payment deadline has passed unpaid (<c>paymentExpired</c>), giving back what it
-    /// holds; otherwise changes nothing. True when this call cancelled it.</summary>
-    Task<bool> ExpireIfUnpaidAsync();
+    /// <summary>Cancels the order if a deadline of its has passed, giving back what it holds: its payment's, unpaid
+    /// (<c>paymentExpired</c>); its review's, undecided (<c>rejectedInReview</c>); its pre-order's, unconfirmed
+    /// (<c>preorderExpired</c>). Otherwise changes nothing. True when this call cancelled it.</summary>
+    Task<bool> ExpireIfDueAsync();
+
+    /// <summary>Approves an order held for review: OnHold → Allocated, with the reservations it has (its payment window,
+    /// if any, starts now). An approved order again is a harmless repeat.</summary>
+    Task<TransitionResult> ApproveAsync();
+
+    /// <summary>Rejects an order held for review: cancelled (<c>rejectedInReview</c>), everything it holds given back.</summary>
+    Task<TransitionResult> RejectAsync(string reason);
+
+    /// <summary>Confirms a pre-order: PreOrder → Allocated, the same order with the same reservations. A confirmed
+    /// pre-order again is a harmless repeat.</summary>
+    Task<TransitionResult> ConfirmPreOrderAsync();
 
     /// <summary>Allocated → Confirmed, for one distributor's share or (null) every share.</summary>
     Task<TransitionResult> ConfirmAsync(string? distributorId = null);

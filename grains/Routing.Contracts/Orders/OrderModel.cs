@@ -14,9 +14,13 @@ public sealed record PlaceOrder(
     [property: Id(2)] IReadOnlyList<OrderLine> Lines,
     [property: Id(3)] string IdempotencyKey)
 {
+    /// <summary>Set for a pre-order (预下单): how long its reservations are held for its confirmation.</summary>
+    [Id(4)] public int? PreOrderHoldSeconds { get; init; }
+
     /// <summary>What makes two requests "the same request" for idempotency.</summary>
     public string Fingerprint() =>
-        $"{CustomerId}|{CampaignId}|{string.Join(';', Lines.Select(l => $"{l.Sku}:{l.Quantity}:{l.Group}"))}";
+        $"{CustomerId}|{CampaignId}|{string.Join(';', Lines.Select(l => $"{l.Sku}:{l.Quantity}:{l.Group}"))}"
+        + (PreOrderHoldSeconds is { } hold ? $"|preorder:{hold}" : "");
 }
 
 /// <summary>An order as people and clients see it.</summary>
@@ -61,6 +65,24 @@ public sealed record OrderView(
 
     /// <summary>Why it could not be allocated, as a code (<see cref="ExceptionRules.CauseOf"/>); null once allocated.</summary>
     [Id(16)] public string? Cause { get; init; }
+
+    [SuppressMessage("Style", "IDE0032:Use auto property", Justification = "Orleans stores this field as field 18; orders stored before holds read as none.")]
+    [Id(18)] private readonly IReadOnlyList<Hold>? _holds;
+
+    /// <summary>The review rules it broke when placed (<see cref="ReviewRules"/>); kept after it is approved or rejected.</summary>
+    [Required]
+    public IReadOnlyList<Hold> Holds
+    {
+        get => _holds ?? [];
+        init => _holds = value;
+    }
+
+    /// <summary>When an order waiting for a decision is decided for it: a held order is rejected (if the review rules
+    /// auto-reject), a pre-order expires. Null for any other order.</summary>
+    [Id(19)] public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Set when it was taken as a pre-order (by a sales manager or ops), whatever became of it since.</summary>
+    [Id(20)] public bool PreOrder { get; init; }
 }
 
 /// <summary>One distributor's share of an order: its allocations there are one reservation, so they are confirmed,

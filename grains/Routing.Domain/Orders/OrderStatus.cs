@@ -21,4 +21,10 @@ public enum OrderStatus
     AwaitingSubstitution = 8,
     /// <summary>Not fillable now; waiting for stock.</summary>
     Backordered = 9,
+    /// <summary>Reserved at its distributors, but it broke a review rule (its holds say which): it waits for ops to approve
+    /// (→ Allocated) or reject it; no distributor can confirm it meanwhile.</summary>
+    OnHold = 10,
+    /// <summary>Taken by a sales manager for a customer and reserved at its distributors until it expires: confirmed, it
+    /// becomes Allocated with the same reservations.</summary>
+    PreOrder = 11,
 }

@@ -34,4 +34,9 @@ public static class CancelReasons
     public const string ByOps = "byOps";
     public const string CampaignNotFormed = "campaignNotFormed";
     public const string PaymentExpired = "paymentExpired";
+    /// <summary>Rejected in review by ops, or left undecided past the review rules' <c>autoRejectAfterSeconds</c>.</summary>
+    public const string RejectedInReview = "rejectedInReview";
+    /// <summary>A pre-order not confirmed by its <c>expiresAt</c>.</summary>
+    public const string PreorderExpired = "preorderExpired";
+    public const string BySalesManager = "bySalesManager";
 }

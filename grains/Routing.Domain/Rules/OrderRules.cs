@@ -19,7 +19,25 @@ public static class OrderRules
     public static bool HoldsCampaignUnits(OrderStatus status) => status is not (OrderStatus.Rejected or OrderStatus.Cancelled);
 
     /// <summary>Whether it holds reservations at its allocated distributors (until each ships its share).</summary>
-    public static bool HoldsStock(OrderStatus status) => status is OrderStatus.Allocated or OrderStatus.Confirmed;
+    public static bool HoldsStock(OrderStatus status) =>
+        status is OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.OnHold or OrderStatus.PreOrder;
+
+    /// <summary>Whether it waits for a decision with a deadline: a held order for its review (auto-rejected at its
+    /// <c>expiresAt</c>, if the review rules say so), a pre-order for its confirmation (expired at its <c>expiresAt</c>).</summary>
+    public static bool AwaitsDecision(OrderStatus status) => status is OrderStatus.OnHold or OrderStatus.PreOrder;
+
+    /// <summary>When an order waiting for a decision is decided for it, unless a person decides first: a held order is
+    /// auto-rejected, a pre-order expires (both at its <paramref name="expiresAt"/>); null for any other order. The journal
+    /// indexes orders by it and the decision sweep acts on it (a payment's deadline is <see cref="PaymentRules.ExpiresAt"/>).</summary>
+    public static DateTimeOffset? DecisionDueAt(OrderStatus status, DateTimeOffset? expiresAt) =>
+        AwaitsDecision(status) ? expiresAt : null;
+
+    /// <summary>Why an order waiting for a decision is cancelled when its deadline passes: a held order was not reviewed
+    /// in time (rejected), a pre-order was not confirmed (expired). Null for an order with no decision deadline.</summary>
+    public static string? CancelReasonAtDeadline(OrderStatus status) =>
+        status == OrderStatus.OnHold ? CancelReasons.RejectedInReview
+        : status == OrderStatus.PreOrder ? CancelReasons.PreorderExpired
+        : null;
 
     /// <summary>Whether it may be routed again: it could not be allocated, and is waiting for a substitute, stock or a person.</summary>
     public static bool CanReroute(OrderStatus status) =>
@@ -58,7 +76,7 @@ public static class OrderRules
         OrderStatus.Confirmed => OrderStatus.Shipped,
         OrderStatus.Shipped => OrderStatus.Completed,
         OrderStatus.Completed or OrderStatus.Rejected or OrderStatus.Cancelled or OrderStatus.Exception
-            or OrderStatus.AwaitingSubstitution or OrderStatus.Backordered => null,
+            or OrderStatus.AwaitingSubstitution or OrderStatus.Backordered or OrderStatus.OnHold or OrderStatus.PreOrder => null,
     };
 
     /// <summary>An order is as far as its least advanced share: Shipped only once every distributor has shipped

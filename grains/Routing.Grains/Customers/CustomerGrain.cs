@@ -85,6 +85,8 @@ public sealed class CustomerGrain(
 
     public void Release(string campaignId, string orderId) => LimitOf(campaignId).Release(orderId);
 
+    public bool HasOrders => _orders.Count > 0;
+
     private CustomerLimit LimitOf(string campaignId) =>
         _limits.TryGetValue(campaignId, out var limit) ? limit : _limits[campaignId] = new CustomerLimit();
 }

@@ -11,6 +11,9 @@ public sealed record OrderRecord(OrderView Listed, int Revision, byte[] State)
 {
     /// <summary>When the order expires unpaid, if it can (<see cref="PaymentRules.ExpiresAt"/>).</summary>
     public DateTimeOffset? PaymentExpiresAt => PaymentRules.ExpiresAt(Listed.Status, Listed.Payment);
+
+    /// <summary>When it is decided for, if it waits for a decision (<see cref="OrderRules.DecisionDueAt"/>).</summary>
+    public DateTimeOffset? DecisionDueAt => OrderRules.DecisionDueAt(Listed.Status, Listed.ExpiresAt);
 }
 
 /// <summary>What a customer's limits are counted from: one of its orders in the journal.</summary>
@@ -43,4 +46,8 @@ public interface IOrderJournal
     /// <summary>Up to <paramref name="limit"/> orders of a campaign whose payment expires at or before
     /// <paramref name="asOf"/> (<see cref="OrderRecord.PaymentExpiresAt"/>), earliest first: what its payment sweep cancels.</summary>
     Task<IReadOnlyList<string>> ExpiringPaymentsAsync(string campaignId, DateTimeOffset asOf, int limit);
+
+    /// <summary>Up to <paramref name="limit"/> orders waiting for a decision that is due at or before
+    /// <paramref name="asOf"/> (<see cref="OrderRecord.DecisionDueAt"/>), earliest first: what the decision sweep cancels.</summary>
+    Task<IReadOnlyList<string>> DecisionsDueAsync(DateTimeOffset asOf, int limit);
 }

@@ -34,7 +34,8 @@ public sealed record OrderSearch(
     int Page = 1,
     int PageSize = 50,
     IReadOnlyList<OrderStatus>? Statuses = null,
-    bool OldestFirst = false);
+    bool OldestFirst = false,
+    bool PreOrdersOnly = false);
 
 /// <summary>One page of results, with the total count of matches.</summary>
 public sealed record HistoryPage<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);

@@ -17,6 +17,8 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     private readonly ConcurrentDictionary<string, int> _campaignUnits = new(StringComparer.Ordinal);
     /// <summary>Each campaign's orders that can expire unpaid, with when (the journal's index, as in PostgreSQL).</summary>
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, DateTimeOffset>> _expiring = new(StringComparer.Ordinal);
+    /// <summary>Orders waiting for a decision, with when it is due (the journal's index, as in PostgreSQL).</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _decisionsDue = new(StringComparer.Ordinal);
 
     /// <summary>An order's record as kept here: its state as bytes (a long sale's heap holds no object graph per order).</summary>
     private sealed record Stored(OrderView Listed, byte[] State, int Version);
@@ -32,19 +34,22 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
             if (!_orders.TryAdd(id, new Stored(record.Listed, record.State, 1))) return Task.FromResult<int?>(null);
             _byCustomer.GetOrAdd(record.Listed.CustomerId, _ => new(StringComparer.Ordinal)).TryAdd(id, 0);
             CountUnits(null, record.Listed);
-            IndexPayment(record);
+            IndexDeadlines(record);
             return Task.FromResult<int?>(1);
         }
         if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return Task.FromResult<int?>(null);
         var next = new Stored(record.Listed, record.State, expected + 1);
         if (!_orders.TryUpdate(id, next, current)) return Task.FromResult<int?>(null);
         CountUnits(current.Listed, record.Listed);
-        IndexPayment(record);
+        IndexDeadlines(record);
         return Task.FromResult<int?>(next.Version);
     }
 
-    private void IndexPayment(OrderRecord record)
+    private void IndexDeadlines(OrderRecord record)
     {
+        if (record.DecisionDueAt is { } due) _decisionsDue[record.Listed.OrderId] = due;
+        else _decisionsDue.TryRemove(record.Listed.OrderId, out _);
+
         if (record.Listed.CampaignId is not { } campaignId) return;
         var expiring = _expiring.GetOrAdd(campaignId, _ => new(StringComparer.Ordinal));
         if (record.PaymentExpiresAt is { } at) expiring[record.Listed.OrderId] = at;
@@ -55,6 +60,9 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
         Task.FromResult<IReadOnlyList<string>>(_expiring.TryGetValue(campaignId, out var expiring)
             ? [.. expiring.Where(e => e.Value <= asOf).OrderBy(e => e.Value).Take(limit).Select(e => e.Key)]
             : []);
+
+    public Task<IReadOnlyList<string>> DecisionsDueAsync(DateTimeOffset asOf, int limit) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _decisionsDue.Where(e => e.Value <= asOf).OrderBy(e => e.Value).Take(limit).Select(e => e.Key)]);
 
     private void CountUnits(OrderView? before, OrderView after)
     {
@@ -94,6 +102,7 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
                 && (search.DistributorId is null || o.Allocations.Any(a => a.DistributorId == search.DistributorId))
                 && (search.Status is null || o.Status == search.Status)
                 && (search.Statuses is null || search.Statuses.Contains(o.Status))
+                && (!search.PreOrdersOnly || o.PreOrder)
                 && (search.From is null || o.PlacedAt >= search.From)
                 && (search.To is null || o.PlacedAt < search.To))
             .ToList();

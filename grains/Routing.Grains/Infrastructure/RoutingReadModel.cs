@@ -1,13 +1,14 @@
 using System.Collections.Immutable;
 using Routing.Contracts.Catalog;
 using Routing.Contracts.Distributors;
+using Routing.Contracts.Orders;
 using Routing.Contracts.Policies;
 using Routing.Domain;
 
 namespace Routing.Grains.Infrastructure;
 
 /// <summary>A silo-local, briefly cached view of what routing reads on every order: distributor snapshots,
-/// policies and products. Keeps the order path from calling shared grains per order; staleness is safe because
+/// policies, products and the review rules. Keeps the order path from calling shared grains per order; staleness is safe because
 /// the reservation at the distributor grain is the authority. When cached data cannot serve an order (no
 /// distributor can fill it, an unknown policy or product), the order asks for data loaded after it started:
 /// one reload then serves every order waiting on it, so the shared grains see a bounded rate, never one call per order.</summary>
@@ -27,6 +28,9 @@ public sealed class RoutingReadModel(IGrainFactory grains, TimeProvider clock)
         async () => (await grains.GetGrain<IProductCatalogGrain>(0).ListAsync()).ToDictionary(p => p.Sku, StringComparer.Ordinal),
         ReferenceDataTtl, clock);
 
+    private readonly Cached<ReviewSettings> _reviewRules = new(
+        () => grains.GetGrain<IReviewRulesGrain>(0).GetAsync(), ReferenceDataTtl, clock);
+
     /// <summary>A timestamp to pass as <c>loadedAfter</c> to ask for data no older than now.</summary>
     public long Now() => clock.GetTimestamp();
 
@@ -40,6 +44,9 @@ public sealed class RoutingReadModel(IGrainFactory grains, TimeProvider clock)
         (await _policies.GetAsync(loadedAfter)).FirstOrDefault(p => p.Id == id);
 
     public Task<IReadOnlyDictionary<string, Product>> GetProductsAsync(long? loadedAfter = null) => _products.GetAsync(loadedAfter);
+
+    /// <summary>The review rules placements are checked against (a change applies within <see cref="ReferenceDataTtl"/>).</summary>
+    public Task<ReviewSettings> GetReviewRulesAsync() => _reviewRules.GetAsync(null);
 
     /// <summary>A value refreshed by one caller at a time: when older than its time to live, or when a caller needs
     /// a value loaded after a given moment.</summary>

@@ -4,6 +4,7 @@ using Routing.Contracts.Distributors;
 using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Domain.Rules;
+using Routing.Grains.Events;
 using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
@@ -29,6 +30,7 @@ public sealed class OrderGrain(
     [PersistentState("order", StorageNames.Orders)] IPersistentState<OrderState> state,
     OrderPlacement placement,
     RoutingReadModel readModel,
+    IRoutingEventPublisher events,
     TimeProvider clock) : Grain, IOrderGrain
 {
     private string Id => this.GetPrimaryKeyString();
@@ -124,13 +126,60 @@ public sealed class OrderGrain(
         return await DoneAsync(await CancelNowAsync(order, reason, cancelReason ?? (byOps ? CancelReasons.ByOps : CancelReasons.ByCustomer)));
     }
 
-    public async Task<bool> ExpireIfUnpaidAsync()
+    public async Task<bool> ExpireIfDueAsync()
     {
-        if (await CurrentAsync() is not { } order || !PaymentRules.IsOverdue(order.Payment, clock.GetUtcNow())) return false;
+        if (await CurrentAsync() is not { } order) return false;
+        var now = clock.GetUtcNow();
+        if (OrderRules.DecisionDueAt(order.Status, order.ExpiresAt) <= now && OrderRules.CancelReasonAtDeadline(order.Status) is { } code)
+        {
+            await CancelNowAsync(order, code == CancelReasons.PreorderExpired
+                ? $"the pre-order was not confirmed by {order.ExpiresAt:u}"
+                : $"not reviewed by {order.ExpiresAt:u}", code);
+            return true;
+        }
+        if (!PaymentRules.IsOverdue(order.Payment, now)) return false;
         // Only what can be cancelled expires (a share shipped unpaid is for a person, like any partly shipped order).
         if (OrderRules.WhyNotCancellable(order.Status, order.Shares.Select(s => (s.DistributorId, s.Status)), byOps: true) is not null) return false;
         await CancelNowAsync(order, $"not paid by {order.Payment!.DueAt:u}", CancelReasons.PaymentExpired);
         return true;
+    }
+
+    public async Task<TransitionResult> ApproveAsync()
+    {
+        if (await CurrentAsync() is not { } order) return NotFound();
+        // Approved before: it is allocated (or further) with the holds it had.
+        if (order.Holds.Count > 0 && OrderRules.InFulfilment(order.Status)) return await DoneAsync(order);
+        if (order.Status != OrderStatus.OnHold) return NotAllowed($"only an order on hold can be approved; this one is {order.Status}");
+        var campaign = order.CampaignId is { } campaignId ? (await GrainFactory.GetGrain<ICampaignGrain>(campaignId).GetAsync())?.Definition : null;
+        var now = clock.GetUtcNow();
+        var approved = order with
+        {
+            Status = OrderStatus.Allocated,
+            ExpiresAt = null,
+            UpdatedAt = now,
+            // Accepted now: the campaign's payment window starts now.
+            Payment = PaymentRules.Open(campaign?.PaymentWindowSeconds, order.Lines.Select(l => l.Quantity), order.UnitPrice, now),
+        };
+        await SaveAsync(order, approved);
+        return await DoneAsync(approved);
+    }
+
+    public async Task<TransitionResult> RejectAsync(string reason)
+    {
+        if (await CurrentAsync() is not { } order) return NotFound();
+        if (order is { Status: OrderStatus.Cancelled, CancelReason: CancelReasons.RejectedInReview }) return await DoneAsync(order);
+        if (order.Status != OrderStatus.OnHold) return NotAllowed($"only an order on hold can be rejected; this one is {order.Status}");
+        return await DoneAsync(await CancelNowAsync(order, reason, CancelReasons.RejectedInReview));
+    }
+
+    public async Task<TransitionResult> ConfirmPreOrderAsync()
+    {
+        if (await CurrentAsync() is not { } order || !order.PreOrder) return NotFound();
+        if (OrderRules.InFulfilment(order.Status)) return await DoneAsync(order);
+        if (order.Status != OrderStatus.PreOrder) return NotAllowed($"only a pre-order can be confirmed; this one is {order.Status}");
+        var confirmed = order with { Status = OrderStatus.Allocated, ExpiresAt = null, UpdatedAt = clock.GetUtcNow() };
+        await SaveAsync(order, confirmed);
+        return await DoneAsync(confirmed);
     }
 
     /// <summary>Cancels: durable first (the journal then counts its campaign units unsold, and a retried cancel finds it
@@ -143,6 +192,7 @@ public sealed class OrderGrain(
             Reason = reason,
             UpdatedAt = clock.GetUtcNow(),
             CancelReason = code,
+            ExpiresAt = null,
             Payment = PaymentRules.OnCancel(order.Payment, expired: code == CancelReasons.PaymentExpired),
         };
         await SaveAsync(order, cancelled);
@@ -158,7 +208,7 @@ public sealed class OrderGrain(
         if (change == PaymentChange.Overdue)
         {
             // Past the deadline, unpaid: expire it now rather than wait for the sweep.
-            await ExpireIfUnpaidAsync();
+            await ExpireIfDueAsync();
             return new(PaymentChange.Closed, state.State.Order);
         }
         if (change != PaymentChange.Done) return new(change, order);
@@ -177,8 +227,8 @@ public sealed class OrderGrain(
         return new(PaymentChange.Done, refunded);
     }
 
-    /// <summary>One change of the order: its journal record written with the version check; on failure the activation
-    /// keeps the order as it was.</summary>
+    /// <summary>One change of the order: its journal record written with the version check, then its live event; on
+    /// failure the activation keeps the order as it was.</summary>
     private async Task SaveAsync(OrderView before, OrderView after)
     {
         state.State.Order = after;
@@ -193,6 +243,7 @@ public sealed class OrderGrain(
             state.State.Revision--;
             throw;
         }
+        events.Publish(OrderPlacement.Changed(after));
     }
 
     public Task<TransitionResult> ConfirmAsync(string? distributorId = null) =>

@@ -24,6 +24,9 @@ public interface ICustomerLimits
 
     /// <summary>Gives the order's units back; idempotent.</summary>
     void Release(string campaignId, string orderId);
+
+    /// <summary>Whether the customer has placed an order before (the review rules hold a first order apart).</summary>
+    bool HasOrders { get; }
 }
 
 /// <summary>How an order is placed and routed, used by the customer grain that places it and the order grain that routes
@@ -137,13 +140,31 @@ public sealed partial class OrderPlacement(
         var plan = await RouteAsync(orderId, customer, lines, policyId, participants, products, startedAt, held);
         var status = OrderRules.StatusOf(plan.Outcome);
         var now = clock.GetUtcNow();
+        IReadOnlyList<Hold> holds = [];
+        DateTimeOffset? expiresAt = null;
+        if (command.PreOrderHoldSeconds is { } holdSeconds)
+        {
+            // A pre-order is reserved in full until it is confirmed, or not taken at all.
+            (status, expiresAt) = status == OrderStatus.Allocated ? (OrderStatus.PreOrder, now.AddSeconds(holdSeconds)) : (OrderStatus.Rejected, (DateTimeOffset?)null);
+        }
+        else if (status == OrderStatus.Allocated)
+        {
+            // Reserved as usual; an order that breaks a review rule waits for ops with its reservations.
+            var rules = await readModel.GetReviewRulesAsync();
+            var amount = unitPrice is null ? (decimal?)null : PaymentRules.Total(lines.Select(l => l.Quantity), unitPrice);
+            holds = ReviewRules.Holds(rules, quantity, amount, firstOrder: !held.Limits!.HasOrders, now);
+            if (holds.Count > 0) (status, expiresAt) = (OrderStatus.OnHold, ReviewRules.AutoRejectAt(rules, now));
+        }
         var order = new OrderView(orderId, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
             plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
         {
             Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
             Cause = ExceptionRules.CauseOf(status, plan.Explanation.Decisions),
-            // An allocated order of a campaign with a payment window owes its total by the deadline.
+            // An allocated order of a campaign with a payment window owes its total by the deadline (a held one once approved).
             Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, lines.Select(l => l.Quantity), unitPrice, now) : null,
+            Holds = holds,
+            ExpiresAt = expiresAt,
+            PreOrder = command.PreOrderHoldSeconds is not null,
         };
 
         // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.
@@ -337,6 +358,12 @@ public sealed partial class OrderPlacement(
             events.Publish(new OrderAllocated(order.UpdatedAt, id, order.CampaignId, order.Allocations));
             return;
         }
+        if (OrderRules.AwaitsDecision(order.Status))
+        {
+            // Reserved, but held for review or taken as a pre-order: nothing for a distributor to do yet.
+            events.Publish(Changed(order));
+            return;
+        }
         var reason = order.Reason ?? order.Status.ToString();
         events.Publish(new OrderRejected(order.UpdatedAt, id, order.CampaignId, order.Status, reason));
 
@@ -355,6 +382,10 @@ public sealed partial class OrderPlacement(
                 $"order {id} ({order.Status}): {reason}", Sku: sku, OrderId: id, CampaignId: order.CampaignId));
         }
     }
+
+    /// <summary>The live event of a change to an order.</summary>
+    public static OrderChanged Changed(OrderView order) => new(order.UpdatedAt, order.OrderId, order.CampaignId, order.Status,
+        order.CancelReason, order.Payment?.Status, [.. order.Allocations.Select(a => a.DistributorId).Distinct(StringComparer.Ordinal)]);
 
     private static PlaceResult Refused(QuotaTicket ticket, string campaignId) => ticket.Outcome switch
     {

@@ -62,7 +62,7 @@ public sealed partial class PaymentSweepGrain(IOrderJournal journal, TimeProvide
             var due = await journal.ExpiringPaymentsAsync(CampaignId, clock.GetUtcNow(), Batch);
             var expired = 0;
             foreach (var chunk in due.Chunk(Parallelism))
-                expired += (await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IOrderGrain>(id).ExpireIfUnpaidAsync()))).Count(x => x);
+                expired += (await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IOrderGrain>(id).ExpireIfDueAsync()))).Count(x => x);
             cancelled += expired;
             // A full batch may have more behind it; one that cancelled nothing (shipped orders) would loop forever.
             if (due.Count < Batch || expired == 0) break;
