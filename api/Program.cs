@@ -88,6 +88,7 @@ try
     app.MapPaymentEndpoints();
     app.MapExceptionEndpoints();
     app.MapReviewEndpoints();
+    app.MapPreOrderEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

@@ -46,6 +46,15 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     /// <summary>Cancelling an order or routing it again is for ops and the customer who placed it.</summary>
     public bool CanChange(OrderView order) => Owns(Owner.Customer, order.CustomerId);
 
+    /// <summary>Whether this caller takes pre-orders at all (for the customers <see cref="CanTakePreOrderFor"/> allows).</summary>
+    public bool MayTakePreOrders => IsOps;
+
+    /// <summary>Pre-orders (预下单) are taken by ops for any customer.</summary>
+    public bool CanTakePreOrderFor(Contracts.Customers.CustomerProfile customer) => IsOps;
+
+    /// <summary>The <c>cancelReason</c> code of a cancellation by this caller.</summary>
+    public string CancelReasonCode => IsOps ? CancelReasons.ByOps : CancelReasons.ByCustomer;
+
     /// <summary>The share of an order a fulfilment step moves: ops may name one (none: every share); a distributor always
     /// moves its own and may name no other. Not allowed for anyone else.</summary>
     public (bool Allowed, string? Share) FulfilmentShare(string? asked) =>

@@ -127,19 +127,26 @@ public static class OrderEndpoints
             .WithName($"{step}Order").WithSummary($"{char.ToUpperInvariant(step[0])}{step[1..]} an order or one distributor's share of it (a fulfilment step)")
             .ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed");
 
-    private static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
-        HttpContext http, IGrainFactory grains, string? idempotencyKey, Func<string, PlaceOrder> command)
-    {
-        if (string.IsNullOrWhiteSpace(idempotencyKey))
-            return Problems.BadRequest("idempotencyKeyRequired", $"the {IdempotencyHeader} header is required");
-        if (PlainText.HasControlCharacters(idempotencyKey))
-            return Problems.BadRequest("controlCharacters", $"the {IdempotencyHeader} header: {PlainText.ControlCharactersMessage}");
-        if (idempotencyKey.Length > Limits.MaxIdempotencyKeyLength)
-            return Problems.BadRequest("idempotencyKeyTooLong", $"the {IdempotencyHeader} header is at most {Limits.MaxIdempotencyKeyLength} characters");
+    private static Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
+        HttpContext http, IGrainFactory grains, string? idempotencyKey, Func<string, PlaceOrder> command) =>
+        PlaceForAsync(http, grains, idempotencyKey, http.Caller().CustomerId!, command);
 
+    /// <summary>What is wrong with an <c>Idempotency-Key</c> header, or null when it can be used.</summary>
+    public static ProblemHttpResult? CheckIdempotencyKey(string? idempotencyKey) =>
+        string.IsNullOrWhiteSpace(idempotencyKey) ? Problems.BadRequest("idempotencyKeyRequired", $"the {IdempotencyHeader} header is required")
+        : PlainText.HasControlCharacters(idempotencyKey) ? Problems.BadRequest("controlCharacters", $"the {IdempotencyHeader} header: {PlainText.ControlCharactersMessage}")
+        : idempotencyKey.Length > Limits.MaxIdempotencyKeyLength
+            ? Problems.BadRequest("idempotencyKeyTooLong", $"the {IdempotencyHeader} header is at most {Limits.MaxIdempotencyKeyLength} characters")
+        : null;
+
+    /// <summary>Places <paramref name="command"/> for <paramref name="customerId"/> (the caller is allowed to) and answers
+    /// as the caller may see it: 201 with the order, or the problem of the refusal.</summary>
+    public static async Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceForAsync(
+        HttpContext http, IGrainFactory grains, string? idempotencyKey, string customerId, Func<string, PlaceOrder> command)
+    {
+        if (CheckIdempotencyKey(idempotencyKey) is { } badKey) return badKey;
         var caller = http.Caller();
-        var customerId = caller.CustomerId!;
-        var orderId = OrderIds.For(customerId, idempotencyKey);
+        var orderId = OrderIds.For(customerId, idempotencyKey!);
         var result = await grains.GetGrain<ICustomerGrain>(customerId).PlaceAsync(command(customerId));
         if (result.Outcome == PlaceOutcome.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return result.Outcome switch
