@@ -1,5 +1,6 @@
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
+using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
 using Routing.Contracts.Orders;
 using Routing.Domain;
@@ -139,6 +140,55 @@ public sealed class RestartTests(PostgresFixture postgres)
             Assert.Equal(2, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
             // Once: a second sweep finds nothing, and the ledger released each order's units one time.
             Assert.Equal(0, await world.Grains.GetGrain<IPaymentSweepGrain>(campaign).SweepAsync());
+            await Eventually.UntilAsync(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
+        }
+    }
+
+    [Fact]
+    public async Task Held_orders_and_pre_orders_whose_deadline_passes_while_the_cluster_is_down_are_cancelled_once_after_the_restart()
+    {
+        var db = await postgres.CreateDatabaseAsync("decisions");
+        PgWorld world;
+        OrderView held, approved, preOrder, confirmed;
+        var rules = new ReviewSettings(MaxUnits: 2, MaxAmount: null, FirstOrderMaxUnits: null, AutoRejectAfterSeconds: 3);
+        await using (var cluster = await PostgresCluster.StartAsync(db, "decisions", silos: 2))
+        {
+            world = new PgWorld(cluster, db);
+            await world.SetUpAsync(distributors: 2, onHandEach: 50, customers: 4);
+            await world.Grains.GetGrain<IReviewRulesGrain>(0).SetAsync(rules);
+            await Eventually.UntilAsync(() => Task.WhenAll(cluster.ReadModels.Select(r => r.GetReviewRulesAsync())), all => all.All(r => r == rules),
+                "every silo to place with the review rules");
+            var campaign = await world.CampaignAsync(cap: 100, perCustomerLimit: 10, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
+            await world.UntilEverySiloRoutesWithCurrentStockAsync();
+            held = (await world.OrderAsync(campaign, world.Customers[0], 3, "k-held")).Order!;
+            approved = (await world.OrderAsync(campaign, world.Customers[1], 4, "k-approved")).Order!;
+            Assert.Equal((OrderStatus.OnHold, OrderStatus.OnHold), (held.Status, approved.Status));
+            Assert.Equal(OrderStatus.Allocated, (await world.Grains.GetGrain<IOrderGrain>(approved.OrderId).ApproveAsync()).Order!.Status);
+            PlaceOrder PreOrder(string customer, int quantity, string key) =>
+                new(customer, null, [new OrderLine(world.Sku, quantity)], key) { PreOrderHoldSeconds = 3 };
+            preOrder = (await world.Grains.GetGrain<ICustomerGrain>(world.Customers[2]).PlaceAsync(PreOrder(world.Customers[2], 5, "k-pre"))).Order!;
+            confirmed = (await world.Grains.GetGrain<ICustomerGrain>(world.Customers[3]).PlaceAsync(PreOrder(world.Customers[3], 6, "k-confirmed"))).Order!;
+            Assert.Equal((OrderStatus.PreOrder, OrderStatus.PreOrder), (preOrder.Status, confirmed.Status));
+            Assert.Equal(OrderStatus.Allocated, (await world.Grains.GetGrain<IOrderGrain>(confirmed.OrderId).ConfirmPreOrderAsync()).Order!.Status);
+            Assert.Equal(3 + 4 + 5 + 6, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
+        } // the whole cluster stops before the deadlines: only the durable reminder can keep them
+
+        var lastDeadline = new[] { held.ExpiresAt!.Value, preOrder.ExpiresAt!.Value }.Max();
+        await Eventually.UntilAsync(() => DateTimeOffset.UtcNow, now => now > lastDeadline, $"the deadlines (the last at {lastDeadline:O}) to pass");
+        await using (var cluster = await PostgresCluster.StartAsync(db, "decisions", silos: 2))
+        {
+            world.Cluster = cluster;
+            foreach (var (order, reason) in new[] { (held, CancelReasons.RejectedInReview), (preOrder, CancelReasons.PreorderExpired) })
+            {
+                var cancelled = await Eventually.UntilAsync(() => world.Grains.GetGrain<IOrderGrain>(order.OrderId).GetAsync(),
+                    o => o?.Status == OrderStatus.Cancelled, $"order {order.OrderId} cancelled after the restart", within: TimeSpan.FromSeconds(90));
+                Assert.Equal(reason, cancelled!.CancelReason);
+            }
+            foreach (var kept in new[] { approved, confirmed })
+                Assert.Equal(OrderStatus.Allocated, (await world.Grains.GetGrain<IOrderGrain>(kept.OrderId).GetAsync())!.Status);
+            Assert.Equal(4 + 6, (await world.InventoryAsync()).Values.Sum(i => i.Reserved));
+            // Once: a second sweep finds nothing, and the ledger released each order's units one time.
+            Assert.Equal(0, await world.Grains.GetGrain<IDecisionSweepGrain>(0).SweepAsync());
             await Eventually.UntilAsync(() => CrashRecoveryTests.ConsistencyAsync(world), p => p.Count == 0, "ledger and history to agree");
         }
     }
