@@ -68,12 +68,13 @@ export type LiveEvents = {
 export type LiveEventName = keyof LiveEvents;
 export type OrderAllocatedEvent = LiveEvents['orderAllocated'];
 export type OrderRejectedEvent = LiveEvents['orderRejected'];
+export type OrderChangedEvent = LiveEvents['orderChanged'];
 export type InventoryChangedEvent = LiveEvents['inventoryChanged'];
 export type AlertRaisedEvent = LiveEvents['alertRaised'];
 export type AlertClearedEvent = LiveEvents['alertCleared'];
 export type CampaignProgressEvent = LiveEvents['campaignProgress'];
 /** Every name once: the compiler refuses a name missing here or one the server does not send. */
 const eventNames: { [K in LiveEventName]: true } = {
-  orderAllocated: true, orderRejected: true, inventoryChanged: true, alertRaised: true, alertCleared: true, campaignProgress: true,
+  orderAllocated: true, orderRejected: true, orderChanged: true, inventoryChanged: true, alertRaised: true, alertCleared: true, campaignProgress: true,
 };
 export const liveEventNames = Object.keys(eventNames) as LiveEventName[];
