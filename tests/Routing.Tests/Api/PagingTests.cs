@@ -24,6 +24,11 @@ public sealed class PagingTests(ApiFactory api)
         var second = $"{world.Sku}-40"; // a second SKU, so the distributor's inventory has two rows
         (await world.Ops.PostJsonAsync("/api/products", new { sku = second, name = "Urea 40 kg" })).Expect(HttpStatusCode.Created);
         (await world.Ops.PutJsonAsync($"/api/distributors/{world.DistributorA}/inventory/{second}", new { onHand = 10, threshold = 0 })).Expect(HttpStatusCode.OK);
+        // A second campaign and a policy of this world's, so those lists have two items without other tests' data.
+        var campaign = world.CampaignBody();
+        campaign["id"] = $"{world.Campaign}-2";
+        (await world.Ops.PostJsonAsync("/api/campaigns", campaign)).Expect(HttpStatusCode.Created);
+        (await world.Ops.PutJsonAsync($"/api/policies/p-{world.Tag}", new { split = "WholeOrder" })).Expect(HttpStatusCode.OK);
         var path = list.Replace("{customer}", world.CustomerX).Replace("{distributor}", world.DistributorA);
         await Eventually.UntilAsync(async () => (await Total(world, path)), total => total >= 2, $"{path} to hold two items");
 
