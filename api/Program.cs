@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json.Serialization;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -41,6 +42,8 @@ try
     {
         builder.UseOrleans(silo => silo.AddRoutingSilo(builder.Configuration));
     }
+    // The wall clock the endpoints read (the silo's own in the embedded mode: TryAdd keeps whichever came first).
+    builder.Services.TryAddSingleton(TimeProvider.System);
     builder.Services.AddRoutingAuth(builder.Configuration);
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Normalize);
     builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -117,6 +117,22 @@ public static class DistributorEndpoints
             .WithName("listLedger").WithSummary("List a distributor's stock movements, newest first")
             .Paged().ProducesProblem(404);
 
+        // The stock statement (进销存) per SKU over a period: this month so far unless from/to say otherwise; CSV on request.
+        group.MapGet("/{id}/ledger/summary", async Task<Results<Ok<IReadOnlyList<LedgerSummaryRow>>, ContentHttpResult, ProblemHttpResult>> (
+            string id, DateTimeOffset? from, DateTimeOffset? to, string? format, IGrainFactory grains, IRoutingHistory history, TimeProvider clock) =>
+        {
+            if (format is not (null or "json" or "csv")) return Problems.BadRequest("badFormat", "format must be json or csv");
+            var now = clock.GetUtcNow();
+            var since = from ?? new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+            var until = to ?? now;
+            if (since > until) return Problems.BadRequest("badRange", "from must not be after to");
+            if (await grains.GetGrain<IDistributorGrain>(id).GetProfileAsync() is null) return Problems.NotFound($"distributor '{id}' does not exist");
+            var rows = await history.LedgerSummaryAsync(id, since, until);
+            return format == "csv" ? TypedResults.Text(LedgerSummary.Csv(rows), "text/csv; charset=utf-8") : TypedResults.Ok(rows);
+        }).OwnedBy(Owner.Distributor)
+            .WithName("ledgerSummary").WithSummary("A distributor's stock statement per SKU over a period: opening, ins and outs by kind, closing (?format=csv)")
+            .Produces(200, contentType: "text/csv").ProducesProblem(404).ProducesProblemCodes(400, "badFormat", "badRange");
+
         // Open reservations (thousands at a busy distributor during a sale), one page at a time.
         group.MapGet("/{id}/reservations", async Task<Results<Ok<List<Reservation>>, ProblemHttpResult>> (string id, int? page, int? pageSize,
             HttpContext http, IGrainFactory grains) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -124,6 +125,48 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
                 reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10)));
         return new HistoryPage<LedgerMovement>(movements, total, page, pageSize);
+    }
+
+    public async Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until)
+    {
+        // On hand after each SKU's last movement before the period and before its end; the period's movements summed per
+        // SKU and kind. Summed here, so a month of a busy distributor's movements is a few rows on the wire.
+        await using var batch = _db.CreateBatch();
+        void Command(string sql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddWithValue("d", distributorId);
+            command.Parameters.AddWithValue("from", since);
+            command.Parameters.AddWithValue("to", until);
+            batch.BatchCommands.Add(command);
+        }
+        const string lastBefore = """
+            SELECT DISTINCT ON (sku) sku, on_hand_after FROM routing_inventory_ledger
+             WHERE distributor_id = @d AND at < @{0} ORDER BY sku, seq DESC
+            """;
+        Command(string.Format(CultureInfo.InvariantCulture, lastBefore, "from"));
+        Command(string.Format(CultureInfo.InvariantCulture, lastBefore, "to"));
+        Command("""
+            SELECT sku, kind, sum(greatest(on_hand_after - on_hand_before, 0)), sum(greatest(on_hand_before - on_hand_after, 0)),
+                   sum(greatest(reserved_after - reserved_before, 0)), sum(greatest(reserved_before - reserved_after, 0))
+              FROM routing_inventory_ledger WHERE distributor_id = @d AND at >= @from AND at < @to GROUP BY sku, kind
+            """);
+
+        await using var reader = await batch.ExecuteReaderAsync();
+        async Task<Dictionary<string, int>> OnHandAsync()
+        {
+            var onHand = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (await reader.ReadAsync()) onHand[reader.GetString(0)] = reader.GetInt32(1);
+            await reader.NextResultAsync();
+            return onHand;
+        }
+        var opening = await OnHandAsync();
+        var closing = await OnHandAsync();
+        var totals = new List<LedgerTotals>();
+        while (await reader.ReadAsync())
+            totals.Add(new LedgerTotals(reader.GetString(0), Enum.Parse<MovementKind>(reader.GetString(1), ignoreCase: true),
+                reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+        return LedgerSummary.Of(opening, closing, totals);
     }
 
     // What was queued is written before the process ends.

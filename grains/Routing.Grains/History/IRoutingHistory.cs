@@ -21,6 +21,10 @@ public interface IRoutingHistory
 
     /// <summary>A distributor's stock movements, newest first, one page.</summary>
     Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize);
+
+    /// <summary>A distributor's stock statement per SKU over [<paramref name="since"/>, <paramref name="until"/>)
+    /// (<see cref="LedgerSummary"/>): movements are in the period by their time, and follow each other by sequence.</summary>
+    Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until);
 }
 
 /// <summary>Filters of an order search; null means "any". Page numbers start at 1.</summary>

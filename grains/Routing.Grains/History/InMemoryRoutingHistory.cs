@@ -120,6 +120,15 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
             PageOf(rows, page, pageSize), rows.Count, page, pageSize));
     }
 
+    public Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until)
+    {
+        var rows = _ledger.Values.Where(m => m.DistributorId == distributorId && m.At < until).OrderBy(m => m.Seq).ToList();
+        static Dictionary<string, int> OnHandAfterLast(IEnumerable<LedgerMovement> movements) =>
+            movements.GroupBy(m => m.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().OnHandAfter, StringComparer.Ordinal);
+        return Task.FromResult(LedgerSummary.Of(OnHandAfterLast(rows.Where(m => m.At < since)), OnHandAfterLast(rows),
+            LedgerSummary.Totals(rows.Where(m => m.At >= since))));
+    }
+
     /// <summary>A page far past the end (page × size beyond an int) is empty, as in PostgreSQL, never page 1.</summary>
     private static List<T> PageOf<T>(List<T> rows, int page, int pageSize)
     {

@@ -64,4 +64,13 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         await Eventually.UntilAsync(async () => (await ops.PutJsonAsync($"/api/distributors/{a}/inventory/{world.Sku}", new { onHand = 120, threshold = 5 })).Status,
             s => s == HttpStatusCode.OK, "the retry to succeed");
     }
+
+    [Fact]
+    public async Task The_stock_statement_adds_up_on_postgres_for_a_random_sequence_of_movements()
+    {
+        var db = await postgres.CreateDatabaseAsync("summary");
+        await using var api = new PostgresApi(db);
+        await api.InitializeAsync();
+        await LedgerSummaryTests.CheckAsync(api, seed: 3);
+    }
 }
