@@ -131,7 +131,7 @@ public static class DistributorEndpoints
             return format == "csv" ? TypedResults.Text(LedgerSummary.Csv(rows), "text/csv; charset=utf-8") : TypedResults.Ok(rows);
         }).OwnedBy(Owner.Distributor)
             .WithName("ledgerSummary").WithSummary("A distributor's stock statement per SKU over a period: opening, ins and outs by kind, closing (?format=csv)")
-            .Produces(200, contentType: "text/csv").ProducesProblem(404).ProducesProblemCodes(400, "badFormat", "badRange");
+            .Produces<IReadOnlyList<LedgerSummaryRow>>(200, "application/json", "text/csv").ProducesProblem(404).ProducesProblemCodes(400, "badFormat", "badRange");
 
         // Open reservations (thousands at a busy distributor during a sale), one page at a time.
         group.MapGet("/{id}/reservations", async Task<Results<Ok<List<Reservation>>, ProblemHttpResult>> (string id, int? page, int? pageSize,

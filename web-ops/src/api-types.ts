@@ -1445,6 +1445,29 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        LedgerSummaryRow: {
+            sku: string;
+            /** Format: int32 */
+            opening: number;
+            /** Format: int32 */
+            received: number;
+            /** Format: int32 */
+            adjustedIn: number;
+            /** Format: int32 */
+            shipped: number;
+            /** Format: int32 */
+            adjustedOut: number;
+            /** Format: int32 */
+            closing: number;
+            /** Format: int32 */
+            reserved: number;
+            /** Format: int32 */
+            released: number;
+            /** Format: int32 */
+            ins?: number;
+            /** Format: int32 */
+            outs?: number;
+        };
         LocationDto: {
             /** Format: double */
             lat: number;
@@ -2523,7 +2546,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LedgerSummaryRow"][];
+                    "text/csv": components["schemas"]["LedgerSummaryRow"][];
+                };
             };
             /** @description Bad Request (codes `controlCharacters`, `badFormat`, `badRange`) */
             400: {
