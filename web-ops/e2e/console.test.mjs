@@ -405,6 +405,11 @@ test('ops set a review rule on the Review page, then approve, reject and bulk-ap
     const ids = await page.locator(byTestId('review-row')).evaluateAll((rows) => rows.map((r) => r.dataset.orderId));
     assert.ok(ids.indexOf(toApprove.orderId) < ids.indexOf(toReject.orderId), 'oldest first');
     await shot('reviews');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the Review page scrolls sideways on a phone by ${overflow}px`);
+    await shot('reviews-phone');
+    await page.setViewportSize({ width: 1366, height: 900 });
 
     // A row opens the order, with its hold.
     await first.locator(byTestId('review-open')).click();
@@ -412,6 +417,7 @@ test('ops set a review rule on the Review page, then approve, reject and bulk-ap
     await dialog.locator(`${byTestId('order-holds')} ${byTestId('hold')}[data-kind="maxUnits"]`).waitFor({ timeout: 5000 });
     assert.equal(await dialog.locator(byTestId('order-status')).textContent(), 'On hold 待审核');
     await dialog.locator(byTestId('order-approve')).waitFor({ timeout: 1000 });
+    await shot('review-order-detail');
     await page.locator(byTestId('order-detail-close')).click();
 
     // Decided elsewhere: the listed order leaves the queue live.
@@ -500,6 +506,11 @@ test('ops take a pre-order on the Pre-orders page, see it until its deadline, co
   assert.equal(other.status, 201, JSON.stringify(other.json));
   await row(other.json.orderId).waitFor({ timeout: LIVE_MS });
   await shot('preorders');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the Pre-orders page scrolls sideways on a phone by ${overflow}px`);
+  await shot('preorders-phone');
+  await page.setViewportSize({ width: 1366, height: 900 });
 
   await listed.locator(byTestId('preorder-confirm')).click();
   await listed.waitFor({ state: 'detached', timeout: 5000 }); // the list shows those awaiting confirmation
