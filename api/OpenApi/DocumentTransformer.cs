@@ -16,6 +16,8 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ["Customers"] = "Customers (growers and retailers) and their orders.",
         ["Campaigns"] = "Group-buy campaigns with live units sold, cap, price tier and status.",
         ["Orders"] = "Placing, finding, cancelling, routing again and fulfilling orders.",
+        ["Review"] = "Order review: the review rules, the queue of orders on hold, approving and rejecting them.",
+        ["Pre-orders"] = "Pre-orders taken for customers: reserved at once, held until confirmed, cancelled or expired.",
         ["Routing policies"] = "The routing policies orders are allocated by, editable at run time.",
         ["Alerts"] = "Low-stock, out-of-stock, substitution and allocation alerts.",
         ["Simulation"] = "A bounded burst of demo orders for the ops console.",

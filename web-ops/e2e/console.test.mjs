@@ -330,6 +330,215 @@ test('ops clear the exception queue with its suggested actions: route again once
   assert.equal((await restOk('GET', `/api/orders/${toReroute}`, env.ops)).status, 'Allocated');
 });
 
+const rulesOff = { maxUnits: null, maxAmount: null, firstOrderMaxUnits: null, autoRejectAfterSeconds: null };
+
+/** Places a campaign order that the review rules must hold. Rules apply to orders placed about a second after they are
+ *  saved (routing caches them), so until one is held each order placed is cancelled and the next one placed. */
+async function placeHeld(campaign, token, key, quantity) {
+  let held;
+  let attempt = 0;
+  await until(async () => {
+    const placed = await rest('POST', `/api/campaigns/${campaign}/orders`, token, { quantity }, { 'Idempotency-Key': `${key}-${attempt++}` });
+    assert.equal(placed.status, 201, `placing an order: ${JSON.stringify(placed.json)}`);
+    if (placed.json.status === 'OnHold') { held = placed.json; return true; }
+    await restOk('POST', `/api/orders/${placed.json.orderId}/cancel`, env.ops, { reason: 'placed before the review rule applied' });
+    return false;
+  }, { timeout: 10_000, interval: 200, message: 'no order was held by the review rule' });
+  return held;
+}
+
+/** Turns every review rule off, and waits until placements see it (the rules are global; later tests place orders). */
+async function reviewRulesOff(campaign, token) {
+  await restOk('PUT', '/api/review-rules', env.ops, rulesOff);
+  let attempt = 0;
+  await until(async () => {
+    const placed = await rest('POST', `/api/campaigns/${campaign}/orders`, token, { quantity: 6 }, { 'Idempotency-Key': `e2e-review-off-${attempt++}` });
+    assert.equal(placed.status, 201, `placing an order: ${JSON.stringify(placed.json)}`);
+    const still = placed.json.status === 'OnHold';
+    if (still) await restOk('POST', `/api/orders/${placed.json.orderId}/reject`, env.ops, { reason: 'probe' });
+    else await restOk('POST', `/api/orders/${placed.json.orderId}/cancel`, env.ops, { reason: 'probe' });
+    return !still;
+  }, { timeout: 10_000, interval: 200, message: 'orders were still held after the review rules were turned off' });
+}
+
+test('ops set a review rule on the Review page, then approve, reject and bulk-approve the orders it holds', { timeout: 120_000 }, async () => {
+  const now = Date.now();
+  await restOk('POST', '/api/campaigns', env.ops, {
+    id: 'gb-e2e-review', sku: 'UREA-50', price: 80, startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(),
+    cap: 1000, perCustomerLimit: 100, minUnits: 1,
+  });
+  const [approveToken, rejectToken, bulkToken1, bulkToken2, elsewhereToken] = env.customers.slice(5, 10);
+  const row = (id) => page.locator(`${byTestId('review-row')}[data-order-id="${id}"]`);
+  try {
+    await page.goto(`${env.url}/#/reviews`);
+    const form = page.locator(`${byTestId('review-rules-form')}[data-state="loaded"]`);
+    await form.waitFor({ timeout: 10_000 });
+    assert.equal(await form.locator(byTestId('review-rule-maxUnits')).inputValue(), '', 'a fresh API has every rule off');
+
+    // The server's answer to a value it refuses shows at that field.
+    await form.locator(byTestId('review-rule-maxUnits')).fill('0');
+    await form.locator(byTestId('review-rules-save')).click();
+    const fieldError = form.locator(byTestId('review-rule-error-maxUnits'));
+    await fieldError.waitFor({ timeout: 5000 });
+    assert.match(await fieldError.textContent(), /between 1 and/i);
+    assert.deepEqual(await restOk('GET', '/api/review-rules', env.ops), rulesOff, 'nothing was saved');
+
+    await form.locator(byTestId('review-rule-maxUnits')).fill('5');
+    await form.locator(byTestId('review-rules-save')).click();
+    await page.locator(`${byTestId('review-rules-status')}.ok`).waitFor({ timeout: 5000 });
+    assert.ok(await fieldError.isHidden(), 'the field error is gone once saved');
+    assert.deepEqual(await restOk('GET', '/api/review-rules', env.ops), { ...rulesOff, maxUnits: 5 });
+
+    // Orders over the rule are held, and reach the queue live (the page is not reloaded).
+    const toApprove = await placeHeld('gb-e2e-review', approveToken, 'e2e-review-approve', 6);
+    const toReject = await placeHeld('gb-e2e-review', rejectToken, 'e2e-review-reject', 7);
+    const bulk = [await placeHeld('gb-e2e-review', bulkToken1, 'e2e-review-bulk-1', 8), await placeHeld('gb-e2e-review', bulkToken2, 'e2e-review-bulk-2', 9)];
+    const elsewhere = await placeHeld('gb-e2e-review', elsewhereToken, 'e2e-review-elsewhere', 6);
+    assert.deepEqual(toApprove.holds.map((x) => x.kind), ['maxUnits']);
+    for (const o of [toApprove, toReject, ...bulk, elsewhere]) await row(o.orderId).waitFor({ timeout: 5000 });
+    const first = row(toApprove.orderId);
+    assert.equal(await first.getAttribute('data-kinds'), 'maxUnits');
+    assert.match(await first.locator(byTestId('hold')).textContent(), /Too many units/);
+    assert.equal((await first.locator(byTestId('hold-reason')).textContent()).trim(), toApprove.holds[0].reason);
+    assert.equal((await first.locator(byTestId('review-units')).textContent()).trim(), '6');
+    assert.equal((await first.locator(byTestId('review-amount')).textContent()).trim(), '¥480.00');
+    const ids = await page.locator(byTestId('review-row')).evaluateAll((rows) => rows.map((r) => r.dataset.orderId));
+    assert.ok(ids.indexOf(toApprove.orderId) < ids.indexOf(toReject.orderId), 'oldest first');
+    await shot('reviews');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the Review page scrolls sideways on a phone by ${overflow}px`);
+    await shot('reviews-phone');
+    await page.setViewportSize({ width: 1366, height: 900 });
+
+    // A row opens the order, with its hold.
+    await first.locator(byTestId('review-open')).click();
+    const dialog = page.locator(byTestId('order-detail'));
+    await dialog.locator(`${byTestId('order-holds')} ${byTestId('hold')}[data-kind="maxUnits"]`).waitFor({ timeout: 5000 });
+    assert.equal(await dialog.locator(byTestId('order-status')).textContent(), 'On hold 待审核');
+    await dialog.locator(byTestId('order-approve')).waitFor({ timeout: 1000 });
+    await shot('review-order-detail');
+    await page.locator(byTestId('order-detail-close')).click();
+
+    // Decided elsewhere: the listed order leaves the queue live.
+    await restOk('POST', `/api/orders/${elsewhere.orderId}/approve`, env.ops);
+    await row(elsewhere.orderId).waitFor({ state: 'detached', timeout: LIVE_MS });
+
+    await first.locator(byTestId('review-approve')).click();
+    await first.waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal((await restOk('GET', `/api/orders/${toApprove.orderId}`, env.ops)).status, 'Allocated');
+
+    const second = row(toReject.orderId);
+    await second.locator(byTestId('review-reject')).click();
+    await second.locator(byTestId('review-reject-reason')).fill('too large for a first season');
+    await second.locator(byTestId('review-reject-confirm')).click();
+    await second.waitFor({ state: 'detached', timeout: 5000 });
+    const rejected = await restOk('GET', `/api/orders/${toReject.orderId}`, env.ops);
+    assert.equal(rejected.status, 'Cancelled');
+    assert.equal(rejected.cancelReason, 'rejectedInReview');
+
+    for (const o of bulk) await row(o.orderId).locator(byTestId('review-select')).check();
+    await page.locator(byTestId('review-approve-selected')).click();
+    for (const o of bulk) {
+      await page.locator(`${byTestId('review-bulk-result')}[data-order-id="${o.orderId}"][data-outcome="approved"]`).waitFor({ timeout: 5000 });
+      await row(o.orderId).waitFor({ state: 'detached', timeout: 5000 });
+      assert.equal((await restOk('GET', `/api/orders/${o.orderId}`, env.ops)).status, 'Allocated');
+    }
+    await shot('reviews-decided');
+  } finally {
+    await reviewRulesOff('gb-e2e-review', approveToken);
+  }
+});
+
+test('ops take a pre-order on the Pre-orders page, see it until its deadline, confirm one and cancel another', { timeout: 120_000 }, async () => {
+  const sku = 'DAP-50'; // outside the campaigns, and not the SKU the distributor test drives
+  const row = (id) => page.locator(`${byTestId('preorder-row')}[data-order-id="${id}"]`);
+  await page.goto(`${env.url}/#/preorders`);
+  await page.locator(`${byTestId('preorders-table')} tbody tr`).first().waitFor({ timeout: 10_000 });
+
+  // The first answer is lost on the way back (the server took it): submitted again, the same key answers the same order.
+  const keys = [];
+  let taken;
+  const isCreate = (url) => new URL(url).pathname === '/api/preorders';
+  await page.route(isCreate, async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length > 1) return route.continue();
+    taken = await (await route.fetch()).json();
+    await route.abort('failed');
+  });
+  const form = page.locator(byTestId('preorder-form'));
+  await form.locator(byTestId('preorder-customer')).fill('c-0101');
+  await form.locator(byTestId('preorder-sku')).fill(sku);
+  await form.locator(byTestId('preorder-quantity')).fill('3');
+  await form.locator(byTestId('preorder-hold')).fill('2');
+  await form.locator(byTestId('preorder-hold-unit')).selectOption('hours');
+  await form.locator(byTestId('preorder-submit')).click();
+  await page.locator(`${byTestId('preorder-status')}.error`).waitFor({ timeout: 5000 });
+  assert.match(await page.locator(byTestId('preorder-status')).textContent(), /retry/);
+  await form.locator(byTestId('preorder-submit')).click();
+  const created = page.locator(byTestId('preorder-created'));
+  await created.waitFor({ timeout: 5000 });
+  await page.unroute(isCreate);
+  const id = await created.getAttribute('data-order-id');
+  assert.equal(keys.length, 2);
+  assert.ok(keys[0], 'the request carries an Idempotency-Key');
+  assert.equal(keys[1], keys[0], 'the retry reuses the key');
+  assert.equal(id, taken.orderId, 'the retry answered the pre-order the first request took');
+
+  const order = await restOk('GET', `/api/orders/${id}`, env.ops);
+  assert.equal(order.status, 'PreOrder');
+  assert.equal(order.preOrder, true);
+  assert.equal(order.customerId, 'c-0101');
+  assert.deepEqual(order.lines.map((l) => [l.sku, l.quantity]), [[sku, 3]]);
+  const expiresIn = new Date(order.expiresAt).getTime() - Date.now();
+  assert.ok(expiresIn > 7_000_000 && expiresIn <= 7_200_000, `held about 2 hours (${expiresIn} ms)`);
+  const listed = row(id);
+  await listed.and(page.locator('[data-status="PreOrder"]')).waitFor({ timeout: 5000 });
+  assert.equal(await listed.locator(byTestId('preorder-expires')).getAttribute('data-expires-at'), order.expiresAt);
+  assert.match(await listed.locator(byTestId('preorder-expires')).textContent(), /in 1h 5\dm/);
+  assert.equal(await listed.locator(byTestId('preorder-row-status')).textContent(), 'Pre-order 预下单');
+  assert.equal(await page.locator(`${byTestId('preorder-row')} ${byTestId('preorder-row-customer')}:text-is("c-0101")`).count(), 1, 'taken once');
+
+  // Another one, taken elsewhere, arrives live; cancelled from the page.
+  const other = await rest('POST', '/api/preorders', env.ops, { customerId: 'c-0102', lines: [{ sku, quantity: 1 }], holdSeconds: 3600 },
+    { 'Idempotency-Key': 'e2e-preorder-cancel' });
+  assert.equal(other.status, 201, JSON.stringify(other.json));
+  await row(other.json.orderId).waitFor({ timeout: LIVE_MS });
+  await shot('preorders');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the Pre-orders page scrolls sideways on a phone by ${overflow}px`);
+  await shot('preorders-phone');
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  await listed.locator(byTestId('preorder-confirm')).click();
+  await listed.waitFor({ state: 'detached', timeout: 5000 }); // the list shows those awaiting confirmation
+  assert.equal((await restOk('GET', `/api/orders/${id}`, env.ops)).status, 'Allocated');
+
+  const cancel = row(other.json.orderId);
+  await cancel.locator(byTestId('preorder-cancel')).click();
+  await cancel.locator(byTestId('preorder-cancel-reason')).fill('customer changed the plan');
+  await cancel.locator(byTestId('preorder-cancel-confirm')).click();
+  await cancel.waitFor({ state: 'detached', timeout: 5000 });
+  const cancelled = await restOk('GET', `/api/orders/${other.json.orderId}`, env.ops);
+  assert.equal(cancelled.status, 'Cancelled');
+  assert.equal(cancelled.cancelReason, 'byOps');
+
+  // All of them, with what became of each; one left unconfirmed expires while shown.
+  await page.locator(byTestId('preorders-filter')).selectOption('');
+  await row(id).and(page.locator('[data-status="Allocated"]')).waitFor({ timeout: 5000 });
+  await row(other.json.orderId).and(page.locator('[data-status="Cancelled"]')).waitFor({ timeout: 5000 });
+  const brief = await rest('POST', '/api/preorders', env.ops, { customerId: 'c-0103', lines: [{ sku, quantity: 1 }], holdSeconds: 2 },
+    { 'Idempotency-Key': 'e2e-preorder-expire' });
+  assert.equal(brief.status, 201, JSON.stringify(brief.json));
+  await row(brief.json.orderId).and(page.locator('[data-status="PreOrder"]')).waitFor({ timeout: LIVE_MS });
+  await row(brief.json.orderId).and(page.locator('[data-status="Cancelled"]')).waitFor({ timeout: 10_000 });
+  assert.match(await row(brief.json.orderId).textContent(), /not confirmed in time/);
+  assert.equal((await restOk('GET', `/api/orders/${brief.json.orderId}`, env.ops)).cancelReason, 'preorderExpired');
+  await shot('preorders-all');
+});
+
 test('a distributor sees its own low-stock alert within 2 s and nothing of another distributor', { timeout: 60_000 }, async () => {
   const own = env.distributorId;
   const other = env.otherId;

@@ -1,7 +1,8 @@
 // REST client: bearer token, JSON, RFC 9457 problem details turned into readable errors.
 import { currentToken } from './auth';
 import type {
-  Alert, Campaign, Distributor, ExceptionOrder, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest, RoutingPolicy,
+  Alert, BulkApproveResult, Campaign, Distributor, ExceptionOrder, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest,
+  PreOrderRequest, Product, ReviewRules, RoutingPolicy,
 } from './types';
 
 /** The fulfilment steps of a share, in order: confirm, ship (takes the units off stock), complete. */
@@ -32,10 +33,26 @@ interface RequestOptions {
   /** Do not send a token (anonymous endpoints). */
   anonymous?: boolean;
   signal?: AbortSignal;
+  /** More request headers (Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  return (await send<T>(path, options)).body;
+}
+
+/** One page of a paged list and the count of every match (X-Total-Count). */
+export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
+
+export async function requestPage<T>(path: string, page: number, pageSize: number): Promise<Page<T>> {
+  const sep = path.includes('?') ? '&' : '?';
+  const { body, headers } = await send<T[]>(`${path}${sep}page=${page}&pageSize=${pageSize}`, {});
+  const total = Number(headers.get('X-Total-Count'));
+  return { items: body, total: Number.isFinite(total) && headers.has('X-Total-Count') ? total : body.length, page, pageSize };
+}
+
+async function send<T>(path: string, options: RequestOptions): Promise<{ body: T; headers: Headers }> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   const token = options.token ?? currentToken();
   if (!options.anonymous && token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -59,7 +76,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     try { json = JSON.parse(text); } catch { json = undefined; }
   }
   if (!response.ok) throw toError(response, json, text);
-  return json as T;
+  return { body: json as T, headers: response.headers };
 }
 
 /** The largest page the API serves (pageSize 1…500). */
@@ -115,6 +132,23 @@ export const api = {
   pay: (id: string, paymentId: string, amount: number) =>
     request<OrderView>(`/api/orders/${enc(id)}/payment`, { method: 'POST', body: { paymentId, amount } }),
   refund: (id: string, refundId: string) => request<OrderView>(`/api/orders/${enc(id)}/refund`, { method: 'POST', body: { refundId } }),
+  /** Order review (ops): the rules, the queue of held orders (oldest first), the decisions. */
+  reviewRules: () => request<ReviewRules>('/api/review-rules'),
+  saveReviewRules: (body: ReviewRules) => request<ReviewRules>('/api/review-rules', { method: 'PUT', body }),
+  reviews: (page: number, pageSize: number) => requestPage<OrderView>('/api/reviews', page, pageSize),
+  approve: (id: string) => request<OrderView>(`/api/orders/${enc(id)}/approve`, { method: 'POST' }),
+  reject: (id: string, reason: string) => request<OrderView>(`/api/orders/${enc(id)}/reject`, { method: 'POST', body: { reason } }),
+  approveMany: (orderIds: string[]) => request<BulkApproveResult[]>('/api/reviews/approve', { method: 'POST', body: { orderIds } }),
+  /** Pre-orders, newest first, scoped to the caller by the server; `status` null for all. */
+  preOrders: (status: string | null, page: number, pageSize: number) =>
+    requestPage<OrderView>(`/api/preorders${status ? `?status=${enc(status)}` : ''}`, page, pageSize),
+  /** The same key on a retry of the same submit: the server answers the pre-order it already took. */
+  createPreOrder: (body: PreOrderRequest, idempotencyKey: string) =>
+    request<OrderView>('/api/preorders', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  confirmPreOrder: (id: string) => request<OrderView>(`/api/preorders/${enc(id)}/confirm`, { method: 'POST' }),
+  cancelPreOrder: (id: string, reason: string | null) =>
+    request<OrderView>(`/api/preorders/${enc(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {} }),
+  products: () => requestAll<Product>('/api/products'),
   policies: () => requestAll<RoutingPolicy>('/api/policies'),
   policyDefaults: () => request<PolicyDefaults>('/api/policy-defaults'),
   savePolicy: (id: string, body: PolicyRequest) => request<RoutingPolicy>(`/api/policies/${enc(id)}`, { method: 'PUT', body }),
@@ -135,4 +169,21 @@ export const api = {
 
 export function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** The messages of a validation problem by request field (`maxUnits`, `lines[0].quantity`): the `errors` of a
+ *  validation problem, or the field a malformed JSON value names (`$.maxUnits: …`). Empty for any other error. */
+export function fieldErrors(e: unknown): Map<string, string> {
+  const found = new Map<string, string>();
+  if (!(e instanceof ApiError) || !e.problem) return found;
+  const errors = e.problem.errors;
+  if (errors && typeof errors === 'object') {
+    for (const [field, msgs] of Object.entries(errors as Record<string, unknown>)) {
+      found.set(field.replace(/^\$\./, ''), Array.isArray(msgs) ? msgs.join(' ') : String(msgs));
+    }
+  }
+  const detail = e.problem.detail;
+  const named = typeof detail === 'string' ? /^\$\.([A-Za-z0-9_.[\]]+):\s*(.*)$/.exec(detail) : null;
+  if (named) found.set(named[1], named[2]);
+  return found;
 }

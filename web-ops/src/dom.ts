@@ -91,6 +91,33 @@ export function fmtDuration(ms: number): string {
   return `${ss}s`;
 }
 
+/** Time to or since a moment, for deadlines: "in 4m 10s 后" / "2m 05s ago 前"; '' without one. */
+export function fmtRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '';
+  const at = new Date(iso).getTime();
+  if (Number.isNaN(at)) return '';
+  return at >= now ? `in ${fmtDuration(at - now)} 后` : `${fmtDuration(now - at)} ago 前`;
+}
+
+/** Keeps every `[data-countdown]` element under `root` (its attribute an ISO time) showing the time to it, once a
+ *  second while `root` is shown. Returns the stop function. */
+export function tickCountdowns(root: HTMLElement): () => void {
+  const tick = () => {
+    if (!root.isConnected || root.closest('[hidden]')) return;
+    const now = Date.now();
+    for (const el of root.querySelectorAll<HTMLElement>('[data-countdown]')) {
+      setText(el, fmtRelative(el.dataset.countdown, now));
+      el.classList.toggle('overdue', new Date(el.dataset.countdown ?? '').getTime() < now);
+    }
+  };
+  const timer = window.setInterval(tick, 1000);
+  return () => window.clearInterval(timer);
+}
+
+/** A span counting down to `iso` (kept by tickCountdowns). */
+export const countdown = (iso: string | null | undefined): HTMLElement | null =>
+  iso ? h('span', { class: 'countdown muted small', 'data-countdown': iso }, fmtRelative(iso)) : null;
+
 /** Stable key of a distributor's SKU. */
 export const stockKey = (distributorId: string, sku: string): string => `${distributorId}\u0000${sku}`;
 
@@ -136,6 +163,8 @@ export const statusLabels: Record<string, string> = {
   Exception: 'Manual review 人工审核',
   AwaitingSubstitution: 'Awaiting substitution 待替代',
   Backordered: 'Backordered 缺货待补',
+  OnHold: 'On hold 待审核',
+  PreOrder: 'Pre-order 预下单',
   LowStock: 'Low stock 库存偏低',
   OutOfStock: 'Out of stock 缺货',
   SubstitutionSuggested: 'Substitution 替代建议',
@@ -151,7 +180,14 @@ export const statusLabels: Record<string, string> = {
   // why an order was cancelled
   byCustomer: 'by the customer 客户取消',
   byOps: 'by operations 运营取消',
+  bySalesManager: 'by the sales manager 销售经理取消',
   campaignNotFormed: 'the group did not form 未成团',
   paymentExpired: 'not paid in time 超时未付款',
+  rejectedInReview: 'rejected in review 审核未通过',
+  preorderExpired: 'pre-order not confirmed in time 预下单超时未确认',
+  // why an order is on hold for review
+  maxUnits: 'Too many units 超出数量上限',
+  maxAmount: 'Amount too high 超出金额上限',
+  firstOrder: 'Large first order 首单超量',
 };
 export const label = (s: string): string => statusLabels[s] ?? s;

@@ -56,6 +56,18 @@ export type PolicyDefaults = Written<Schemas['PolicyDefaults']>;
 export type ExceptionOrder = Written<Schemas['ExceptionOrder']>;
 export type SuggestedAction = ExceptionOrder['suggestedActions'][number];
 
+/** GET/PUT /api/review-rules: each limit, or null where that rule is off. */
+export type ReviewRules = Written<Schemas['ReviewRulesDto']>;
+/** Why an order is on hold: `kind` is maxUnits, maxAmount or firstOrder. */
+export type Hold = OrderView['holds'][number];
+/** POST /api/reviews/approve answers per order: approved, notFound or notAllowed. */
+export type BulkApproveResult = Written<Schemas['BulkApproveResult']>;
+/** POST /api/preorders */
+export type PreOrderRequest = Schemas['PreOrderRequest'];
+
+/** GET /api/products */
+export type Product = Written<Schemas['Product']>;
+
 /** GET/POST /api/simulations/flash-sale */
 export type FlashSaleStatus = Written<Schemas['FlashSaleStatus']>;
 

@@ -1,8 +1,9 @@
 // An order and its routing explanation: every candidate's fate (excluded and why, or score and rank) and the decisions.
 import { api, errorText, type FulfilmentStep } from '../api';
 import { loadSession } from '../auth';
-import { fmtDateTime, fmtInt, fmtMoney, h, label } from '../dom';
+import { countdown, fmtDateTime, fmtInt, fmtMoney, h, label } from '../dom';
 import type { CandidateReport, OrderView } from '../types';
+import { holdsList, reasonAction } from './orderParts';
 
 /** Renders an order; <paramref name="onChanged"/> gets the order again after a fulfilment step taken here. */
 export function renderOrder(o: OrderView, onChanged?: (changed: OrderView) => void): HTMLElement {
@@ -10,16 +11,22 @@ export function renderOrder(o: OrderView, onChanged?: (changed: OrderView) => vo
   return h('div', { class: 'order-view', testid: 'order-view', 'data-order-id': o.orderId },
     h('div', { class: 'order-head' },
       h('h3', { class: 'mono' }, o.orderId),
-      h('span', { class: `badge status-${o.status}`, testid: 'order-status' }, label(o.status))),
+      h('span', { class: `badge status-${o.status}`, testid: 'order-status' }, label(o.status)),
+      o.preOrder ? h('span', { class: 'badge status-PreOrder', testid: 'order-preorder' }, 'taken as a pre-order 预下单') : null),
     h('dl', { class: 'facts compact' },
       h('div', null, h('dt', null, 'Customer 客户'), h('dd', null, o.customerId)),
       h('div', null, h('dt', null, 'Campaign 活动'), h('dd', null, o.campaignId ?? '— (regular order 普通订单)')),
       h('div', null, h('dt', null, 'Unit price 单价'), h('dd', null, fmtMoney(o.unitPrice))),
       h('div', null, h('dt', null, 'Placed 下单时间'), h('dd', null, fmtDateTime(o.placedAt))),
       h('div', null, h('dt', null, 'Updated 更新'), h('dd', null, fmtDateTime(o.updatedAt))),
+      o.expiresAt ? h('div', { testid: 'order-expires', 'data-expires-at': o.expiresAt },
+        h('dt', null, o.preOrder ? 'Confirm by 确认截止' : 'Auto-reject at 自动拒绝时间'),
+        h('dd', null, fmtDateTime(o.expiresAt), ' ', o.status === 'OnHold' || o.status === 'PreOrder' ? countdown(o.expiresAt) : null)) : null,
     ),
     o.reason ? h('p', { class: 'reason' }, h('b', null, 'Reason 原因: '), o.reason) : null,
     o.cancelReason ? h('p', { class: 'reason', testid: 'order-cancel-reason', 'data-code': o.cancelReason }, h('b', null, 'Cancelled because 取消原因: '), label(o.cancelReason)) : null,
+    o.holds.length ? [h('h4', null, 'Held for review because 待审核原因'), holdsList(o.holds, true)] : null,
+    renderDecision(o, onChanged),
     o.payment ? renderPayment(o, o.payment, onChanged) : null,
     h('h4', null, 'Lines 订单行'),
     h('ul', { class: 'plain' }, o.lines.map((l) => h('li', null, `${l.sku || '(campaign SKU)'} × ${fmtInt(l.quantity)}${l.group ? ` · group ${l.group}` : ''}`))),
@@ -39,6 +46,32 @@ export function renderOrder(o: OrderView, onChanged?: (changed: OrderView) => vo
       : null,
     renderExplanation(o, allocatedTo),
   );
+}
+
+/** Ops decide a held order here too (approve, or reject with a reason), and confirm or cancel a pre-order. */
+function renderDecision(o: OrderView, onChanged?: (changed: OrderView) => void): HTMLElement | null {
+  if (!onChanged || loadSession()?.role !== 'ops' || (o.status !== 'OnHold' && o.status !== 'PreOrder')) return null;
+  const error = h('p', { class: 'error', testid: 'decision-error', hidden: true });
+  const run = async (button: HTMLButtonElement, step: () => Promise<OrderView>) => {
+    button.disabled = true;
+    error.hidden = true;
+    try {
+      onChanged(await step());
+    } catch (e) {
+      error.hidden = false;
+      error.textContent = errorText(e);
+      button.disabled = false;
+    }
+  };
+  const held = o.status === 'OnHold';
+  const go: HTMLButtonElement = h('button', { type: 'button', class: 'primary small', testid: held ? 'order-approve' : 'order-confirm-preorder',
+    onclick: () => void run(go, () => (held ? api.approve(o.orderId) : api.confirmPreOrder(o.orderId))) }, held ? 'Approve 通过' : 'Confirm 确认');
+  const stop = held
+    ? reasonAction({ caption: 'Reject 拒绝', confirm: 'Reject 确认拒绝', placeholder: 'Reason (the customer sees it) 拒绝原因', required: true, testid: 'order-reject',
+      act: async (reason) => onChanged(await api.reject(o.orderId, reason)) })
+    : reasonAction({ caption: 'Cancel 取消', confirm: 'Cancel pre-order 确认取消', placeholder: 'Reason (optional) 取消原因（可选）', required: false, testid: 'order-cancel-preorder',
+      act: async (reason) => onChanged(await api.cancelPreOrder(o.orderId, reason || null)) });
+  return h('div', { class: 'decision', testid: 'order-decision' }, h('h4', null, held ? 'Review 审核' : 'Pre-order 预下单'), go, ' ', stop, error);
 }
 
 /** What the order owes and how it was paid; ops record a payment or refund taken outside the payment integration

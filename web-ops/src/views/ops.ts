@@ -1,5 +1,5 @@
 // The operations view: live campaign board, allocation feed, alerts, distributor stock, order lookup, the exception
-// queue, policies.
+// queue, order review, pre-orders, policies.
 import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
 import { connectView } from '../live';
@@ -10,20 +10,25 @@ import { ExceptionsPanel } from '../components/exceptions';
 import { Feed } from '../components/feed';
 import { OrderDialog, OrderLookup } from '../components/orderDetail';
 import { PoliciesPanel } from '../components/policies';
+import { PreOrdersPanel } from '../components/preorders';
+import { ReviewPanel } from '../components/reviews';
 import { SimulationControl } from '../components/simulation';
 import { StockTable } from '../components/stock';
 
-const tabs = ['live', 'stock', 'orders', 'exceptions', 'policies'] as const;
+const tabs = ['live', 'stock', 'orders', 'exceptions', 'reviews', 'preorders', 'policies'] as const;
 type TabId = (typeof tabs)[number];
 
 export function mountOps(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
   const lowBadge = h('span', { class: 'count', testid: 'low-stock-count', hidden: true });
   const alertBadge = h('span', { class: 'count', testid: 'open-alerts-count', hidden: true });
+  const reviewBadge = h('span', { class: 'count', testid: 'reviews-count', hidden: true });
   const shell = new Shell(session, 'Routing 订单路由 · Ops 运营', () => signOut(), [
     { id: 'live', label: 'Live board 实时看板', badge: alertBadge },
     { id: 'stock', label: 'Stock 库存', badge: lowBadge },
     { id: 'orders', label: 'Orders 订单' },
     { id: 'exceptions', label: 'Exceptions 异常订单' },
+    { id: 'reviews', label: 'Review 审核', badge: reviewBadge },
+    { id: 'preorders', label: 'Pre-orders 预下单' },
     { id: 'policies', label: 'Policies 路由策略' },
   ]);
   const setBadge = (el: HTMLElement, n: number) => { el.hidden = n === 0; setText(el, String(n)); };
@@ -36,6 +41,8 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   const stock = new StockTable({ onLowCount: (n) => setBadge(lowBadge, n) });
   const lookup = new OrderLookup();
   const exceptions = new ExceptionsPanel((id) => void dialog.open(id));
+  const reviews = new ReviewPanel((id) => void dialog.open(id), (n) => setBadge(reviewBadge, n));
+  const preorders = new PreOrdersPanel((id) => void dialog.open(id));
   const policies = new PoliciesPanel(() => board.campaigns().map((c) => ({ id: c.id, policy: c.policy })));
   let policiesLoaded = false;
 
@@ -48,6 +55,8 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     stock: h('div', { class: 'tab', testid: 'tab-panel-stock' }, stock.el),
     orders: h('div', { class: 'tab', testid: 'tab-panel-orders' }, lookup.el),
     exceptions: h('div', { class: 'tab', testid: 'tab-panel-exceptions' }, exceptions.el),
+    reviews: h('div', { class: 'tab', testid: 'tab-panel-reviews' }, reviews.el),
+    preorders: h('div', { class: 'tab', testid: 'tab-panel-preorders' }, preorders.el),
     policies: h('div', { class: 'tab', testid: 'tab-panel-policies' }, policies.el),
   };
   shell.main.append(...Object.values(sections));
@@ -61,6 +70,8 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     shell.selectTab(id);
     if (id === 'orders' && arg) void lookup.lookup(decodeURIComponent(arg));
     if (id === 'exceptions') void exceptions.load();
+    if (id === 'reviews') void reviews.load();
+    if (id === 'preorders') void preorders.load();
     if (id === 'policies' && !policiesLoaded) { policiesLoaded = true; void policies.load(); }
   };
   window.addEventListener('hashchange', route);
@@ -71,7 +82,9 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     session,
     shell,
     signOut,
-    resync: () => Promise.all([board.resync(), stock.resync(), alerts.resync()]),
+    // The review queue and the pre-orders have no live snapshot to replay onto: reloading the one shown is enough.
+    resync: () => Promise.all([board.resync(), stock.resync(), alerts.resync(),
+      sections.reviews.hidden ? reviews.loadCount() : reviews.load(), sections.preorders.hidden ? null : preorders.load()]),
     onGap: (at) => feed.markGap(`Reconnected 已重连 at ${fmtTime(at)}: orders during the interruption are not listed; counters and stock are resynced.`),
   });
   live.on('campaignProgress', (events) => board.onProgress(events));
@@ -80,6 +93,10 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     board.onOrders(events, 'rejected');
     feed.onRejected(events);
     if (!sections.exceptions.hidden) void exceptions.load(); // a new exception, maybe
+  });
+  live.on('orderChanged', (events) => {
+    reviews.onOrderChanged(events, !sections.reviews.hidden);
+    if (!sections.preorders.hidden) preorders.onOrderChanged(events);
   });
   live.on('inventoryChanged', (events) => stock.onInventory(events));
   live.on('alertRaised', (events) => alerts.onAlerts(events));
@@ -96,6 +113,8 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
       alerts.destroy();
       simulation.destroy();
       dialog.destroy();
+      reviews.destroy();
+      preorders.destroy();
     },
   };
 }
