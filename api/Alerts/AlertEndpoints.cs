@@ -27,6 +27,7 @@ public static class AlertEndpoints
         group.MapPost("/{id:long}/acknowledge", async Task<Results<Ok<Alert>, ProblemHttpResult>> (long id, HttpContext http, IGrainFactory grains) =>
         {
             var caller = http.Caller();
+            if (!caller.ReadsAlerts) return Problems.Forbidden("alerts are for operations staff and distributors");
             var log = grains.GetGrain<IAlertLogGrain>(0);
             var alert = await log.GetAsync(id);
             // A distributor may acknowledge only its own alerts; any other alert "does not exist" for it.
@@ -34,6 +35,6 @@ public static class AlertEndpoints
                 return Problems.NotFound($"alert {id} does not exist");
             return TypedResults.Ok((await log.AcknowledgeAsync(id, caller.Subject))!);
         })
-            .WithName("acknowledgeAlert").WithSummary("Acknowledge an alert").ProducesProblem(404);
+            .WithName("acknowledgeAlert").WithSummary("Acknowledge an alert").ProducesProblem(403).ProducesProblem(404);
     }
 }

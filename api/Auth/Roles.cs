@@ -8,6 +8,8 @@ public static class Roles
     public const string Customer = "customer";
     /// <summary>The ERP and payment integrations' service identity: reads orders, records payments and refunds.</summary>
     public const string Erp = "erp";
+    /// <summary>A sales manager: sees and changes the orders of the customers it manages, reads those customers.</summary>
+    public const string Sales = "sales";
 
     /// <summary>The policy of what the payment integration does: ops or erp.</summary>
     public const string Payments = "payments";
@@ -15,6 +17,7 @@ public static class Roles
     public const string RoleClaim = "role";
     public const string DistributorIdClaim = "distributor_id";
     public const string CustomerIdClaim = "customer_id";
+    public const string SalesIdClaim = "sales_id";
 
     public const string Issuer = "routing";
     public const string Audience = "routing-api";

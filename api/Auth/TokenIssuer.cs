@@ -8,11 +8,12 @@ namespace Routing.Api.Auth;
 public static class TokenIssuer
 {
     public static string Issue(IConfiguration configuration, string role, string? distributorId = null, string? customerId = null,
-        string? subject = null, TimeSpan? lifetime = null)
+        string? subject = null, TimeSpan? lifetime = null, string? salesId = null)
     {
-        var claims = new List<Claim> { new("sub", subject ?? distributorId ?? customerId ?? role), new(Roles.RoleClaim, role) };
+        var claims = new List<Claim> { new("sub", subject ?? distributorId ?? customerId ?? salesId ?? role), new(Roles.RoleClaim, role) };
         if (distributorId is not null) claims.Add(new(Roles.DistributorIdClaim, distributorId));
         if (customerId is not null) claims.Add(new(Roles.CustomerIdClaim, customerId));
+        if (salesId is not null) claims.Add(new(Roles.SalesIdClaim, salesId));
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
@@ -30,7 +31,7 @@ public static class TokenIssuer
     public static TimeSpan DefaultLifetime(IConfiguration configuration) =>
         TimeSpan.FromHours(12) < TokenRules.MaxLifetime(configuration) ? TimeSpan.FromHours(12) : TokenRules.MaxLifetime(configuration);
 
-    /// <summary><c>token --role ops|distributor|customer|erp [--distributor ID] [--customer ID] [--sub NAME] [--hours N]</c>;
+    /// <summary><c>token --role ops|distributor|customer|erp|sales [--distributor ID] [--customer ID] [--sales ID] [--sub NAME] [--hours N]</c>;
     /// prints the token. Returns the process exit code.</summary>
     public static int RunCommand(string[] args, IConfiguration configuration, TextWriter output, TextWriter error)
     {
@@ -42,14 +43,16 @@ public static class TokenIssuer
         var role = Option("--role");
         var distributor = Option("--distributor");
         var customer = Option("--customer");
-        const string usage = "usage: token --role ops|distributor|customer|erp [--distributor ID] [--customer ID] [--sub NAME] [--hours N]";
-        if (role is not (Roles.Ops or Roles.Distributor or Roles.Customer or Roles.Erp))
+        var sales = Option("--sales");
+        const string usage = "usage: token --role ops|distributor|customer|erp|sales [--distributor ID] [--customer ID] [--sales ID] [--sub NAME] [--hours N]";
+        if (role is not (Roles.Ops or Roles.Distributor or Roles.Customer or Roles.Erp or Roles.Sales))
         {
             error.WriteLine(usage);
             return 2;
         }
         if (role == Roles.Distributor && (distributor is null || !TokenRules.IsId(distributor))) { error.WriteLine("a distributor token needs --distributor ID"); return 2; }
         if (role == Roles.Customer && (customer is null || !TokenRules.IsId(customer))) { error.WriteLine("a customer token needs --customer ID"); return 2; }
+        if (role == Roles.Sales && (sales is null || !TokenRules.IsId(sales))) { error.WriteLine("a sales token needs --sales ID"); return 2; }
         var max = TokenRules.MaxLifetime(configuration);
         var lifetime = DefaultLifetime(configuration);
         if (Option("--hours") is { } hoursText)
@@ -62,7 +65,7 @@ public static class TokenIssuer
             }
             lifetime = TimeSpan.FromHours(hours);
         }
-        output.WriteLine(Issue(configuration, role, distributor, customer, Option("--sub"), lifetime));
+        output.WriteLine(Issue(configuration, role, distributor, customer, Option("--sub"), lifetime, sales));
         return 0;
     }
 }

@@ -5,15 +5,15 @@ using Routing.Api.Infrastructure;
 namespace Routing.Api.Auth;
 
 /// <summary>What a token must say, beyond a valid signature, issuer, audience and lifetime: exactly one known role, the id
-/// claim that role acts as (a distributor's <c>distributor_id</c>, a customer's <c>customer_id</c>), and a lifetime no
-/// longer than <c>Auth:MaxTokenLifetime</c>. A token that breaks a rule is refused at sign-in (401), so no endpoint ever
-/// sees a caller whose scope is unclear: scoping cannot fail open.</summary>
+/// claim that role acts as (a distributor's <c>distributor_id</c>, a customer's <c>customer_id</c>, a sales manager's
+/// <c>sales_id</c>), and a lifetime no longer than <c>Auth:MaxTokenLifetime</c>. A token that breaks a rule is refused at
+/// sign-in (401), so no endpoint ever sees a caller whose scope is unclear: scoping cannot fail open.</summary>
 public static class TokenRules
 {
     public const string MaxLifetimeSetting = "Auth:MaxTokenLifetime";
     public static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromHours(24);
 
-    private static readonly string[] KnownRoles = [Roles.Ops, Roles.Distributor, Roles.Customer, Roles.Erp];
+    private static readonly string[] KnownRoles = [Roles.Ops, Roles.Distributor, Roles.Customer, Roles.Erp, Roles.Sales];
 
     public static TimeSpan MaxLifetime(IConfiguration configuration)
     {
@@ -36,6 +36,7 @@ public static class TokenRules
         {
             Roles.Distributor => Roles.DistributorIdClaim,
             Roles.Customer => Roles.CustomerIdClaim,
+            Roles.Sales => Roles.SalesIdClaim,
             _ => null,
         };
         if (idClaim is not null)
@@ -53,7 +54,7 @@ public static class TokenRules
         return null;
     }
 
-    /// <summary>An id a token may carry: what the API accepts as a distributor or customer id.</summary>
+    /// <summary>An id a token may carry: what the API accepts as a distributor, customer or sales manager id.</summary>
     public static bool IsId(string value) =>
         value.Length is > 0 and <= Limits.MaxIdLength && Limits.Matches(Limits.IdPattern, value);
 }

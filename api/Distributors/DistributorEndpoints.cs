@@ -59,14 +59,15 @@ public static class DistributorEndpoints
         // The distributors the caller may see (ops: all; a distributor: itself), by id, one page at a time.
         group.MapGet("/", async Task<Results<Ok<List<DistributorResponse>>, ProblemHttpResult>> (int? page, int? pageSize, HttpContext http, IGrainFactory grains) =>
         {
-            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var caller = http.Caller();
+            if (caller.ShutOutOf(Owner.Distributor)) return Problems.Forbidden($"a {caller.Role} token has no access to distributors");
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
             var snapshots = await grains.GetGrain<IDistributorDirectoryGrain>(0).GetSnapshotsAsync();
             var visible = snapshots.Select(s => s.Id).Where(id => caller.Owns(Owner.Distributor, id)).Order(StringComparer.Ordinal).ToList();
             var profiles = await Task.WhenAll(Paging.Page(http, visible, page, pageSize).Select(id => grains.GetGrain<IDistributorGrain>(id).GetProfileAsync()));
             return TypedResults.Ok(profiles.OfType<DistributorProfile>().Select(DistributorResponse.From).ToList());
         })
-            .WithName("listDistributors").WithSummary("List the distributors the caller may see").Paged();
+            .WithName("listDistributors").WithSummary("List the distributors the caller may see").Paged().ProducesProblem(403);
 
         group.MapGet("/{id}", async Task<Results<Ok<DistributorResponse>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
         {

@@ -63,7 +63,8 @@ public static class OrderEndpoints
             .WithName("getOrder").WithSummary("Get an order with its allocations (and, for ops, its routing explanation)").ProducesProblem(404);
 
         // The order history, newest first, one page at a time (X-Total-Count, X-Page, X-Page-Size headers). Ops search
-        // everything; a customer only its own orders and a distributor only those allocated to it, whatever the query says.
+        // everything; a customer only its own orders, a distributor only those allocated to it and a sales manager only
+        // those placed under it, whatever the query says.
         group.MapGet("/", async Task<Results<Ok<List<OrderView>>, ProblemHttpResult>> (string? campaignId, string? customerId,
             string? distributorId, string? status, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize,
             HttpContext http, IRoutingHistory history) =>
@@ -91,8 +92,9 @@ public static class OrderEndpoints
         {
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
-            if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may cancel an order");
-            return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}", caller.IsOps));
+            if (!caller.CanChange(order)) return Problems.Forbidden("only ops, the ordering customer or its sales manager may cancel an order");
+            return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).CancelAsync(body?.Reason ?? $"cancelled by {caller.Subject}", caller.IsOps,
+                caller.CancelReasonCode));
         })
             .WithName("cancelOrder").WithSummary("Cancel an order, giving back its stock, campaign units and limit")
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblem(404).ProducesProblemCodes(409, "notAllowed");
@@ -102,7 +104,7 @@ public static class OrderEndpoints
         {
             if (await VisibleOrderAsync(id, http, grains) is not { } order) return Problems.NotFound($"order '{id}' does not exist");
             var caller = http.Caller();
-            if (!caller.CanChange(order)) return Problems.Forbidden("only ops or the ordering customer may route an order again");
+            if (!caller.CanChange(order)) return Problems.Forbidden("only ops, the ordering customer or its sales manager may route an order again");
             return ToResult(caller, await grains.GetGrain<IOrderGrain>(id).RerouteAsync(body?.SubstituteSku));
         })
             .WithName("rerouteOrder").WithSummary("Route an order again, optionally accepting a suggested substitute")

@@ -143,17 +143,20 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 payment_expires_at = w.Record.PaymentExpiresAt,
                 decision_due_at = w.Record.DecisionDueAt,
                 preorder = o.PreOrder,
+                sales_manager_id = o.SalesManagerId,
                 body = o,
                 state = w.Record.State,
                 expected = w.Expected,
             };
         }).ToList();
 
+        // sales_manager_id is written once, by the insert: an order keeps the sales manager it was placed under.
         await using var command = _db.CreateCommand("""
             WITH r AS (
                 SELECT * FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
                        distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
-                       revision integer, payment_expires_at timestamptz, decision_due_at timestamptz, preorder boolean, body jsonb, state text, expected integer)),
+                       revision integer, payment_expires_at timestamptz, decision_due_at timestamptz, preorder boolean, sales_manager_id text,
+                       body jsonb, state text, expected integer)),
             updated AS (
                 UPDATE routing_orders o
                    SET status = r.status, distributor_ids = r.distributor_ids, quantity = r.quantity, unit_price = r.unit_price,
@@ -167,9 +170,9 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
             inserted AS (
                 INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
                                             placed_at, updated_at, revision, payment_expires_at, decision_due_at, preorder,
-                                            body, state, version)
+                                            sales_manager_id, body, state, version)
                 SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at,
-                       revision, payment_expires_at, decision_due_at, preorder, body, decode(state, 'base64'), 1
+                       revision, payment_expires_at, decision_due_at, preorder, sales_manager_id, body, decode(state, 'base64'), 1
                   FROM r WHERE r.expected IS NULL
                 ON CONFLICT (order_id) DO NOTHING
                 RETURNING order_id, version)

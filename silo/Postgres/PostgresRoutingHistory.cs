@@ -69,6 +69,7 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
         Filter("campaign_id = @campaign", "campaign", search.CampaignId);
         Filter("customer_id = @customer", "customer", search.CustomerId);
         Filter("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId);
+        Filter("sales_manager_id = @salesManager", "salesManager", search.SalesManagerId);
         Filter("status = @status", "status", search.Status?.ToString());
         Filter("status = ANY(@statuses)", "statuses", search.Statuses?.Select(s => s.ToString()).ToArray());
         if (search.PreOrdersOnly) where.Add("preorder");

@@ -975,6 +975,7 @@ export interface components {
             location: components["schemas"]["LocationDto"];
             homeDistributorId?: null | string;
             kind?: null | string;
+            salesManagerId?: null | string;
         };
         CustomerResponse: {
             id: string;
@@ -983,6 +984,7 @@ export interface components {
             location: components["schemas"]["LocationDto"];
             homeDistributorId: null | string;
             kind: string;
+            salesManagerId: null | string;
         };
         DistributorRequest: {
             id: string;
@@ -1551,6 +1553,7 @@ export interface components {
             payment?: null | components["schemas"]["Payment"];
             cancelReason?: null | string;
             cause?: null | string;
+            salesManagerId?: null | string;
             holds: components["schemas"]["Hold"][];
             /** Format: date-time */
             expiresAt?: null | string;
@@ -2086,6 +2089,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Too Many Requests (code `rateLimited`) */
             429: {
                 headers: {
@@ -2232,6 +2244,15 @@ export interface operations {
             };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2413,6 +2434,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
@@ -2486,6 +2516,15 @@ export interface operations {
             };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2569,6 +2608,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Not Found (code `notFound`) */
             404: {
                 headers: {
@@ -2642,6 +2690,15 @@ export interface operations {
             };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5524,6 +5581,15 @@ export interface operations {
             };
             /** @description Unauthorized (code `unauthorized`) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

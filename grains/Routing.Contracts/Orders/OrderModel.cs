@@ -66,6 +66,10 @@ public sealed record OrderView(
     /// <summary>Why it could not be allocated, as a code (<see cref="ExceptionRules.CauseOf"/>); null once allocated.</summary>
     [Id(16)] public string? Cause { get; init; }
 
+    /// <summary>The sales manager of the order's customer when the order was placed (null: the customer had none). Kept
+    /// as placed: a customer who changes manager later does not move its earlier orders to the new one.</summary>
+    [Id(17)] public string? SalesManagerId { get; init; }
+
     [SuppressMessage("Style", "IDE0032:Use auto property", Justification = "Orleans stores this field as field 18; orders stored before holds read as none.")]
     [Id(18)] private readonly IReadOnlyList<Hold>? _holds;
 

@@ -27,7 +27,8 @@ public interface IRoutingHistory
     Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until);
 }
 
-/// <summary>Filters of an order search; null means "any". Page numbers start at 1.</summary>
+/// <summary>Filters of an order search; null means "any". Page numbers start at 1. <see cref="SalesManagerId"/> matches
+/// the sales manager an order was placed under (<see cref="OrderView.SalesManagerId"/>).</summary>
 public sealed record OrderSearch(
     string? CampaignId = null,
     string? CustomerId = null,
@@ -39,7 +40,8 @@ public sealed record OrderSearch(
     int PageSize = 50,
     IReadOnlyList<OrderStatus>? Statuses = null,
     bool OldestFirst = false,
-    bool PreOrdersOnly = false);
+    bool PreOrdersOnly = false,
+    string? SalesManagerId = null);
 
 /// <summary>One page of results, with the total count of matches.</summary>
 public sealed record HistoryPage<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);

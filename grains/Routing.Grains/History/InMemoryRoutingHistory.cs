@@ -100,6 +100,7 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
                 (search.CampaignId is null || o.CampaignId == search.CampaignId)
                 && (search.CustomerId is null || o.CustomerId == search.CustomerId)
                 && (search.DistributorId is null || o.Allocations.Any(a => a.DistributorId == search.DistributorId))
+                && (search.SalesManagerId is null || o.SalesManagerId == search.SalesManagerId)
                 && (search.Status is null || o.Status == search.Status)
                 && (search.Statuses is null || search.Statuses.Contains(o.Status))
                 && (!search.PreOrdersOnly || o.PreOrder)
