@@ -43,8 +43,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Settings of a host made for one kind of test, over the ones above.</summary>
     protected virtual IEnumerable<(string Name, string Value)> Settings => [];
 
-    public string Token(string role, string? distributorId = null, string? customerId = null) =>
-        TokenIssuer.Issue(TokenSettings, role, distributorId, customerId);
+    public string Token(string role, string? distributorId = null, string? customerId = null, string? salesId = null) =>
+        TokenIssuer.Issue(TokenSettings, role, distributorId, customerId, salesId: salesId);
 
     public string OpsToken => Token(Roles.Ops);
 
@@ -59,6 +59,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient Ops() => Client(OpsToken);
     public HttpClient AsDistributor(string distributorId) => Client(Token(Roles.Distributor, distributorId: distributorId));
     public HttpClient AsCustomer(string customerId) => Client(Token(Roles.Customer, customerId: customerId));
+    public HttpClient AsSales(string salesId) => Client(Token(Roles.Sales, salesId: salesId));
 
     /// <summary>Starts the host and waits until it reports ready (the silo answers).</summary>
     public async Task InitializeAsync()

@@ -153,6 +153,10 @@ public static class BadInputTable
         ["customer: location is a string"] = Customer(BadRequest, w => With(NewCustomerBody(w), "location", "30.5,114.3")),
         ["customer: kind of 5,000 characters"] = Customer(BadRequest, w => With(NewCustomerBody(w), "kind", new string('k', 5000))),
         ["customer: 5,000-character id"] = Customer(BadRequest, w => With(NewCustomerBody(w), "id", LongId)),
+        ["customer: a sales manager id with a space"] = Customer(BadRequest, w => With(NewCustomerBody(w), "salesManagerId", "s 1"), "validationFailed"),
+        ["customer: a sales manager id with a trailing newline"] = Customer(BadRequest, w => With(NewCustomerBody(w), "salesManagerId", "s-1\n"), "invalidJson"),
+        ["customer: a sales manager id as a number"] = Customer(BadRequest, w => With(NewCustomerBody(w), "salesManagerId", 7), "invalidJson"),
+        ["customer: a 5,000-character sales manager id"] = Customer(BadRequest, w => With(NewCustomerBody(w), "salesManagerId", LongId)),
         ["customer: unknown home distributor"] = Customer(Unprocessable, w => With(NewCustomerBody(w), "homeDistributorId", $"d-{w.Tag}-nope"), "unknownDistributor"),
 
         // Campaigns

@@ -15,7 +15,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
     /// <summary>Set to 1 to write the served document over the committed one instead of comparing them.</summary>
     private const string WriteSetting = "ROUTING_WRITE_OPENAPI";
 
-    private static readonly string[] AllRoles = [Roles.Ops, Roles.Distributor, Roles.Customer, Roles.Erp];
+    private static readonly string[] AllRoles = [Roles.Ops, Roles.Distributor, Roles.Customer, Roles.Erp, Roles.Sales];
     private static readonly string[] ProblemMembers = ["status", "title", "code"];
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api)
             foreach (var role in AllRoles.Except(roles))
             {
                 // Refused by the authorization middleware before the handler runs, so calling it changes nothing.
-                var reply = await api.Client(api.Token(role, distributorId: "d-openapi", customerId: "c-openapi")).SendJsonAsync(op.Method, op.Path);
+                var reply = await api.Client(api.Token(role, distributorId: "d-openapi", customerId: "c-openapi", salesId: "s-openapi")).SendJsonAsync(op.Method, op.Path);
                 Assert.True(reply.Status == HttpStatusCode.Forbidden, $"{op} lists roles {string.Join("/", roles)}, but a {role} token got {reply}");
             }
         }

@@ -8,8 +8,9 @@ using Routing.Grains.Infrastructure;
 namespace Routing.Tests.Api;
 
 /// <summary>One test's corner of a shared host: a <see cref="WorldBuilder"/> world made through the public API
-/// (<see cref="HttpDoor"/>) in one shape, a product, two distributors covering Wuhan, a customer of each, and an open
-/// group-buy both serve; plus what the API tests read and send. The SKU is the world's own, so no other test's
+/// (<see cref="HttpDoor"/>) in one shape, a product, two distributors covering Wuhan, a customer of each (each looked
+/// after by a sales manager of its own when asked for), and an open group-buy both serve; plus what the API tests read
+/// and send. The SKU is the world's own, so no other test's
 /// distributor ever holds stock an order here could be routed to.</summary>
 public sealed class World
 {
@@ -44,20 +45,25 @@ public sealed class World
     public string DistributorB => _world.Distributors[1];
     public string CustomerX => _world.Customers[0];
     public string CustomerY => _world.Customers[1];
+    /// <summary>Customer X's sales manager, in a world created with sales managers.</summary>
+    public string SalesManagerX => $"s-{Tag}-x";
+    /// <summary>Customer Y's sales manager, in a world created with sales managers.</summary>
+    public string SalesManagerY => $"s-{Tag}-y";
     public string Campaign => _campaign.Id;
     public DateTimeOffset StartsAt { get; }
     public DateTimeOffset EndsAt { get; }
 
-    /// <summary>Creates the world (every creation must answer 201) and returns once routing sees its distributors.</summary>
-    public static async Task<World> CreateAsync(ApiFactory api, int stockA = 100, int stockB = 100, int threshold = 10)
+    /// <summary>Creates the world (every creation must answer 201) and returns once routing sees its distributors. With
+    /// <paramref name="salesManagers"/>, X is looked after by <see cref="SalesManagerX"/> and Y by <see cref="SalesManagerY"/>.</summary>
+    public static async Task<World> CreateAsync(ApiFactory api, int stockA = 100, int stockB = 100, int threshold = 10, bool salesManagers = false)
     {
         var world = new World(api);
         var builder = world._world;
         await builder.ProductAsync(substitutes: [$"UREA-{builder.Tag}-40"]);
         var a = await builder.DistributorAsync(stockA, threshold, priority: 1, location: new GeoPoint(30.55, 114.30), dailyCapacity: DailyCapacity);
         var b = await builder.DistributorAsync(stockB, threshold, priority: 2, location: new GeoPoint(30.70, 114.40), dailyCapacity: DailyCapacity);
-        await builder.CustomerAsync(homeDistributorId: a, location: Near);
-        await builder.CustomerAsync(homeDistributorId: b, location: Near);
+        await builder.CustomerAsync(homeDistributorId: a, location: Near, salesManagerId: salesManagers ? world.SalesManagerX : null);
+        await builder.CustomerAsync(homeDistributorId: b, location: Near, salesManagerId: salesManagers ? world.SalesManagerY : null);
         world._campaign = await builder.CampaignAsync(Cap, PerCustomerLimit, minUnits: 10, startsAt: world.StartsAt, endsAt: world.EndsAt);
         await new[] { api.Services.GetRequiredService<RoutingReadModel>() } // one silo
             .UntilRoutingWithAsync(world.Sku, new Dictionary<string, int> { [a] = stockA, [b] = stockB });
@@ -74,9 +80,10 @@ public sealed class World
     public static Dictionary<string, object?> DistributorBody(string id, double lat, double lon, int priority) =>
         HttpDoor.Body(WorldBuilder.DistributorProfile(id, new GeoPoint(lat, lon), priority, DailyCapacity));
 
-    /// <summary>A grower near this world's distributors, homed at <paramref name="homeDistributorId"/>, not created.</summary>
-    public static Dictionary<string, object?> CustomerBody(string id, string? homeDistributorId) =>
-        HttpDoor.Body(WorldBuilder.CustomerProfile(id, homeDistributorId, Near));
+    /// <summary>A grower near this world's distributors, homed at <paramref name="homeDistributorId"/> and looked after by
+    /// <paramref name="salesManagerId"/>, not created (or, with a customer's id, that customer as it would be updated).</summary>
+    public static Dictionary<string, object?> CustomerBody(string id, string? homeDistributorId, string? salesManagerId = null) =>
+        HttpDoor.Body(WorldBuilder.CustomerProfile(id, homeDistributorId, Near, salesManagerId));
 
     /// <summary>The campaign's body as it was created, with another cap if given.</summary>
     public Dictionary<string, object?> CampaignBody(int cap = Cap) => HttpDoor.Body(_campaign with { Cap = cap });
@@ -85,6 +92,7 @@ public sealed class World
 
     public HttpClient AsCustomer(string customerId) => Api.AsCustomer(customerId);
     public HttpClient AsDistributor(string distributorId) => Api.AsDistributor(distributorId);
+    public HttpClient AsSales(string salesId) => Api.AsSales(salesId);
 
     /// <summary>Places a campaign order as <paramref name="customerId"/>.</summary>
     public Task<Reply> OrderAsync(string customerId, int quantity, string? idempotencyKey = null) =>

@@ -88,6 +88,8 @@ public sealed class HubTests(ApiFactory api)
     [InlineData("/hubs/ops", Roles.Customer, HttpStatusCode.Forbidden)]
     [InlineData("/hubs/distributor", Roles.Ops, HttpStatusCode.Forbidden)]
     [InlineData("/hubs/distributor", Roles.Customer, HttpStatusCode.Forbidden)]
+    [InlineData("/hubs/ops", Roles.Sales, HttpStatusCode.Forbidden)]
+    [InlineData("/hubs/distributor", Roles.Sales, HttpStatusCode.Forbidden)]
     public async Task Unauthenticated_and_wrong_role_connections_are_refused(string hub, string? role, HttpStatusCode expected)
     {
         var token = role switch
@@ -95,6 +97,7 @@ public sealed class HubTests(ApiFactory api)
             null => null,
             Roles.Distributor => api.Token(role, distributorId: "d-any"),
             Roles.Customer => api.Token(role, customerId: "c-any"),
+            Roles.Sales => api.Token(role, salesId: "s-any"),
             _ => api.Token(role),
         };
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => LiveClient.ConnectAsync(api, hub, token));

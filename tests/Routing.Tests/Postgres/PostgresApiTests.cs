@@ -15,7 +15,7 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         var db = await postgres.CreateDatabaseAsync("api");
         await using var api = new PostgresApi(db);
         await api.InitializeAsync();
-        var world = await World.CreateAsync(api, threshold: 5);
+        var world = await World.CreateAsync(api, threshold: 5, salesManagers: true);
         var ops = world.Ops;
         var (x, y) = (world.AsCustomer(world.CustomerX), world.AsCustomer(world.CustomerY));
         var (a, b) = (world.DistributorA, world.DistributorB);
@@ -39,6 +39,34 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         var dbList = (await world.AsDistributor(b).GetJsonAsync("/api/orders")).Expect(HttpStatusCode.OK).AsArray();
         Assert.Equal(yOrder, (string?)Assert.Single(dbList)!["orderId"]);
         Assert.Null(dbList[0]!["explanation"]);
+
+        // A sales manager only those placed under it, searched by the row's sales_manager_id, whatever it asks for.
+        var sx = world.AsSales(world.SalesManagerX);
+        var sxPage = await sx.GetJsonAsync($"/api/orders?customerId={world.CustomerX}&pageSize=2");
+        Assert.Equal(2, sxPage.Expect(HttpStatusCode.OK).AsArray().Count);
+        Assert.Equal("3", sxPage.Headers.GetValues("X-Total-Count").Single());
+        Assert.All((await sx.GetJsonAsync("/api/orders")).Expect(HttpStatusCode.OK).AsArray(), o =>
+        {
+            Assert.Equal(world.CustomerX, (string?)o!["customerId"]);
+            Assert.Null(o["explanation"]);
+        });
+        Assert.Empty((await sx.GetJsonAsync($"/api/orders?customerId={world.CustomerY}")).Expect(HttpStatusCode.OK).AsArray());
+        Assert.Empty((await sx.GetJsonAsync($"/api/orders?distributorId={b}")).Expect(HttpStatusCode.OK).AsArray());
+        (await sx.GetJsonAsync($"/api/orders/{yOrder}")).ExpectProblem(HttpStatusCode.NotFound);
+        Assert.Equal(3, (await sx.GetJsonAsync($"/api/customers/{world.CustomerX}/orders")).Expect(HttpStatusCode.OK).AsArray().Count);
+        var syList = (await world.AsSales(world.SalesManagerY).GetJsonAsync("/api/orders")).Expect(HttpStatusCode.OK).AsArray();
+        Assert.Equal(yOrder, (string?)Assert.Single(syList)!["orderId"]);
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync();
+            await using var managers = new NpgsqlCommand(
+                "SELECT sales_manager_id, count(*) FROM routing_orders WHERE campaign_id = @campaign GROUP BY sales_manager_id ORDER BY 1", connection);
+            managers.Parameters.AddWithValue("campaign", world.Campaign);
+            await using var reader = await managers.ExecuteReaderAsync();
+            var rows = new List<(string, long)>();
+            while (await reader.ReadAsync()) rows.Add((reader.GetString(0), reader.GetInt64(1)));
+            Assert.Equal([(world.SalesManagerX, 3L), (world.SalesManagerY, 1L)], rows);
+        }
 
         // The ledger: every movement with before/after quantities and its cause.
         await Eventually.UntilAsync(async () => (await ops.GetJsonAsync($"/api/distributors/{a}/ledger")).Json.AsArray().Count, n => n == 4, "the first distributor's ledger");

@@ -39,7 +39,7 @@ public sealed class HttpDoor(HttpClient ops) : IWorldDoor
     public static Dictionary<string, object?> Body(CustomerProfile p) => new()
     {
         ["id"] = p.Id, ["name"] = p.Name, ["region"] = p.Region, ["location"] = new { lat = p.Location.Lat, lon = p.Location.Lon },
-        ["homeDistributorId"] = p.HomeDistributorId, ["kind"] = p.Kind,
+        ["homeDistributorId"] = p.HomeDistributorId, ["kind"] = p.Kind, ["salesManagerId"] = p.SalesManagerId,
     };
 
     public static Dictionary<string, object?> Body(CampaignDefinition d) => new()

@@ -61,23 +61,24 @@ public sealed class WorldBuilder(IWorldDoor door, string? tag = null)
     public static DistributorProfile DistributorProfile(string id, GeoPoint location, int priority, int dailyCapacity) =>
         new(id, $"Distributor {id}", [Wuhan.City], location, priority, dailyCapacity);
 
-    /// <summary>Growers living in Wuchang district (at its centre unless placed elsewhere), created together.</summary>
-    public async Task<string[]> CustomersAsync(int count, string? homeDistributorId = null, GeoPoint? location = null)
+    /// <summary>Growers living in Wuchang district (at its centre unless placed elsewhere), created together; looked after
+    /// by <paramref name="salesManagerId"/> if given.</summary>
+    public async Task<string[]> CustomersAsync(int count, string? homeDistributorId = null, GeoPoint? location = null, string? salesManagerId = null)
     {
         var first = _customers.Count + 1;
         var profiles = Enumerable.Range(first, count)
-            .Select(n => CustomerProfile($"c-{Tag}-{n:0000}", homeDistributorId, location ?? Wuhan.Wuchang)).ToList();
+            .Select(n => CustomerProfile($"c-{Tag}-{n:0000}", homeDistributorId, location ?? Wuhan.Wuchang, salesManagerId)).ToList();
         _customers.AddRange(profiles.Select(p => p.Id));
         await Task.WhenAll(profiles.Select(door.CreateCustomerAsync));
         return [.. profiles.Select(p => p.Id)];
     }
 
     /// <summary>A grower of Wuchang district as this world makes them, not created.</summary>
-    public static CustomerProfile CustomerProfile(string id, string? homeDistributorId, GeoPoint location) =>
-        new(id, $"Grower {id}", Wuhan.District, location, homeDistributorId, "household");
+    public static CustomerProfile CustomerProfile(string id, string? homeDistributorId, GeoPoint location, string? salesManagerId = null) =>
+        new(id, $"Grower {id}", Wuhan.District, location, homeDistributorId, "household", salesManagerId);
 
-    public async Task<string> CustomerAsync(string? homeDistributorId = null, GeoPoint? location = null) =>
-        (await CustomersAsync(1, homeDistributorId, location))[0];
+    public async Task<string> CustomerAsync(string? homeDistributorId = null, GeoPoint? location = null, string? salesManagerId = null) =>
+        (await CustomersAsync(1, homeDistributorId, location, salesManagerId))[0];
 
     /// <summary>A group-buy of this world's SKU among its distributors so far, open to the province, open from an hour
     /// ago (unless it starts otherwise) for an hour (unless it ends otherwise); with a payment deadline if given.</summary>
