@@ -6,9 +6,9 @@ namespace Routing.Tests.Domain;
 public sealed class OrderRulesTests
 {
     [Fact]
-    public void Only_allocated_and_confirmed_orders_hold_stock_and_only_rejected_and_cancelled_ones_give_their_units_back()
+    public void Only_allocated_confirmed_held_and_pre_orders_hold_stock_and_only_rejected_and_cancelled_ones_give_their_units_back()
     {
-        Assert.Equal([OrderStatus.Allocated, OrderStatus.Confirmed], Enum.GetValues<OrderStatus>().Where(OrderRules.HoldsStock));
+        Assert.Equal([OrderStatus.Allocated, OrderStatus.Confirmed, OrderStatus.OnHold, OrderStatus.PreOrder], Enum.GetValues<OrderStatus>().Where(OrderRules.HoldsStock));
         Assert.Equal([OrderStatus.Rejected, OrderStatus.Cancelled], Enum.GetValues<OrderStatus>().Where(s => !OrderRules.HoldsCampaignUnits(s)));
     }
 
@@ -48,8 +48,9 @@ public sealed class OrderRulesTests
     public void Statuses_keep_the_numbers_stored_orders_hold()
     {
         // Orleans stores an enum as its number: renumbering a status would change what every stored order means.
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], Enum.GetValues<OrderStatus>().Select(s => (int)s));
-        Assert.Equal(["Allocated", "Confirmed", "Shipped", "Completed", "Rejected", "Cancelled", "Exception", "AwaitingSubstitution", "Backordered"],
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], Enum.GetValues<OrderStatus>().Select(s => (int)s));
+        Assert.Equal(["Allocated", "Confirmed", "Shipped", "Completed", "Rejected", "Cancelled", "Exception", "AwaitingSubstitution", "Backordered",
+            "OnHold", "PreOrder"],
             Enum.GetNames<OrderStatus>());
     }
 }
