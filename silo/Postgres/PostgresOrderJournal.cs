@@ -81,10 +81,7 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
         command.Parameters.AddWithValue("campaign", campaignId);
         command.Parameters.AddWithValue("asOf", asOf);
         command.Parameters.AddWithValue("limit", limit);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
-        return ids;
+        return await OrderIdsAsync(command);
     }
 
     public async Task<IReadOnlyList<string>> DecisionsDueAsync(DateTimeOffset asOf, int limit)
@@ -96,6 +93,12 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
             """);
         command.Parameters.AddWithValue("asOf", asOf);
         command.Parameters.AddWithValue("limit", limit);
+        return await OrderIdsAsync(command);
+    }
+
+    /// <summary>The order ids a query of the deadline indexes answers, in its order.</summary>
+    private static async Task<IReadOnlyList<string>> OrderIdsAsync(NpgsqlCommand command)
+    {
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) ids.Add(reader.GetString(0));

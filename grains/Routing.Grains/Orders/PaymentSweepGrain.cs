@@ -7,21 +7,14 @@ using Routing.Grains.History;
 namespace Routing.Grains.Orders;
 
 /// <summary>One campaign's payment deadlines. The order path pays nothing for them beyond the order's record: the
-/// journal indexes each order by when its payment expires, and this grain asks it every <see cref="SweepEvery"/> for
-/// what has, cancelling each such order through its grain (which checks the deadline itself, so a payment that arrives
-/// first wins and a repeated sweep cancels nothing twice). A durable reminder brings the sweep back after a restart or
+/// journal indexes each order by when its payment expires, and this grain sweeps it every second
+/// (<see cref="DeadlineSweep"/>). A durable reminder brings the sweep back after a restart or
 /// a silo's death; late orders are then cancelled at once. It stops once the campaign's last order can no longer
 /// expire (the campaign ended, its window passed, and nothing is pending).</summary>
 public sealed partial class PaymentSweepGrain(IOrderJournal journal, TimeProvider clock, ILogger<PaymentSweepGrain> logger)
     : Grain, IPaymentSweepGrain, IRemindable
 {
     public const string ReminderName = "payments";
-    public static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(1);
-    /// <summary>The reminder's period: how late a sweep can be after a restart (Orleans' shortest reminder period).</summary>
-    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
-    private const int Batch = 200;
-    private const int Parallelism = 16;
-
     private IGrainTimer? _timer;
     private CampaignDefinition? _campaign;
 
@@ -29,14 +22,14 @@ public sealed partial class PaymentSweepGrain(IOrderJournal journal, TimeProvide
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _timer = this.RegisterGrainTimer(_ => TickAsync(), new GrainTimerCreationOptions(SweepEvery, SweepEvery) { KeepAlive = true });
+        _timer = this.RegisterGrainTimer(_ => TickAsync(), new GrainTimerCreationOptions(DeadlineSweep.Every, DeadlineSweep.Every) { KeepAlive = true });
         return Task.CompletedTask;
     }
 
     public async Task StartAsync()
     {
         if (await this.GetReminder(ReminderName) is null)
-            await this.RegisterOrUpdateReminder(ReminderName, ReminderPeriod, ReminderPeriod);
+            await this.RegisterOrUpdateReminder(ReminderName, DeadlineSweep.ReminderPeriod, DeadlineSweep.ReminderPeriod);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => reminderName == ReminderName ? TickAsync() : Task.CompletedTask;
@@ -50,23 +43,13 @@ public sealed partial class PaymentSweepGrain(IOrderJournal journal, TimeProvide
         }
         catch (Exception e)
         {
-            LogSweepFailed(logger, e, CampaignId, SweepEvery);
+            LogSweepFailed(logger, e, CampaignId, DeadlineSweep.Every);
         }
     }
 
     public async Task<int> SweepAsync()
     {
-        var cancelled = 0;
-        while (true)
-        {
-            var due = await journal.ExpiringPaymentsAsync(CampaignId, clock.GetUtcNow(), Batch);
-            var expired = 0;
-            foreach (var chunk in due.Chunk(Parallelism))
-                expired += (await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IOrderGrain>(id).ExpireIfDueAsync()))).Count(x => x);
-            cancelled += expired;
-            // A full batch may have more behind it; one that cancelled nothing (shipped orders) would loop forever.
-            if (due.Count < Batch || expired == 0) break;
-        }
+        var cancelled = await DeadlineSweep.RunAsync(GrainFactory, batch => journal.ExpiringPaymentsAsync(CampaignId, clock.GetUtcNow(), batch));
         if (cancelled > 0) LogExpired(logger, CampaignId, cancelled);
         return cancelled;
     }
