@@ -1,7 +1,7 @@
 // Browser test of the operations console against a freshly started Routing API with its demo data (run.sh starts one).
 //
 //   ROUTING_URL=http://127.0.0.1:5199 OPS_TOKEN=… CUSTOMER_TOKENS=tok1,tok2 \
-//   DISTRIBUTOR_TOKEN=… DISTRIBUTOR_ID=d-01 OTHER_DISTRIBUTOR_ID=d-02 node --test web-ops/e2e/
+//   DISTRIBUTOR_TOKEN=… DISTRIBUTOR_ID=d-01 OTHER_DISTRIBUTOR_ID=d-02 SALES_TOKEN=… SALES_ID=S-e2e node --test web-ops/e2e/
 //
 // Its data is fixed: the customers whose tokens it is given (run.sh: c-0001…c-0012), and one idempotency key per order
 // each test places, named after the test. On an API that already saw a run those keys answer the earlier orders, so
@@ -30,6 +30,8 @@ const env = {
   distributor: process.env.DISTRIBUTOR_TOKEN || '',
   distributorId: process.env.DISTRIBUTOR_ID || '',
   otherId: process.env.OTHER_DISTRIBUTOR_ID || '',
+  sales: process.env.SALES_TOKEN || '',
+  salesId: process.env.SALES_ID || '',
 };
 
 let browser;
@@ -131,11 +133,14 @@ before(async () => {
   if (!env.ops) missing.push('OPS_TOKEN');
   if (env.customers.length === 0) missing.push('CUSTOMER_TOKENS (comma-separated customer tokens)');
   if (!env.distributor) missing.push('DISTRIBUTOR_TOKEN');
+  if (!env.sales) missing.push('SALES_TOKEN (a sales manager\'s, e.g. token --role sales --sales S-e2e)');
   if (missing.length) {
     throw new Error(`Missing environment: ${missing.join(', ')}. Start the API (in the repo root: dotnet run --project api -- --urls http://127.0.0.1:5199), ` +
       'take the ops token it prints, and mint others with `dotnet run --project api --no-build -- token --role customer --customer c-0001` ' +
-      'and `… token --role distributor --distributor d-01`.');
+      'and `… token --role distributor --distributor d-01` and `… token --role sales --sales S-e2e`.');
   }
+  env.salesId ||= decodeJwt(env.sales).sales_id || '';
+  assert.ok(env.salesId, 'SALES_ID is not set and the sales token has no sales_id claim');
   env.distributorId ||= decodeJwt(env.distributor).distributor_id || '';
   assert.ok(env.distributorId, 'DISTRIBUTOR_ID is not set and the distributor token has no distributor_id claim');
   if (!env.otherId) {
@@ -606,6 +611,144 @@ test('a distributor sees its own low-stock alert within 2 s and nothing of anoth
   assert.equal(await page.locator(`[data-testid^="stock-row-"]:not([data-testid^="stock-row-${own}-"])`).count(), 0, 'only own stock rows');
   const text = await page.locator('body').innerText();
   assert.ok(!new RegExp(`\\b${other.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text), `the page never mentions ${other}`);
+});
+
+test('a sales manager sees only its Pre-orders page, polled without a hub: takes and confirms one for its own customer; another manager\'s customer is not found', { timeout: 120_000 }, async () => {
+  const sku = 'DAP-50'; // as the ops pre-order test
+  const own = 'c-e2e-sales-own';
+  const others = 'c-e2e-sales-other';
+  // Two customers where the demo customers are (so their orders route), one managed by this sales manager.
+  const template = await restOk('GET', '/api/customers/c-0101', env.ops);
+  for (const [id, manager] of [[own, env.salesId], [others, `${env.salesId}-other`]]) {
+    const saved = await restOk('POST', '/api/customers', env.ops, {
+      id, name: `E2E ${manager} 客户`, region: template.region, location: template.location,
+      ...(template.homeDistributorId ? { homeDistributorId: template.homeDistributorId } : {}), salesManagerId: manager,
+    });
+    assert.equal(saved.salesManagerId, manager);
+  }
+  // The other manager's customer has a pre-order (ops took it): it must never show here.
+  const foreign = await rest('POST', '/api/preorders', env.ops, { customerId: others, lines: [{ sku, quantity: 1 }], holdSeconds: 3600 },
+    { 'Idempotency-Key': 'e2e-sales-foreign' });
+  assert.equal(foreign.status, 201, JSON.stringify(foreign.json));
+
+  // The hubs refuse sales tokens: the view must not try one.
+  const hubRequests = [];
+  const onRequest = (r) => { if (new URL(r.url()).pathname.startsWith('/hubs/')) hubRequests.push(`${r.method()} ${r.url()}`); };
+  const polling = `${byTestId('connection-status')}[data-state="polling"]`;
+  const row = (id) => page.locator(`${byTestId('preorder-row')}[data-order-id="${id}"]`);
+  try {
+    // One-click development sign-in with the sales id field.
+    await page.locator(byTestId('sign-out')).click();
+    await page.locator(byTestId('signin')).waitFor();
+    page.on('request', onRequest); // from here on: the distributor's connection is closed
+    await page.locator(byTestId('signin-dev-sales')).waitFor({ timeout: 10_000 });
+    await page.locator(byTestId('dev-sales-id')).fill(env.salesId);
+    assert.match(await page.locator(byTestId('signin-dev-sales')).textContent(), new RegExp(`sales manager ${env.salesId} 销售经理`));
+    await shot('signin-dev-sales');
+    await page.locator(byTestId('signin-dev-sales')).click();
+    await page.locator(polling).waitFor({ timeout: 15_000 }).catch(async (e) => {
+      await shot('failed-signin-sales');
+      const error = await page.locator(byTestId('signin-error')).textContent().catch(() => '');
+      throw new Error(`the sales view did not load its list after signing in${error ? `: ${error}` : ''} (${e.message})`);
+    });
+    assert.match(await page.locator(byTestId('signed-in-as')).textContent(), new RegExp(`sales manager 销售经理 ${env.salesId}`));
+
+    // Only the Pre-orders page: no tabs, nothing of ops or of a distributor.
+    await page.locator(byTestId('preorder-form')).waitFor();
+    await page.locator(`${byTestId('preorders-table')} tbody tr`).first().waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('nav.tabs').count(), 0, 'no tabs');
+    assert.deepEqual(await page.locator('[data-testid^="tab-"]').evaluateAll((els) => els.map((e) => e.dataset.testid)), ['tab-panel-preorders']);
+    for (const other of ['[data-testid^="campaign-"]', '[data-testid^="stock-row-"]', byTestId('alert-row'), byTestId('allocation-feed'), byTestId('simulate-button')]) {
+      assert.equal(await page.locator(other).count(), 0, `nothing of ops: ${other}`);
+    }
+    assert.equal(await row(foreign.json.orderId).count(), 0, 'another manager\'s pre-order is not listed');
+
+    // A pre-order for its own customer, from the form.
+    const form = page.locator(byTestId('preorder-form'));
+    await form.locator(byTestId('preorder-customer')).fill(own);
+    await form.locator(byTestId('preorder-sku')).fill(sku);
+    await form.locator(byTestId('preorder-quantity')).fill('2');
+    await form.locator(byTestId('preorder-hold')).fill('1');
+    await form.locator(byTestId('preorder-hold-unit')).selectOption('hours');
+    await form.locator(byTestId('preorder-submit')).click();
+    const created = page.locator(byTestId('preorder-created'));
+    await created.waitFor({ timeout: 5000 }).catch(async (e) => {
+      await shot('failed-sales-preorder');
+      throw new Error(`no pre-order was taken: ${await page.locator(byTestId('preorder-status')).textContent()} (${e.message})`);
+    });
+    const id = await created.getAttribute('data-order-id');
+    const order = await restOk('GET', `/api/orders/${id}`, env.ops);
+    assert.equal(order.status, 'PreOrder');
+    assert.equal(order.customerId, own);
+    assert.equal(order.salesManagerId, env.salesId);
+    assert.deepEqual(order.lines.map((l) => [l.sku, l.quantity]), [[sku, 2]]);
+    await row(id).and(page.locator('[data-status="PreOrder"]')).waitFor({ timeout: 5000 }); // reloaded right after its own action
+    assert.equal(await row(id).locator(byTestId('preorder-row-status')).textContent(), 'Pre-order 预下单');
+
+    // Taken elsewhere (ops, for this manager's customer): the list shows it at its next poll, with no hub.
+    const elsewhere = await rest('POST', '/api/preorders', env.ops, { customerId: own, lines: [{ sku, quantity: 1 }], holdSeconds: 3600 },
+      { 'Idempotency-Key': 'e2e-sales-elsewhere' });
+    assert.equal(elsewhere.status, 201, JSON.stringify(elsewhere.json));
+    await row(elsewhere.json.orderId).waitFor({ timeout: 5000 + 3000 }).catch(async (e) => {
+      await shot('failed-sales-poll');
+      throw new Error(`a pre-order taken elsewhere did not show within a poll: ${e.message}`);
+    });
+    await shot('sales-preorders');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `the sales Pre-orders page scrolls sideways on a phone by ${overflow}px`);
+    await shot('sales-phone');
+    await page.setViewportSize({ width: 1366, height: 900 });
+
+    // Confirmed from the page; read back from the API.
+    await row(id).locator(byTestId('preorder-confirm')).click();
+    await row(id).waitFor({ state: 'detached', timeout: 5000 }); // the list shows those awaiting confirmation
+    assert.equal((await restOk('GET', `/api/orders/${id}`, env.ops)).status, 'Allocated');
+    assert.equal((await restOk('GET', `/api/orders/${id}`, env.sales)).status, 'Allocated', 'the sales manager reads it too');
+
+    // The one taken elsewhere, cancelled from the page as its sales manager.
+    const cancel = row(elsewhere.json.orderId);
+    await cancel.locator(byTestId('preorder-cancel')).click();
+    await cancel.locator(byTestId('preorder-cancel-confirm')).click();
+    await cancel.waitFor({ state: 'detached', timeout: 5000 });
+    const cancelled = await restOk('GET', `/api/orders/${elsewhere.json.orderId}`, env.ops);
+    assert.equal(cancelled.status, 'Cancelled');
+    assert.equal(cancelled.cancelReason, 'bySalesManager');
+
+    // Another manager's customer: "not found or not yours", and nothing taken.
+    await form.locator(byTestId('preorder-customer')).fill(others);
+    await form.locator(byTestId('preorder-submit')).click();
+    const status = page.locator(`${byTestId('preorder-status')}[data-code="customerNotFound"]`);
+    await status.waitFor({ timeout: 5000 });
+    assert.match(await status.textContent(), new RegExp(`Customer ${others} not found, or not one of your customers`));
+    assert.match(await status.textContent(), /客户不存在或不归您管理/);
+    assert.equal(await page.locator(byTestId('preorder-created')).count(), 0);
+    const theirs = await restOk('GET', `/api/customers/${others}/orders?pageSize=500`, env.ops);
+    assert.deepEqual(theirs.map((o) => o.orderId), [foreign.json.orderId], 'nothing was taken for the other manager\'s customer');
+    const preorders = await restOk('GET', '/api/preorders?pageSize=500', env.ops);
+    assert.deepEqual(preorders.filter((o) => o.customerId === others).map((o) => o.orderId), [foreign.json.orderId]);
+    await shot('sales-not-found');
+
+    // Every pre-order listed, whatever became of it: only its own customers'.
+    await page.locator(byTestId('preorders-filter')).selectOption('');
+    await row(id).and(page.locator('[data-status="Allocated"]')).waitFor({ timeout: 5000 });
+    await row(elsewhere.json.orderId).and(page.locator('[data-status="Cancelled"]')).waitFor({ timeout: 5000 });
+    const customers = await page.locator(`${byTestId('preorder-row')} ${byTestId('preorder-row-customer')}`).allTextContents();
+    assert.deepEqual([...new Set(customers)], [own], 'only its own customers\' pre-orders are listed');
+
+    // A pasted sales token lands on the same view.
+    await page.locator(byTestId('sign-out')).click();
+    await page.locator(byTestId('signin')).waitFor();
+    await page.locator(byTestId('token-input')).fill(env.sales);
+    await page.locator(byTestId('signin-submit')).click();
+    await page.locator(polling).waitFor({ timeout: 15_000 });
+    await page.locator(byTestId('preorder-form')).waitFor();
+    assert.equal(await page.locator('nav.tabs').count(), 0);
+
+    assert.deepEqual(hubRequests, [], 'the sales view opens no hub connection');
+  } finally {
+    page.off('request', onRequest);
+  }
 });
 
 test('the API reference page at /docs renders under its content security policy', { timeout: 60_000 }, async () => {

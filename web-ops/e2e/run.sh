@@ -37,4 +37,5 @@ for i in $(seq 1 12); do customers+="$(token --role customer --customer "$(print
 cd "$root/web-ops"
 ROUTING_URL="$url" OPS_TOKEN="$(token --role ops --sub e2e)" CUSTOMER_TOKENS="${customers%,}" \
 DISTRIBUTOR_ID=d-01 OTHER_DISTRIBUTOR_ID=d-02 DISTRIBUTOR_TOKEN="$(token --role distributor --distributor d-01)" \
+SALES_ID=S-e2e SALES_TOKEN="$(token --role sales --sales S-e2e)" \
   node --test --test-reporter=tap e2e/

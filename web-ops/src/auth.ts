@@ -10,6 +10,8 @@ export interface Session {
   subject: string;
   distributorId: string | null;
   customerId: string | null;
+  /** A sales manager's id (the `sales_id` claim): the customers whose `salesManagerId` it is are its own. */
+  salesId: string | null;
   /** Expiry, in ms since the epoch; null when the token has none. */
   expiresAt: number | null;
 }
@@ -47,12 +49,14 @@ export function parseToken(raw: string): Session | { error: string } {
     subject: claim(p, 'sub') ?? '',
     distributorId: claim(p, 'distributor_id'),
     customerId: claim(p, 'customer_id'),
+    salesId: claim(p, 'sales_id'),
     expiresAt: exp,
   };
   if (exp !== null && exp <= Date.now()) return { error: 'This token has expired. 令牌已过期。' };
   if (session.role === 'distributor' && !session.distributorId) return { error: 'A distributor token needs a distributor_id claim.' };
-  if (session.role !== 'ops' && session.role !== 'distributor')
-    return { error: `The console is for ops and distributors; this token's role is "${session.role || 'none'}". 此控制台仅供运营和经销商使用。` };
+  if (session.role === 'sales' && !session.salesId) return { error: 'A sales manager token needs a sales_id claim. 销售经理令牌缺少 sales_id。' };
+  if (session.role !== 'ops' && session.role !== 'distributor' && session.role !== 'sales')
+    return { error: `The console is for ops, distributors and sales managers; this token's role is "${session.role || 'none'}". 此控制台仅供运营、经销商和销售经理使用。` };
   return session;
 }
 

@@ -1,4 +1,4 @@
-// Routing operations console: sign in, then the ops view or the distributor view by the token's role.
+// Routing operations console: sign in, then the ops, distributor or sales manager view by the token's role.
 import './style.css';
 import { setUnauthorizedHandler } from './api';
 import { clearSession, loadSession, saveSession, type Session } from './auth';
@@ -6,6 +6,7 @@ import { unlockAudio } from './notify';
 import { signInView } from './signin';
 import { mountDistributor } from './views/distributor';
 import { mountOps } from './views/ops';
+import { mountSales } from './views/sales';
 
 const root = document.getElementById('app')!;
 let active: { destroy(): void } | null = null;
@@ -32,7 +33,9 @@ function start(message?: string): void {
     const ms = Math.min(session.expiresAt - Date.now() + 1000, 2_147_483_000);
     expiryTimer = window.setTimeout(() => signOut('Session expired: sign in again. 会话已过期，请重新登录。'), Math.max(0, ms));
   }
-  active = session.role === 'ops' ? mountOps(root, session, signOut) : mountDistributor(root, session, signOut);
+  active = session.role === 'ops' ? mountOps(root, session, signOut)
+    : session.role === 'sales' ? mountSales(root, session, signOut) // no hub: the hubs refuse sales tokens
+      : mountDistributor(root, session, signOut);
 }
 
 function signOut(message?: string): void {

@@ -1,13 +1,18 @@
-// The top bar: product name, optional tabs, live connection status, who is signed in, sign out.
+// The top bar: product name, optional tabs, live connection (or auto-refresh) status, who is signed in, sign out.
 import type { Session } from './auth';
 import { fmtDateTime, h, setText } from './dom';
 import type { LiveState } from './live';
 
-const stateText: Record<LiveState, string> = {
+/** A live hub connection's state, or `polling` for a view that has no hub (a sales manager's: the hubs refuse it) and
+ *  refreshes by asking again. */
+export type ShellState = LiveState | 'polling';
+
+const stateText: Record<ShellState, string> = {
   connecting: 'Connecting 连接中',
   connected: 'Live 实时',
   reconnecting: 'Reconnecting 重连中',
   disconnected: 'Offline 离线',
+  polling: 'Auto-refresh 自动刷新',
 };
 
 export interface Tab { id: string; label: string; badge?: HTMLElement }
@@ -22,7 +27,9 @@ export class Shell {
     this.status = h('span', { class: 'conn', testid: 'connection-status', 'data-state': 'connecting', role: 'status' }, stateText.connecting);
     const who = session.role === 'distributor'
       ? `distributor 经销商 ${session.distributorId}`
-      : session.subject && session.subject !== session.role ? `ops 运营 · ${session.subject}` : 'ops 运营';
+      : session.role === 'sales'
+        ? `sales manager 销售经理 ${session.salesId}`
+        : session.subject && session.subject !== session.role ? `ops 运营 · ${session.subject}` : 'ops 运营';
     const nav = tabs.length
       ? h('nav', { class: 'tabs', 'aria-label': 'Sections' }, tabs.map((t) => {
         const a = h('a', { href: `#${t.id}`, testid: `tab-${t.id}` }, t.label, t.badge ?? null);
@@ -42,7 +49,7 @@ export class Shell {
       this.main);
   }
 
-  setState(state: LiveState, detail?: string): void {
+  setState(state: ShellState, detail?: string): void {
     this.status.dataset.state = state;
     setText(this.status, stateText[state]);
     this.status.title = detail ?? '';

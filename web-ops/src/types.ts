@@ -9,7 +9,7 @@ type Schemas = components['schemas'];
  * The document marks as required only what a request must give, so the console reads responses through this. */
 type Written<T> = T extends (infer U)[] ? Written<U>[] : T extends object ? { [K in keyof T]-?: Written<T[K]> } : T;
 
-export type Role = 'ops' | 'distributor' | 'customer';
+export type Role = 'ops' | 'distributor' | 'customer' | 'sales';
 
 export type CampaignStatus = Schemas['CampaignStatus'];
 export type OrderStatus = Schemas['OrderStatus'];

@@ -48,9 +48,11 @@ export function renderOrder(o: OrderView, onChanged?: (changed: OrderView) => vo
   );
 }
 
-/** Ops decide a held order here too (approve, or reject with a reason), and confirm or cancel a pre-order. */
+/** Ops decide a held order here too (approve, or reject with a reason), and confirm or cancel a pre-order; a sales
+ * manager confirms or cancels a pre-order of its customers (it decides no review). */
 function renderDecision(o: OrderView, onChanged?: (changed: OrderView) => void): HTMLElement | null {
-  if (!onChanged || loadSession()?.role !== 'ops' || (o.status !== 'OnHold' && o.status !== 'PreOrder')) return null;
+  const role = loadSession()?.role;
+  if (!onChanged || !(role === 'ops' && o.status === 'OnHold') && !((role === 'ops' || role === 'sales') && o.status === 'PreOrder')) return null;
   const error = h('p', { class: 'error', testid: 'decision-error', hidden: true });
   const run = async (button: HTMLButtonElement, step: () => Promise<OrderView>) => {
     button.disabled = true;
@@ -119,6 +121,8 @@ const nextStep: Partial<Record<string, [FulfilmentStep, string]>> = {
  * a distributor sees (and moves) only its own: the server decides, the buttons only offer the next step. */
 function renderShares(o: OrderView, onChanged?: (changed: OrderView) => void): HTMLElement[] {
   const active = o.status === 'Allocated' || o.status === 'Confirmed' || o.status === 'Shipped';
+  const role = loadSession()?.role;
+  const mayFulfil = role === 'ops' || role === 'distributor'; // a sales manager fulfils nothing
   const error = h('p', { class: 'error', testid: 'share-error', hidden: true });
   const step = async (button: HTMLButtonElement, s: OrderView['shares'][number], next: FulfilmentStep) => {
     button.disabled = true;
@@ -134,7 +138,7 @@ function renderShares(o: OrderView, onChanged?: (changed: OrderView) => void): H
   return [
     h('h4', null, 'Fulfilment by distributor 各经销商履约'),
     h('ul', { class: 'plain', testid: 'order-shares' }, o.shares.map((s) => {
-      const next = active && onChanged ? nextStep[s.status] : undefined;
+      const next = active && onChanged && mayFulfil ? nextStep[s.status] : undefined;
       const button = next ? h('button', { type: 'button', class: 'small', testid: 'share-step', 'data-step': next[0] }, next[1]) : null;
       button?.addEventListener('click', () => void step(button, s, next![0]));
       return h('li', { testid: 'order-share', 'data-distributor': s.distributorId, 'data-status': s.status },
@@ -148,7 +152,7 @@ function renderShares(o: OrderView, onChanged?: (changed: OrderView) => void): H
 
 function renderExplanation(o: OrderView, allocatedTo: Set<string>): HTMLElement {
   const x = o.explanation;
-  if (!x) return h('p', { class: 'muted', testid: 'explanation-missing' }, 'No routing explanation (distributors do not see how others ranked). 无路由说明。');
+  if (!x) return h('p', { class: 'muted', testid: 'explanation-missing' }, 'No routing explanation (only ops see how the candidates ranked). 无路由说明（仅运营可见）。');
   const ranked = x.candidates.filter((c) => c.rank !== null && c.rank !== undefined).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   const excluded = x.candidates.filter((c) => c.rank === null || c.rank === undefined)
     .sort((a, b) => a.distributorId.localeCompare(b.distributorId, 'en', { numeric: true }));
@@ -184,7 +188,8 @@ export class OrderDialog {
   private readonly body: HTMLElement;
   private current = 0;
 
-  constructor() {
+  /** `onChanged`: after an order was changed here (a view without live updates reloads what it lists). */
+  constructor(private readonly onChanged?: (changed: OrderView) => void) {
     this.body = h('div', { class: 'dialog-body' });
     this.dialog = h('dialog', { class: 'order-dialog', testid: 'order-detail' },
       h('div', { class: 'dialog-head' },
@@ -208,7 +213,7 @@ export class OrderDialog {
   }
 
   private show(order: OrderView): void {
-    this.body.replaceChildren(renderOrder(order, (changed) => this.show(changed)));
+    this.body.replaceChildren(renderOrder(order, (changed) => { this.show(changed); this.onChanged?.(changed); }));
   }
 
   destroy(): void {

@@ -1,7 +1,8 @@
 // Pre-orders (预下单): take one for a customer (routed and reserved now, held until its deadline), and the list of them
 // (awaiting confirmation, or all, newest first, a page at a time) to confirm or cancel. The server scopes both to the
-// caller (ops: every customer; a sales manager: its own) and decides; refreshed live when a listed pre-order changes
-// (confirmed, cancelled, expired) or a new one is taken.
+// caller (ops: every customer; a sales manager: its own, another customer is answered 404) and decides. Ops' view feeds
+// it the hub's `orderChanged` (refreshed live when a listed pre-order changes or a new one is taken); a sales manager's
+// has no hub (the hubs refuse sales tokens), so the panel polls: every few seconds while shown, and after each action.
 import { api, ApiError, errorText, fieldErrors } from '../api';
 import { countdown, fmtDateTime, h, label, setText, tickCountdowns } from '../dom';
 import type { OrderChangedEvent, OrderView, PreOrderRequest } from '../types';
@@ -21,6 +22,17 @@ function newKey(): string {
  *  key is kept for it, so a pre-order that was in fact taken is answered, not taken twice. */
 const retryable = (e: unknown): boolean => !(e instanceof ApiError) || e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
 
+/** What differs between ops' Pre-orders page and a sales manager's. */
+export interface PreOrdersOptions {
+  /** A sales manager's page: only the customers it manages (the server answers any other 404, worded so here). */
+  ownCustomersOnly?: boolean;
+  /** Without a live hub: reload the list every this many ms while the page is shown (and at once when the tab is shown
+   *  again). Left out, the view calls `onOrderChanged` from its hub. */
+  pollMs?: number;
+  /** After each load of the list: null when it loaded, else the error (a polling view shows it as its status). */
+  onLoaded?: (error: unknown) => void;
+}
+
 class PreOrderForm {
   readonly el: HTMLElement;
   private readonly customer: HTMLInputElement;
@@ -33,7 +45,8 @@ class PreOrderForm {
   /** The last submit that did not get an answer, and its key: submitted again unchanged, it is the same request. */
   private pending: { body: string; key: string } | null = null;
 
-  constructor(private readonly onCreated: (o: OrderView) => void, private readonly onOpen: (orderId: string) => void) {
+  constructor(private readonly onCreated: (o: OrderView) => void, private readonly onOpen: (orderId: string) => void,
+    private readonly ownCustomersOnly: boolean) {
     this.skus = h('datalist', { id: 'preorder-skus' });
     this.customer = h('input', { type: 'text', required: true, maxlength: 64, placeholder: 'c-0001', testid: 'preorder-customer', 'aria-label': 'Customer id 客户编号' });
     this.lines = h('div', { class: 'preorder-lines' });
@@ -43,7 +56,7 @@ class PreOrderForm {
     this.status = h('p', { class: 'muted small', testid: 'preorder-status', role: 'status' });
     this.addLine();
     this.el = h('form', { class: 'preorder-form', testid: 'preorder-form', onsubmit: (ev: Event) => { ev.preventDefault(); void this.send(); } },
-      h('label', { class: 'field' }, h('span', null, 'Customer 客户编号'), this.customer),
+      h('label', { class: 'field' }, h('span', null, ownCustomersOnly ? 'Customer 客户编号 (one of yours 您管理的客户)' : 'Customer 客户编号'), this.customer),
       h('div', { class: 'field' }, h('span', null, 'Lines 订单行 (SKU × quantity 数量)'), this.lines,
         h('button', { type: 'button', class: 'ghost small', testid: 'preorder-add-line', onclick: () => this.addLine() }, '+ Line 添加行')),
       h('div', { class: 'field' }, h('span', null, 'Hold for 保留时长 (until confirmed 待确认)'), h('div', { class: 'row' }, this.hold, this.holdUnit)),
@@ -99,19 +112,30 @@ class PreOrderForm {
         ? ['Pre-order taken 预下单已创建: ', link, ` · confirm by 确认截止 ${fmtDateTime(o.expiresAt)}`]
         : ['Not reserved 未能预留: ', link, ` ${label(o.status)}${o.reason ? ` — ${o.reason}` : ''}`]));
       this.status.className = `${o.status === 'PreOrder' ? 'ok' : 'error'} small`;
+      delete this.status.dataset.code;
       this.onCreated(o);
     } catch (e) {
       const again = retryable(e);
       if (!again) this.pending = null;
+      if (e instanceof ApiError && e.status === 404) {
+        // The customer does not exist, or (a sales manager) is not one of its own: the server answers both alike.
+        this.show('error', this.ownCustomersOnly
+          ? `Customer ${body.customerId} not found, or not one of your customers: nothing was taken. 客户不存在或不归您管理，未创建预下单。`
+          : `Customer ${body.customerId} not found: nothing was taken. 客户不存在，未创建预下单。`, 'customerNotFound');
+        return;
+      }
       const fields = [...fieldErrors(e)].map(([f, m]) => `${f}: ${m}`).join(' · ');
-      this.show('error', `Not taken 未创建: ${fields || errorText(e)}${again ? ' — submit again to retry the same request 可再次提交重试' : ''}`);
+      this.show('error', `Not taken 未创建: ${fields || errorText(e)}${again ? ' — submit again to retry the same request 可再次提交重试' : ''}`,
+        e instanceof ApiError ? e.code : undefined);
     } finally {
       this.submit.disabled = false;
     }
   }
 
-  private show(kind: string, text: string): void {
+  private show(kind: string, text: string, code?: string): void {
     this.status.className = `${kind} small`;
+    if (code) this.status.dataset.code = code;
+    else delete this.status.dataset.code;
     setText(this.status, text);
   }
 }
@@ -129,9 +153,15 @@ export class PreOrdersPanel {
   private loading = false;
   private again = false;
   private productsLoaded = false;
+  /** What the table shows: a load that finds the same leaves the rows (and a cancel reason being typed) as they are. */
+  private shown = '';
+  private pollTimer: number | undefined;
+  private destroyed = false;
+  private readonly onVisible = () => { if (!document.hidden && this.options.pollMs) void this.load(); };
 
-  constructor(private readonly onOpen: (orderId: string) => void) {
-    this.form = new PreOrderForm(() => void this.load(), onOpen);
+  constructor(private readonly onOpen: (orderId: string) => void, private readonly options: PreOrdersOptions = {}) {
+    const own = options.ownCustomersOnly ?? false;
+    this.form = new PreOrderForm(() => void this.load(), onOpen, own);
     this.summary = h('span', { class: 'muted small', testid: 'preorders-summary' });
     this.error = h('p', { class: 'error', hidden: true, role: 'alert', testid: 'preorders-error' });
     this.body = h('tbody');
@@ -142,7 +172,8 @@ export class PreOrdersPanel {
     this.el = h('div', { class: 'tab-stack' },
       h('section', { class: 'panel', testid: 'preorder-new' },
         h('header', { class: 'panel-head' }, h('h2', null, 'New pre-order 新建预下单')),
-        h('p', { class: 'muted small' }, 'Routed and reserved now; held until confirmed or its time is up. 立即路由并预留库存，确认前保留至截止时间。'),
+        h('p', { class: 'muted small' }, 'Routed and reserved now; held until confirmed or its time is up. 立即路由并预留库存，确认前保留至截止时间。',
+          own ? ' For the customers you manage. 仅限您管理的客户。' : null),
         this.form.el),
       h('section', { class: 'panel', testid: 'preorders-panel' },
         h('header', { class: 'panel-head' },
@@ -158,10 +189,25 @@ export class PreOrdersPanel {
             this.body)),
         this.pager.el));
     this.stopTicking = tickCountdowns(this.el);
+    if (options.pollMs) document.addEventListener('visibilitychange', this.onVisible);
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.stopTicking();
+    window.clearTimeout(this.pollTimer);
+    document.removeEventListener('visibilitychange', this.onVisible);
+  }
+
+  /** Polling: the next load comes `pollMs` after the last one ended (whatever asked for it), skipped while the page or
+   *  the browser tab is hidden (showing the tab again loads at once). */
+  private schedulePoll(): void {
+    window.clearTimeout(this.pollTimer);
+    if (!this.options.pollMs || this.destroyed) return;
+    this.pollTimer = window.setTimeout(() => {
+      if (document.hidden || !this.el.isConnected || this.el.closest('[hidden]')) this.schedulePoll();
+      else void this.load();
+    }, this.options.pollMs);
   }
 
   /** Loads this page of the list; a call while loading loads once more after. */
@@ -174,18 +220,25 @@ export class PreOrdersPanel {
       let list = await api.preOrders(status, this.pager.page, pageSize);
       if (this.pager.clamp(list.total)) list = await api.preOrders(status, this.pager.page, pageSize);
       this.error.hidden = true;
-      this.listed.clear();
-      for (const o of list.items) this.listed.add(o.orderId);
-      this.body.replaceChildren(...list.items.map((o) => this.row(o)));
-      if (list.items.length === 0) this.body.appendChild(h('tr', null, h('td', { colspan: 6, class: 'muted' }, 'No pre-orders. 暂无预下单。')));
+      const shown = JSON.stringify([status, list.page, list.total, list.items.map((o) => [o.orderId, o.status, o.updatedAt, o.expiresAt])]);
+      if (shown !== this.shown) {
+        this.shown = shown;
+        this.listed.clear();
+        for (const o of list.items) this.listed.add(o.orderId);
+        this.body.replaceChildren(...list.items.map((o) => this.row(o)));
+        if (list.items.length === 0) this.body.appendChild(h('tr', null, h('td', { colspan: 6, class: 'muted' }, 'No pre-orders. 暂无预下单。')));
+      }
       this.pager.show(list.total, list.items.length);
       setText(this.summary, status ? `${list.total} awaiting confirmation 待确认` : `${list.total} pre-orders 预下单`);
+      this.options.onLoaded?.(null);
     } catch (e) {
       this.error.hidden = false;
       setText(this.error, `Could not load pre-orders: ${errorText(e)}`);
+      this.options.onLoaded?.(e);
     } finally {
       this.loading = false;
       if (this.again) { this.again = false; void this.load(); }
+      else this.schedulePoll();
     }
   }
 
