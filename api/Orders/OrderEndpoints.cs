@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Routing.Api.Auth;
@@ -71,13 +72,7 @@ public static class OrderEndpoints
         {
             var caller = http.Caller();
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
-            OrderStatus? statusFilter = null;
-            if (status is not null)
-            {
-                if (!StrictJson.TryParseName<OrderStatus>(status, out var parsed))
-                    return Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<OrderStatus>())}");
-                statusFilter = parsed;
-            }
+            if (!TryParseStatus(status, out var statusFilter, out var badStatus)) return badStatus;
             if (from is not null && to is not null && from > to) return Problems.BadRequest("badRange", "from must not be after to");
             var search = new OrderSearch(campaignId, customerId, distributorId, statusFilter, from, to, page ?? 1, pageSize ?? Paging.DefaultPageSize);
             search = caller.Scope(search);
@@ -132,6 +127,20 @@ public static class OrderEndpoints
     private static Task<Results<Created<OrderView>, ProblemHttpResult>> PlaceAsync(
         HttpContext http, IGrainFactory grains, string? idempotencyKey, Func<string, PlaceOrder> command) =>
         PlaceForAsync(http, grains, idempotencyKey, http.Caller().CustomerId!, command);
+
+    /// <summary>A <c>?status=</c> filter: absent (null), a status by its exact name, or a 400 <c>badStatus</c> problem.</summary>
+    public static bool TryParseStatus(string? status, out OrderStatus? parsed, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        (parsed, problem) = (null, null);
+        if (status is null) return true;
+        if (StrictJson.TryParseName<OrderStatus>(status, out var value))
+        {
+            parsed = value;
+            return true;
+        }
+        problem = Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<OrderStatus>())}");
+        return false;
+    }
 
     /// <summary>What is wrong with an <c>Idempotency-Key</c> header, or null when it can be used.</summary>
     public static ProblemHttpResult? CheckIdempotencyKey(string? idempotencyKey) =>

@@ -76,13 +76,7 @@ public static class PreOrderEndpoints
         {
             var caller = http.Caller();
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
-            OrderStatus? statusFilter = null;
-            if (status is not null)
-            {
-                if (!StrictJson.TryParseName<OrderStatus>(status, out var parsed))
-                    return Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<OrderStatus>())}");
-                statusFilter = parsed;
-            }
+            if (!OrderEndpoints.TryParseStatus(status, out var statusFilter, out var badStatus)) return badStatus;
             var found = await history.FindOrdersAsync(caller.Scope(new OrderSearch(Status: statusFilter, PreOrdersOnly: true,
                 Page: page ?? 1, PageSize: pageSize ?? Paging.DefaultPageSize)));
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
