@@ -13,6 +13,7 @@ using Routing.Api.Live;
 using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
+using Routing.Api.Stock;
 using Routing.Silo;
 using Routing.Silo.Postgres;
 
@@ -92,6 +93,9 @@ try
     app.MapExceptionEndpoints();
     app.MapReviewEndpoints();
     app.MapPreOrderEndpoints();
+    app.MapTransferEndpoints();
+    app.MapReturnEndpoints();
+    app.MapStocktakeEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

@@ -115,6 +115,7 @@ public static class RoutingSiloExtensions
                     sp.GetService<TimeProvider>()));
             services.TryAddSingleton<IOrderJournal>(sp =>
                 new PostgresOrderJournal(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresOrderJournal>>()));
+            services.TryAddSingleton<IOperationStore>(sp => new PostgresOperationStore(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
             services.AddInMemoryHistory();
@@ -127,6 +128,7 @@ public static class RoutingSiloExtensions
         services.TryAddSingleton<InMemoryRoutingHistory>();
         services.TryAddSingleton<IRoutingHistory>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
         services.TryAddSingleton<IOrderJournal>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
+        services.TryAddSingleton<IOperationStore, InMemoryOperationStore>();
         return services;
     }
 

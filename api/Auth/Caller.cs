@@ -3,6 +3,7 @@ using Routing.Api.Infrastructure;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Orders;
+using Routing.Contracts.Stock;
 using Routing.Domain;
 using Routing.Grains.History;
 
@@ -82,6 +83,33 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
         IsOps ? (true, asked)
         : IsDistributor && (asked is null || asked == DistributorId) ? (true, DistributorId)
         : (false, null);
+
+    /// <summary>Ops see every transfer; a distributor those from or to it.</summary>
+    public bool CanSee(TransferView transfer) =>
+        Owns(Owner.Distributor, transfer.FromDistributorId) || Owns(Owner.Distributor, transfer.ToDistributorId);
+
+    /// <summary>Transfers are requested and cancelled by ops, dispatched by ops or the source, received by ops or the destination.</summary>
+    public bool CanDispatch(TransferView transfer) => Owns(Owner.Distributor, transfer.FromDistributorId);
+
+    public bool CanReceive(TransferView transfer) => Owns(Owner.Distributor, transfer.ToDistributorId);
+
+    /// <summary>Ops see every return; a customer its own; a distributor those coming back to it.</summary>
+    public bool CanSee(ReturnView r) => Owns(Owner.Customer, r.CustomerId) || Owns(Owner.Distributor, r.DistributorId);
+
+    /// <summary>A return is asked for by ops or by the customer whose order it is, and received by ops or its distributor.</summary>
+    public bool CanRequestReturn(OrderView order) => Owns(Owner.Customer, order.CustomerId);
+
+    public bool CanReceive(ReturnView r) => Owns(Owner.Distributor, r.DistributorId);
+
+    /// <summary>Returns and transfers are for ops, distributors and (returns) customers; not for sales managers or the ERP.</summary>
+    public bool ShutOutOfStockOperations => IsSales || IsErp;
+
+    /// <summary>An operation list narrowed to what this caller may see: a customer its own, a distributor its own.</summary>
+    public OperationSearch Scope(OperationSearch search) =>
+        IsOps ? search
+        : IsCustomer ? search with { CustomerId = CustomerId }
+        : IsDistributor ? search with { DistributorId = DistributorId }
+        : throw new InvalidOperationException($"a {Role} token reached a stock operation list");
 
     /// <summary>Ops see every alert; a distributor its own.</summary>
     public bool CanSee(Alert alert) => IsOps || (alert.DistributorId is { } d && Owns(Owner.Distributor, d));

@@ -31,11 +31,12 @@ public sealed record DistributorResponse(string Id, string Name, IReadOnlyList<s
         new(p.Id, p.Name, p.Regions, LocationDto.From(p.Location), p.Priority, p.DailyCapacity, p.Active);
 }
 
-/// <summary>A SKU's stock at a distributor as the API shows it.</summary>
-public sealed record InventoryItemResponse(string Sku, int OnHand, int Reserved, int Available, int Threshold, bool BelowThreshold)
+/// <summary>A SKU's stock at a distributor as the API shows it. <see cref="Incoming"/> counts units dispatched here by
+/// transfers and not yet received.</summary>
+public sealed record InventoryItemResponse(string Sku, int OnHand, int Reserved, int Available, int Threshold, bool BelowThreshold, int Incoming)
 {
     public static InventoryItemResponse From(InventoryItem i) =>
-        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.BelowThreshold);
+        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.BelowThreshold, i.Incoming);
 }
 
 public static class DistributorEndpoints

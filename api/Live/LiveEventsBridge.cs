@@ -77,6 +77,11 @@ public sealed partial class LiveEventsBridge(
             {
                 foreach (var distributor in changed.Distributors) yield return (distributor, changed with { Distributors = [distributor] });
             }
+            else if (e is TransferChanged transfer)
+            {
+                yield return (transfer.Transfer.FromDistributorId, transfer);
+                yield return (transfer.Transfer.ToDistributorId, transfer);
+            }
             else if (e.DistributorId is { } id)
             {
                 yield return (id, e);

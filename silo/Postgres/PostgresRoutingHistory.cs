@@ -170,6 +170,20 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
         return LedgerSummary.Of(opening, closing, totals);
     }
 
+    public async Task<IReadOnlyDictionary<string, (long Seq, int OnHand)>> OnHandAtAsync(string distributorId, DateTimeOffset at)
+    {
+        await using var command = _db.CreateCommand("""
+            SELECT DISTINCT ON (sku) sku, seq, on_hand_after FROM routing_inventory_ledger
+             WHERE distributor_id = @d AND at <= @at ORDER BY sku, seq DESC
+            """);
+        command.Parameters.AddWithValue("d", distributorId);
+        command.Parameters.AddWithValue("at", at);
+        var onHand = new Dictionary<string, (long Seq, int OnHand)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) onHand[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt32(2));
+        return onHand;
+    }
+
     // What was queued is written before the process ends.
     public async ValueTask DisposeAsync() => await _queue.CloseAsync();
 
@@ -211,7 +225,7 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
             {
                 distributor_id = m.DistributorId,
                 seq = m.Seq,
-                kind = m.Kind.ToString().ToLowerInvariant(),
+                kind = JsonNamingPolicy.CamelCase.ConvertName(m.Kind.ToString()),
                 sku = m.Sku,
                 quantity = m.Quantity,
                 on_hand_before = m.OnHandBefore,

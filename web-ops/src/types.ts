@@ -87,6 +87,6 @@ export type AlertClearedEvent = LiveEvents['alertCleared'];
 export type CampaignProgressEvent = LiveEvents['campaignProgress'];
 /** Every name once: the compiler refuses a name missing here or one the server does not send. */
 const eventNames: { [K in LiveEventName]: true } = {
-  orderAllocated: true, orderRejected: true, orderChanged: true, inventoryChanged: true, alertRaised: true, alertCleared: true, campaignProgress: true,
+  orderAllocated: true, orderRejected: true, orderChanged: true, inventoryChanged: true, transferChanged: true, alertRaised: true, alertCleared: true, campaignProgress: true,
 };
 export const liveEventNames = Object.keys(eventNames) as LiveEventName[];

@@ -10,6 +10,10 @@ public enum AlertKind
     ReconciliationDifference,
     /// <summary>A group-buy ended below its minimum: its orders were cancelled and their reservations released.</summary>
     CampaignNotFormed,
+    /// <summary>A transfer arrived short: fewer units were received than dispatched.</summary>
+    TransferDiscrepancy,
+    /// <summary>A stocktake counted fewer units than are reserved: that line was not applied and needs review.</summary>
+    StocktakeShortfall,
 }
 
 /// <summary>An alert to raise. Alerts with the same <see cref="DedupeKey"/> while one is open are counted, not repeated.</summary>

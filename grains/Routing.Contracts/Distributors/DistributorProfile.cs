@@ -23,6 +23,9 @@ public sealed record InventoryItem(
     [property: Id(2)] int Reserved,
     [property: Id(3)] int Threshold)
 {
+    /// <summary>Units dispatched to this distributor by transfers and not yet received.</summary>
+    [Id(4)] public int Incoming { get; init; }
+
     public int Available => StockRules.Available(OnHand, Reserved);
     /// <summary>Available below the restock threshold (the stock rule the low-stock alert follows).</summary>
     public bool BelowThreshold => StockRules.IsLow(Available, Threshold);
@@ -76,6 +79,15 @@ public enum StockUpdateOutcome
     DistributorNotFound,
     /// <summary>On hand would fall below the units already reserved (that would be an oversell).</summary>
     BelowReserved,
+}
+
+/// <summary>How a stock operation besides an order went at a distributor.</summary>
+public enum StockOperationOutcome
+{
+    Done,
+    DistributorNotFound,
+    /// <summary>Not enough available (on hand less reserved) for it.</summary>
+    InsufficientStock,
 }
 
 [GenerateSerializer, Immutable]

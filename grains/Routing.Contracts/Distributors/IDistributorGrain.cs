@@ -1,3 +1,4 @@
+using Routing.Contracts.Stock;
 using Routing.Domain;
 
 namespace Routing.Contracts.Distributors;
@@ -38,6 +39,37 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// distributor), and releases <paramref name="orphaned"/>, each only if the reservation is still the one that was
     /// checked (same reservation time).</summary>
     Task SettleReservationsAsync(IReadOnlyList<Reservation> held, IReadOnlyList<Reservation> orphaned);
+
+    // Stock operations besides orders. Each is idempotent by the operation's id, so the grain driving it (a transfer, an
+    // order's returns) may repeat a step after a crash without moving stock twice.
+
+    /// <summary>Holds units of a SKU for a transfer out (reserved, so no order can take them). A repeat is harmless.</summary>
+    Task<StockOperationOutcome> HoldForTransferAsync(string transferId, string sku, int quantity);
+
+    /// <summary>Gives a transfer's held units back (cancelled before dispatch). Nothing held: nothing to do.</summary>
+    Task ReleaseTransferAsync(string transferId);
+
+    /// <summary>Sends a transfer's held units off: on hand and reserved both drop (ledger <c>TransferOut</c>).</summary>
+    Task DispatchTransferAsync(string transferId);
+
+    /// <summary>Shows a dispatched transfer's units as incoming here until they are received.</summary>
+    Task<StockOperationOutcome> ExpectTransferAsync(string transferId, string sku, int quantity);
+
+    /// <summary>Takes an incoming transfer's received units onto on hand (ledger <c>TransferIn</c>); it is no longer incoming.</summary>
+    Task ReceiveTransferAsync(string transferId, int receivedQuantity);
+
+    /// <summary>Takes a return's goods back: every unit returns (ledger <c>Return</c>), the damaged ones are written off
+    /// (ledger <c>WriteOff</c>), so on hand grows by the resellable units.</summary>
+    Task<StockOperationOutcome> ReceiveReturnAsync(string returnId, IReadOnlyList<ReceivedLine> lines);
+
+    /// <summary>Applies a stocktake counted at <paramref name="countedAt"/>: per line, expected is the ledger's on hand at
+    /// that time and the difference is applied to today's on hand, unless that would go below reserved (not applied,
+    /// <c>StocktakeShortfall</c>). The same stocktake id again answers what was applied, without applying it twice. Null
+    /// when the distributor does not exist.</summary>
+    Task<StocktakeResult?> StocktakeAsync(string stocktakeId, DateTimeOffset countedAt, IReadOnlyList<CountedLine> lines, string fingerprint);
+
+    /// <summary>The latest stocktakes applied here, newest first.</summary>
+    [ReadOnly] Task<IReadOnlyList<StocktakeView>> GetStocktakesAsync();
 
     /// <summary>Pushes this distributor's snapshot to the directory (used when the directory reactivates).</summary>
     [OneWay] Task PublishSnapshotAsync();

@@ -1,5 +1,6 @@
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Campaigns;
+using Routing.Contracts.Stock;
 using Routing.Domain;
 using Routing.Domain.Rules;
 
@@ -51,6 +52,16 @@ public sealed record OrderChanged(
     [property: Id(5)] IReadOnlyList<string> Distributors) : RoutingEvent(At)
 {
     public override string Name => EventNames.OrderChanged;
+}
+
+/// <summary>A transfer between two distributors was requested or moved on (dispatched, received, cancelled); both of
+/// them see it.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TransferChanged(
+    DateTimeOffset At,
+    [property: Id(0)] TransferView Transfer) : RoutingEvent(At)
+{
+    public override string Name => EventNames.TransferChanged;
 }
 
 /// <summary>A distributor's stock of a SKU changed; with what is available and whether that is below the threshold or out
@@ -109,6 +120,7 @@ public static class EventNames
     public const string OrderRejected = "orderRejected";
     public const string OrderChanged = "orderChanged";
     public const string InventoryChanged = "inventoryChanged";
+    public const string TransferChanged = "transferChanged";
     public const string AlertRaised = "alertRaised";
     public const string AlertCleared = "alertCleared";
     public const string CampaignProgress = "campaignProgress";
@@ -120,6 +132,7 @@ public static class EventNames
         [OrderRejected] = typeof(Events.OrderRejected),
         [OrderChanged] = typeof(Events.OrderChanged),
         [InventoryChanged] = typeof(Events.InventoryChanged),
+        [TransferChanged] = typeof(Events.TransferChanged),
         [AlertRaised] = typeof(Events.AlertRaised),
         [AlertCleared] = typeof(Events.AlertCleared),
         [CampaignProgress] = typeof(Events.CampaignProgress),

@@ -20,4 +20,11 @@ public static class AlertKeys
     /// <summary>One for ops per campaign that did not form, and one per distributor whose orders it cancelled.</summary>
     public static string CampaignNotFormed(string campaignId, string? distributorId = null) =>
         distributorId is null ? $"campaign-not-formed:{campaignId}" : $"campaign-not-formed:{campaignId}:{distributorId}";
+
+    /// <summary>One per transfer received short (at the destination, and for ops).</summary>
+    public static string TransferDiscrepancy(string transferId) => $"transfer-discrepancy:{transferId}";
+
+    /// <summary>One per stocktake line that could not be applied: the count would take on hand below what is reserved.</summary>
+    public static string StocktakeShortfall(string distributorId, string sku, string stocktakeId) =>
+        $"stocktake-shortfall:{distributorId}:{sku}:{stocktakeId}";
 }

@@ -67,11 +67,14 @@ public sealed partial class DistributorGrain(
         if (S.Profile is not null) await PushSnapshotAsync();
     }
 
-    /// <summary>The reservations on the shelves are the authority on what is reserved. A crash between writing the stock
+    /// <summary>The reservations on the shelves (and the transfer holds) are the authority on what is reserved. A crash between writing the stock
     /// and writing the shelves leaves the two apart: set reserved from the shelves, with a ledger movement saying why.</summary>
     private List<(string Sku, StockState Stock, List<AlertChange> Alerts)> ReconcileReservedWithShelves()
     {
-        var onShelves = PerSku(_reservations.All.SelectMany(r => r.Lines)).ToDictionary(x => x.Sku, x => x.Quantity, StringComparer.Ordinal);
+        // Transfer holds are reserved too, and saved with the stock itself.
+        var onShelves = PerSku(_reservations.All.SelectMany(r => r.Lines)
+                .Concat(S.TransferHolds.Values.Select(h => new OrderLine(h.Sku, h.Quantity))))
+            .ToDictionary(x => x.Sku, x => x.Quantity, StringComparer.Ordinal);
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
         foreach (var (sku, stock) in S.Stock)
         {
@@ -343,6 +346,14 @@ public sealed partial class DistributorGrain(
         SendLedger();
         var options = expiryOptions.Value;
         var cutoff = clock.GetUtcNow() - options.UnverifiedAfter;
+        try
+        {
+            await CheckTransferHoldsAsync(cutoff);
+        }
+        catch (Exception e)
+        {
+            LogCheckFailed(logger, e, Id);
+        }
         var candidates = _reservations.All.Where(r => !r.Verified && r.ReservedAt < cutoff).Take(options.MaxChecksPerRound).ToList();
         if (candidates.Count == 0) return;
         try
@@ -494,7 +505,7 @@ public sealed partial class DistributorGrain(
     private DistributorSnapshot EmptySnapshot() =>
         new(Id, false, [], default, int.MaxValue, 0, 0, new Dictionary<string, StockLevel>());
 
-    private static InventoryItem ToItem(string sku, StockState s) => new(sku, s.OnHand, s.Reserved, s.Threshold);
+    private InventoryItem ToItem(string sku, StockState s) => new(sku, s.OnHand, s.Reserved, s.Threshold) { Incoming = IncomingOf(sku) };
 
     private static IEnumerable<(string Sku, int Quantity)> PerSku(IEnumerable<OrderLine> lines) =>
         lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(l => l.Quantity)));
@@ -505,6 +516,6 @@ public sealed partial class DistributorGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: releasing the reservation of order {OrderId}, which does not hold it")]
     private static partial void LogReleasingUnheld(ILogger logger, string distributorId, string orderId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: checking unverified reservations failed; will try again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: checking unverified reservations or transfer holds failed; will try again")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception, string distributorId);
 }

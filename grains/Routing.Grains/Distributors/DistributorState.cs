@@ -1,4 +1,5 @@
 using Routing.Contracts.Distributors;
+using Routing.Contracts.Stock;
 using Routing.Domain.Rules;
 using Routing.Grains.History;
 
@@ -18,7 +19,25 @@ public sealed class DistributorState
     /// <summary>Movements saved with the stock they changed but not yet confirmed written to the ledger (an outbox):
     /// sent again after a failure or a crash, and skipped by the ledger if already there.</summary>
     [Id(6)] public List<LedgerMovement> PendingLedger { get; set; } = [];
+    /// <summary>Units held here for transfers out, not yet dispatched (counted in their SKU's reserved), by transfer id.</summary>
+    [Id(7)] public Dictionary<string, TransferHold> TransferHolds { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Units dispatched to this distributor and not yet received, by transfer id.</summary>
+    [Id(8)] public Dictionary<string, TransferHold> Incoming { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The stock operations already applied here (returns received, transfers received), with when: a repeat
+    /// of one moves nothing. The oldest are forgotten past <see cref="DistributorGrain.MaxRemembered"/>.</summary>
+    [Id(9)] public Dictionary<string, DateTimeOffset> Applied { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The latest stocktakes applied here, oldest first (at most <see cref="DistributorGrain.MaxStocktakes"/>).</summary>
+    [Id(10)] public List<StocktakeView> Stocktakes { get; set; } = [];
 }
+
+/// <summary>Units of one SKU a transfer holds at its source, or brings to its destination. <see cref="Confirmed"/> once
+/// the transfer's record was seen to exist (a hold whose request never recorded it is given back).</summary>
+[GenerateSerializer]
+public sealed record TransferHold(
+    [property: Id(0)] string Sku,
+    [property: Id(1)] int Quantity,
+    [property: Id(2)] DateTimeOffset Since,
+    [property: Id(3)] bool Confirmed = false);
 
 /// <summary>Stock of one SKU, with which alerts are currently raised (so each fires once per crossing).</summary>
 [GenerateSerializer]

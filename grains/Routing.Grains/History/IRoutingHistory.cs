@@ -25,6 +25,10 @@ public interface IRoutingHistory
     /// <summary>A distributor's stock statement per SKU over [<paramref name="since"/>, <paramref name="until"/>)
     /// (<see cref="LedgerSummary"/>): movements are in the period by their time, and follow each other by sequence.</summary>
     Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until);
+
+    /// <summary>Per SKU, the last movement written at or before <paramref name="at"/>: its number and the on hand it left
+    /// (what a stocktake counted at that time is compared with).</summary>
+    Task<IReadOnlyDictionary<string, (long Seq, int OnHand)>> OnHandAtAsync(string distributorId, DateTimeOffset at);
 }
 
 /// <summary>Filters of an order search; null means "any". Page numbers start at 1. <see cref="SalesManagerId"/> matches

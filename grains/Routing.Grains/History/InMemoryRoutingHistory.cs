@@ -130,6 +130,12 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
             LedgerSummary.Totals(rows.Where(m => m.At >= since))));
     }
 
+    public Task<IReadOnlyDictionary<string, (long Seq, int OnHand)>> OnHandAtAsync(string distributorId, DateTimeOffset at) =>
+        Task.FromResult<IReadOnlyDictionary<string, (long Seq, int OnHand)>>(_ledger.Values
+            .Where(m => m.DistributorId == distributorId && m.At <= at)
+            .GroupBy(m => m.Sku, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(m => m.Seq) is { } last ? (last.Seq, last.OnHandAfter) : default, StringComparer.Ordinal));
+
     /// <summary>A page far past the end (page × size beyond an int) is empty, as in PostgreSQL, never page 1.</summary>
     private static List<T> PageOf<T>(List<T> rows, int page, int pageSize)
     {

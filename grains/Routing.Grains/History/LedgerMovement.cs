@@ -11,8 +11,16 @@ public enum MovementKind
     Release,
     /// <summary>Reserved units left the warehouse: on hand and reserved both drop.</summary>
     Ship,
-    /// <summary>On hand set lower (stocktake, damage, ERP correction).</summary>
+    /// <summary>On hand set by hand, or corrected by a stocktake: up or down.</summary>
     Adjust,
+    /// <summary>Goods came back from a customer (all of them, damaged too): on hand up.</summary>
+    Return,
+    /// <summary>Returned goods found damaged: on hand down by them.</summary>
+    WriteOff,
+    /// <summary>A transfer left for another distributor: on hand and the transfer's hold (reserved) both drop.</summary>
+    TransferOut,
+    /// <summary>A transfer arrived from another distributor: on hand up by what was received.</summary>
+    TransferIn,
 }
 
 /// <summary>One stock movement of one SKU at one distributor. <see cref="Seq"/> numbers a distributor's movements

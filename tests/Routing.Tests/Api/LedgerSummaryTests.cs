@@ -10,7 +10,7 @@ namespace Routing.Tests.Api;
 [Collection(ApiCollection.Name)]
 public sealed class LedgerSummaryTests(ApiFactory api)
 {
-    private static readonly string[] Columns = ["opening", "received", "adjustedIn", "shipped", "adjustedOut", "closing", "reserved", "released"];
+    private static readonly string[] Columns = ["opening", "received", "shipped", "returned", "transferredIn", "transferredOut", "adjusted", "writtenOff", "closing", "reserved", "released"];
 
     [Theory]
     [InlineData(1)]
@@ -96,7 +96,7 @@ public sealed class LedgerSummaryTests(ApiFactory api)
             var csv = await world.Ops.GetJsonAsync($"{Path(distributor, start, end)}&format=csv");
             Assert.Equal((HttpStatusCode.OK, "text/csv"), (csv.Status, csv.ContentType));
             var lines = csv.Text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-            Assert.Equal("sku,opening,received,adjustedIn,shipped,adjustedOut,closing,reserved,released", lines[0]);
+            Assert.Equal("sku," + string.Join(',', Columns), lines[0]);
             Assert.Equal(string.Join(',', Columns.Select(c => ((int)whole[c]!).ToString(CultureInfo.InvariantCulture)).Prepend(world.Sku)),
                 lines.Single(l => l.StartsWith(world.Sku + ",", StringComparison.Ordinal)));
         }
@@ -110,8 +110,8 @@ public sealed class LedgerSummaryTests(ApiFactory api)
         return id;
     }
 
-    private static int Ins(JsonNode row) => (int)row["received"]! + (int)row["adjustedIn"]!;
-    private static int Outs(JsonNode row) => (int)row["shipped"]! + (int)row["adjustedOut"]!;
+    private static int Ins(JsonNode row) => (int)row["received"]! + (int)row["returned"]! + (int)row["transferredIn"]! + (int)row["adjusted"]!;
+    private static int Outs(JsonNode row) => (int)row["shipped"]! + (int)row["transferredOut"]! + (int)row["writtenOff"]!;
 
     private static string Path(string distributor, DateTimeOffset from, DateTimeOffset to) =>
         $"/api/distributors/{distributor}/ledger/summary?from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("O", CultureInfo.InvariantCulture))}";
