@@ -5,8 +5,9 @@ using System.Text.Json.Nodes;
 namespace Routing.Tests.Api;
 
 /// <summary>The stock statement (OPERATIONS.md "Ledger summary"): per SKU and period, opening + ins − outs = closing
-/// exactly, checked against a seeded random sequence of receipts, adjustments, reservations, cancellations and shipments,
-/// with the period split anywhere; the same checks run on PostgreSQL (<c>Postgres/PostgresApiTests</c>).</summary>
+/// exactly, checked against a seeded random sequence of receipts, adjustments, reservations, cancellations, shipments,
+/// transfers (requested, cancelled, dispatched, received short), returns (damaged, exchanged) and stocktakes, with the
+/// period split anywhere; the same checks run on PostgreSQL (<c>Postgres/PostgresApiTests</c>).</summary>
 [Collection(ApiCollection.Name)]
 public sealed class LedgerSummaryTests(ApiFactory api)
 {
@@ -40,20 +41,23 @@ public sealed class LedgerSummaryTests(ApiFactory api)
         var random = new Random(seed);
         var customers = await world.CustomersAsync(6);
         var open = new List<string>();
+        var shipped = new List<string>();
+        var transfers = new List<(string Id, string Status, int Quantity)>();
         DateTimeOffset middle = default;
-        for (var step = 0; step < 40; step++)
+        string AnyDistributor() => random.Next(2) == 0 ? world.DistributorA : world.DistributorB;
+        for (var step = 0; step < 60; step++)
         {
-            if (step == 20)
+            if (step == 30)
             {
                 await Task.Delay(20);
                 middle = DateTimeOffset.UtcNow;
                 await Task.Delay(20);
             }
-            switch (random.Next(4))
+            switch (random.Next(8))
             {
                 case 0:
-                    // A receipt or a stocktake adjustment, never below what is reserved.
-                    var distributor = random.Next(2) == 0 ? world.DistributorA : world.DistributorB;
+                    // A receipt or an adjustment by hand, never below what is reserved.
+                    var distributor = AnyDistributor();
                     var reserved = (int)(await world.StockAsync(distributor))["reserved"]!;
                     await world.SetStockAsync(distributor, reserved + random.Next(0, 60), threshold: 0);
                     break;
@@ -68,11 +72,52 @@ public sealed class LedgerSummaryTests(ApiFactory api)
                     var id = Take(open, random);
                     (await world.Ops.PostJsonAsync($"/api/orders/{id}/confirm", null)).Expect(HttpStatusCode.OK);
                     (await world.Ops.PostJsonAsync($"/api/orders/{id}/ship", null)).Expect(HttpStatusCode.OK);
+                    shipped.Add(id);
+                    break;
+                case 4:
+                    // A transfer either way; not enough available is refused and changes nothing.
+                    var from = AnyDistributor();
+                    var quantity = random.Next(1, 15);
+                    var requested = await world.Ops.PostJsonAsync("/api/transfers", new
+                    {
+                        fromDistributorId = from, toDistributorId = from == world.DistributorA ? world.DistributorB : world.DistributorA,
+                        sku = world.Sku, quantity,
+                    }, Guid.NewGuid().ToString());
+                    if (requested.Status == HttpStatusCode.Created) transfers.Add(((string)requested.Json["transferId"]!, "Requested", quantity));
+                    else requested.ExpectProblem(HttpStatusCode.Conflict);
+                    break;
+                case 5 when transfers.Exists(t => t.Status is "Requested" or "InTransit"):
+                    var movable = transfers.FindAll(t => t.Status is "Requested" or "InTransit");
+                    var transfer = movable[random.Next(movable.Count)];
+                    var (step5, body) = transfer.Status == "InTransit" ? ("receive", (object?)new { receivedQuantity = random.Next(0, transfer.Quantity + 1) })
+                        : random.Next(3) == 0 ? ("cancel", null) : ("dispatch", null);
+                    var moved = (await world.Ops.PostJsonAsync($"/api/transfers/{transfer.Id}/{step5}", body)).Expect(HttpStatusCode.OK);
+                    transfers[transfers.IndexOf(transfer)] = transfer with { Status = (string)moved["status"]! };
+                    break;
+                case 6 when shipped.Count > 0:
+                    // A return of part of a shipped order, received with some units damaged; sometimes an exchange.
+                    var order = (await world.Ops.GetJsonAsync($"/api/orders/{Take(shipped, random)}")).Expect(HttpStatusCode.OK);
+                    var back = random.Next(1, (int)order["lines"]![0]!["quantity"]! + 1);
+                    var asked = (await world.Ops.PostJsonAsync($"/api/orders/{(string)order["orderId"]!}/returns",
+                        new { lines = new[] { new { sku = world.Sku, quantity = back } }, reason = "test", exchange = random.Next(2) == 0 },
+                        Guid.NewGuid().ToString())).Expect(HttpStatusCode.Created);
+                    var damaged = random.Next(0, back + 1);
+                    (await world.Ops.PostJsonAsync($"/api/returns/{(string)asked["returnId"]!}/receive",
+                        new { lines = new[] { new { sku = world.Sku, resellable = back - damaged, damaged } } })).Expect(HttpStatusCode.OK);
+                    break;
+                case 7:
+                    // A stocktake counted now, a few units off; one below what is reserved is not applied.
+                    var counted = AnyDistributor();
+                    var onHandNow = (int)(await world.StockAsync(counted))["onHand"]!;
+                    (await world.Ops.PostJsonAsync($"/api/distributors/{counted}/stocktakes",
+                        new { countedAt = DateTimeOffset.UtcNow, lines = new[] { new { sku = world.Sku, counted = Math.Max(0, onHandNow + random.Next(-5, 6)) } } },
+                        Guid.NewGuid().ToString())).Expect(HttpStatusCode.Created);
                     break;
             }
         }
 
         var end = DateTimeOffset.UtcNow.AddMinutes(1);
+        var seen = new Dictionary<string, int>();
         foreach (var distributor in new[] { world.DistributorA, world.DistributorB })
         {
             var stock = await world.StockAsync(distributor);
@@ -81,8 +126,10 @@ public sealed class LedgerSummaryTests(ApiFactory api)
             var whole = await Eventually.UntilAsync(() => RowAsync(world, distributor, start, end), r => (int)r["closing"]! == onHand,
                 $"{distributor}'s statement to close at its on hand, {onHand}");
             Assert.Equal(0, (int)whole["opening"]!); // a new SKU: nothing before the world was made
+            foreach (var column in Columns) seen[column] = seen.GetValueOrDefault(column) + Math.Abs((int)whole[column]!);
             Assert.Equal((int)whole["closing"]!, (int)whole["opening"]! + Ins(whole) - Outs(whole));
-            Assert.Equal(reservedNow, (int)whole["reserved"]! - (int)whole["released"]! - (int)whole["shipped"]!);
+            // Shipments and dispatched transfers take their units off reserved as they leave.
+            Assert.Equal(reservedNow, (int)whole["reserved"]! - (int)whole["released"]! - (int)whole["shipped"]! - (int)whole["transferredOut"]!);
 
             var first = await RowAsync(world, distributor, start, middle);
             var second = await RowAsync(world, distributor, middle, end);
@@ -100,6 +147,8 @@ public sealed class LedgerSummaryTests(ApiFactory api)
             Assert.Equal(string.Join(',', Columns.Select(c => ((int)whole[c]!).ToString(CultureInfo.InvariantCulture)).Prepend(world.Sku)),
                 lines.Single(l => l.StartsWith(world.Sku + ",", StringComparison.Ordinal)));
         }
+        // The sequence moved stock in every way the statement counts (so the sums above were put to the test).
+        Assert.All(Columns.Except(["opening"]), column => Assert.True(seen[column] > 0, $"no {column} in the sequence of seed {seed}"));
     }
 
     private static string Take(List<string> open, Random random)
