@@ -62,6 +62,36 @@ public sealed class HubTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Both_sides_of_a_transfer_hear_each_step_and_no_other_distributor_does()
+    {
+        var world = await World.CreateAsync(api, stockA: 30, stockB: 30);
+        var other = $"d-{world.Tag}-c";
+        (await world.Ops.PostJsonAsync("/api/distributors", World.DistributorBody(other, 30.6, 114.3, 3))).Expect(HttpStatusCode.Created);
+        await world.SetStockAsync(other, onHand: 5, threshold: 0);
+        await using var ops = await LiveClient.ConnectAsync(api, "/hubs/ops", api.OpsToken);
+        await using var a = await LiveClient.ConnectAsync(api, "/hubs/distributor", api.Token(Roles.Distributor, distributorId: world.DistributorA));
+        await using var b = await LiveClient.ConnectAsync(api, "/hubs/distributor", api.Token(Roles.Distributor, distributorId: world.DistributorB));
+        await using var c = await LiveClient.ConnectAsync(api, "/hubs/distributor", api.Token(Roles.Distributor, distributorId: other));
+
+        var id = (string)(await world.Ops.PostJsonAsync("/api/transfers",
+            new { fromDistributorId = world.DistributorA, toDistributorId = world.DistributorB, sku = world.Sku, quantity = 8 }, Guid.NewGuid().ToString()))
+            .Expect(HttpStatusCode.Created)["transferId"]!;
+        (await world.Ops.PostJsonAsync($"/api/transfers/{id}/dispatch", null)).Expect(HttpStatusCode.OK);
+        bool Step(JsonElement e, string status) =>
+            e.GetProperty("transfer").GetProperty("transferId").GetString() == id && e.GetProperty("transfer").GetProperty("status").GetString() == status;
+        foreach (var side in new[] { ops, a, b })
+        {
+            await side.WaitForAsync(EventNames.TransferChanged, e => Step(e, "Requested"));
+            await side.WaitForAsync(EventNames.TransferChanged, e => Step(e, "InTransit"));
+        }
+        // The other distributor's own change goes out behind the transfer's: once it has heard it, a transfer event
+        // wrongly sent to it has arrived too.
+        await world.SetStockAsync(other, onHand: 6, threshold: 0);
+        await c.WaitForAsync(EventNames.InventoryChanged, e => e.GetProperty("onHand").GetInt32() == 6);
+        Assert.DoesNotContain(c.Received, r => r.Name == EventNames.TransferChanged);
+    }
+
+    [Fact]
     public async Task A_restock_clears_the_low_stock_alert_and_the_distributor_hears_it_with_the_stock_flags()
     {
         var world = await World.CreateAsync(api);
@@ -122,7 +152,8 @@ public sealed class HubTests(ApiFactory api)
 public sealed class LiveClient : IAsyncDisposable
 {
     private static readonly string[] EventNamesToWatch =
-        [EventNames.OrderAllocated, EventNames.OrderRejected, EventNames.InventoryChanged, EventNames.AlertRaised, EventNames.AlertCleared, EventNames.CampaignProgress];
+        [EventNames.OrderAllocated, EventNames.OrderRejected, EventNames.InventoryChanged, EventNames.TransferChanged, EventNames.AlertRaised, EventNames.AlertCleared,
+         EventNames.CampaignProgress];
 
     private readonly HubConnection _connection;
     private readonly ConcurrentQueue<(string Name, JsonElement Payload)> _received = new();
