@@ -72,7 +72,7 @@ public static class OrderEndpoints
         {
             var caller = http.Caller();
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
-            if (!TryParseStatus(status, out var statusFilter, out var badStatus)) return badStatus;
+            if (!TryParseStatus<OrderStatus>(status, out var statusFilter, out var badStatus)) return badStatus;
             if (from is not null && to is not null && from > to) return Problems.BadRequest("badRange", "from must not be after to");
             var search = new OrderSearch(campaignId, customerId, distributorId, statusFilter, from, to, page ?? 1, pageSize ?? Paging.DefaultPageSize);
             search = caller.Scope(search);
@@ -129,16 +129,17 @@ public static class OrderEndpoints
         PlaceForAsync(http, grains, idempotencyKey, http.Caller().CustomerId!, command);
 
     /// <summary>A <c>?status=</c> filter: absent (null), a status by its exact name, or a 400 <c>badStatus</c> problem.</summary>
-    public static bool TryParseStatus(string? status, out OrderStatus? parsed, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    public static bool TryParseStatus<TStatus>(string? status, out TStatus? parsed, [NotNullWhen(false)] out ProblemHttpResult? problem)
+        where TStatus : struct, Enum
     {
         (parsed, problem) = (null, null);
         if (status is null) return true;
-        if (StrictJson.TryParseName<OrderStatus>(status, out var value))
+        if (StrictJson.TryParseName<TStatus>(status, out var value))
         {
             parsed = value;
             return true;
         }
-        problem = Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<OrderStatus>())}");
+        problem = Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<TStatus>())}");
         return false;
     }
 

@@ -76,7 +76,7 @@ public static class PreOrderEndpoints
         {
             var caller = http.Caller();
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
-            if (!OrderEndpoints.TryParseStatus(status, out var statusFilter, out var badStatus)) return badStatus;
+            if (!OrderEndpoints.TryParseStatus<OrderStatus>(status, out var statusFilter, out var badStatus)) return badStatus;
             var found = await history.FindOrdersAsync(caller.Scope(new OrderSearch(Status: statusFilter, PreOrdersOnly: true,
                 Page: page ?? 1, PageSize: pageSize ?? Paging.DefaultPageSize)));
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);

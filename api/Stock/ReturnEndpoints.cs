@@ -47,8 +47,7 @@ public static class ReturnEndpoints
             if (caller.ShutOutOfStockOperations || caller.IsDistributor) return Problems.Forbidden("a return is asked for by its order's customer or ops");
             if (await grains.GetGrain<IOrderGrain>(id).GetAsync() is not { } order || !caller.CanRequestReturn(order))
                 return Problems.NotFound($"order '{id}' does not exist");
-            if (body.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                return Problems.Unprocessable("duplicateSku", $"{twice.Key} is named more than once: one line per SKU");
+            if (StockRequests.DuplicateSku(body.Lines.Select(l => l.Sku)) is { } twice) return twice;
             var returnId = OperationIds.Return(id, idempotencyKey!);
             var result = await grains.GetGrain<IOrderReturnsGrain>(id).RequestAsync(returnId,
                 [.. body.Lines.Select(l => new ReturnLine(l.Sku, l.Quantity))], body.Reason, body.Exchange, body.DistributorId);
@@ -77,10 +76,9 @@ public static class ReturnEndpoints
             var caller = http.Caller();
             if (caller.ShutOutOfStockOperations) return Problems.Forbidden($"a {caller.Role} token has no access to returns");
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
-            if (status is not null && !StrictJson.TryParseName<ReturnStatus>(status, out _))
-                return Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<ReturnStatus>())}");
+            if (!OrderEndpoints.TryParseStatus<ReturnStatus>(status, out var statusFilter, out var badStatus)) return badStatus;
             var found = await store.FindAsync(caller.Scope(new OperationSearch(OperationKinds.Return, DistributorId: distributorId, OrderId: orderId,
-                Status: status, Page: page ?? 1, PageSize: pageSize ?? Paging.DefaultPageSize)));
+                Status: statusFilter?.ToString(), Page: page ?? 1, PageSize: pageSize ?? Paging.DefaultPageSize)));
             Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
             return TypedResults.Ok(found.Items.Select(OperationJson.Read<ReturnView>).ToList());
         })
@@ -96,8 +94,7 @@ public static class ReturnEndpoints
         {
             if (await VisibleAsync(id, http, store) is not { } found) return Problems.NotFound($"return '{id}' does not exist");
             if (!http.Caller().CanReceive(found)) return Problems.Forbidden("a return is received by its distributor or ops");
-            if (body.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                return Problems.Unprocessable("duplicateSku", $"{twice.Key} is named more than once: one line per SKU");
+            if (StockRequests.DuplicateSku(body.Lines.Select(l => l.Sku)) is { } twice) return twice;
             var result = await grains.GetGrain<IOrderReturnsGrain>(found.OrderId).ReceiveAsync(id,
                 [.. body.Lines.Select(l => new ReceivedLine(l.Sku, l.Resellable, l.Damaged))]);
             return result.Outcome switch

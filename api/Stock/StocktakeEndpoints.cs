@@ -36,8 +36,7 @@ public static class StocktakeEndpoints
             if (OrderEndpoints.CheckIdempotencyKey(idempotencyKey) is { } badKey) return badKey;
             if (body.CountedAt > clock.GetUtcNow())
                 return Problems.Unprocessable("countedInFuture", "countedAt is when the count was made: not in the future");
-            if (body.Lines.GroupBy(l => l.Sku, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                return Problems.Unprocessable("duplicateSku", $"{twice.Key} is counted more than once: one line per SKU");
+            if (StockRequests.DuplicateSku(body.Lines.Select(l => l.Sku)) is { } twice) return twice;
             var catalog = grains.GetGrain<IProductCatalogGrain>(0);
             foreach (var line in body.Lines)
                 if (await catalog.GetAsync(line.Sku) is null) return Problems.Unprocessable("unknownProduct", $"product '{line.Sku}' does not exist");

@@ -62,9 +62,8 @@ public static class TransferEndpoints
             var caller = http.Caller();
             if (caller.ShutOutOfStockOperations || caller.IsCustomer) return Problems.Forbidden($"a {caller.Role} token has no access to transfers");
             if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
-            if (status is not null && !StrictJson.TryParseName<TransferStatus>(status, out _))
-                return Problems.BadRequest("badStatus", $"status must be one of {string.Join(", ", Enum.GetNames<TransferStatus>())}");
-            var search = new OperationSearch(OperationKinds.Transfer, DistributorId: distributorId, Status: status,
+            if (!OrderEndpoints.TryParseStatus<TransferStatus>(status, out var statusFilter, out var badStatus)) return badStatus;
+            var search = new OperationSearch(OperationKinds.Transfer, DistributorId: distributorId, Status: statusFilter?.ToString(),
                 Page: page ?? 1, PageSize: pageSize ?? Paging.DefaultPageSize);
             // A distributor sees its own, whichever distributor it asks for.
             var found = await store.FindAsync(caller.Scope(search));

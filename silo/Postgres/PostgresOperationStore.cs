@@ -44,40 +44,12 @@ public sealed class PostgresOperationStore(NpgsqlDataSource db) : IOperationStor
         return await command.ExecuteNonQueryAsync() == 1 ? (expectedVersion ?? 0) + 1 : null;
     }
 
-    public async Task<HistoryPage<string>> FindAsync(OperationSearch search)
-    {
-        var where = new List<string> { "kind = @kind" };
-        var parameters = new List<NpgsqlParameter> { new("kind", search.Kind) };
-        void Filter(string condition, string name, object? value)
-        {
-            if (value is null) return;
-            where.Add(condition);
-            parameters.Add(new NpgsqlParameter(name, value));
-        }
-        Filter("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId);
-        Filter("order_id = @order", "order", search.OrderId);
-        Filter("customer_id = @customer", "customer", search.CustomerId);
-        Filter("status = @status", "status", search.Status);
-        var clause = "WHERE " + string.Join(" AND ", where);
-
-        await using var batch = db.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM routing_stock_operations {clause}");
-        var rows = new NpgsqlBatchCommand($"SELECT body::text FROM routing_stock_operations {clause} ORDER BY created_at DESC, id LIMIT @limit OFFSET @offset");
-        foreach (var p in parameters)
-        {
-            count.Parameters.Add(p.Clone());
-            rows.Parameters.Add(p.Clone());
-        }
-        rows.Parameters.AddWithValue("limit", search.PageSize);
-        rows.Parameters.AddWithValue("offset", (long)(search.Page - 1) * search.PageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(rows);
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync();
-        var bodies = new List<string>();
-        while (await reader.ReadAsync()) bodies.Add(reader.GetString(0));
-        return new HistoryPage<string>(bodies, total, search.Page, search.PageSize);
-    }
+    public Task<HistoryPage<string>> FindAsync(OperationSearch search) =>
+        new PagedSelect("routing_stock_operations")
+            .Where("kind = @kind", "kind", search.Kind)
+            .Where("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId)
+            .Where("order_id = @order", "order", search.OrderId)
+            .Where("customer_id = @customer", "customer", search.CustomerId)
+            .Where("status = @status", "status", search.Status)
+            .RunAsync(db, "body::text", "created_at DESC, id", search.Page, search.PageSize, body => body);
 }

@@ -56,50 +56,19 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
         return ids;
     }
 
-    public async Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch search)
-    {
-        var where = new List<string>();
-        var parameters = new List<NpgsqlParameter>();
-        void Filter(string condition, string name, object? value)
-        {
-            if (value is null) return;
-            where.Add(condition);
-            parameters.Add(new NpgsqlParameter(name, value));
-        }
-        Filter("campaign_id = @campaign", "campaign", search.CampaignId);
-        Filter("customer_id = @customer", "customer", search.CustomerId);
-        Filter("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId);
-        Filter("sales_manager_id = @salesManager", "salesManager", search.SalesManagerId);
-        Filter("status = @status", "status", search.Status?.ToString());
-        Filter("status = ANY(@statuses)", "statuses", search.Statuses?.Select(s => s.ToString()).ToArray());
-        if (search.PreOrdersOnly) where.Add("preorder");
-        Filter("placed_at >= @from", "from", search.From);
-        Filter("placed_at < @to", "to", search.To);
-        var clause = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-
-        await using var batch = _db.CreateBatch();
-        var count = new NpgsqlBatchCommand($"SELECT count(*) FROM routing_orders {clause}");
-        var page = new NpgsqlBatchCommand(
-            $"SELECT body FROM routing_orders {clause} ORDER BY placed_at {(search.OldestFirst ? "ASC" : "DESC")}, order_id LIMIT @limit OFFSET @offset");
-        foreach (var p in parameters)
-        {
-            count.Parameters.Add(p.Clone());
-            page.Parameters.Add(p.Clone());
-        }
-        page.Parameters.AddWithValue("limit", search.PageSize);
-        page.Parameters.AddWithValue("offset", (long)(search.Page - 1) * search.PageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(page);
-
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync();
-        var orders = new List<OrderView>();
-        while (await reader.ReadAsync())
-            orders.Add(JsonSerializer.Deserialize<OrderView>(reader.GetString(0), Json)!);
-        return new HistoryPage<OrderView>(orders, total, search.Page, search.PageSize);
-    }
+    public Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch search) =>
+        new PagedSelect("routing_orders")
+            .Where("campaign_id = @campaign", "campaign", search.CampaignId)
+            .Where("customer_id = @customer", "customer", search.CustomerId)
+            .Where("distributor_ids @> ARRAY[@distributor]::text[]", "distributor", search.DistributorId)
+            .Where("sales_manager_id = @salesManager", "salesManager", search.SalesManagerId)
+            .Where("status = @status", "status", search.Status?.ToString())
+            .Where("status = ANY(@statuses)", "statuses", search.Statuses?.Select(s => s.ToString()).ToArray())
+            .Where("preorder", search.PreOrdersOnly)
+            .Where("placed_at >= @from", "from", search.From)
+            .Where("placed_at < @to", "to", search.To)
+            .RunAsync(_db, "body::text", $"placed_at {(search.OldestFirst ? "ASC" : "DESC")}, order_id", search.Page, search.PageSize,
+                body => JsonSerializer.Deserialize<OrderView>(body, Json)!);
 
     public async Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize)
     {
