@@ -8,6 +8,7 @@ using Routing.Api.Campaigns;
 using Routing.Api.Customers;
 using Routing.Api.Demo;
 using Routing.Api.Distributors;
+using Routing.Api.Erp;
 using Routing.Api.Infrastructure;
 using Routing.Api.Live;
 using Routing.Api.Orders;
@@ -96,6 +97,7 @@ try
     app.MapTransferEndpoints();
     app.MapReturnEndpoints();
     app.MapStocktakeEndpoints();
+    app.MapReconciliationEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

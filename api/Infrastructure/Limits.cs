@@ -39,6 +39,8 @@ public static class Limits
     public const int MaxHoldSeconds = 30 * 24 * 3600;
     /// <summary>Orders one bulk review call decides.</summary>
     public const int MaxBulkOrders = 200;
+    /// <summary>Rows of one SAP stock snapshot.</summary>
+    public const int MaxSnapshotRows = 200_000;
     public const double MaxLatitude = 90;
     public const double MaxLongitude = 180;
 

@@ -760,6 +760,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/erp/stock-snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reconcile a SAP stock snapshot (SAP wins): accepted at once, reconciled in the background */
+        post: operations["reconcileStockSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/erp/stock-snapshots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A stock snapshot's reconciliation: progress, matched rows and every difference */
+        get: operations["getStockSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policies": {
         parameters: {
             query?: never;
@@ -1041,7 +1075,7 @@ export interface components {
             at: string;
         };
         /** @enum {unknown} */
-        AlertKind: "LowStock" | "OutOfStock" | "SubstitutionSuggested" | "AllocationFailed" | "ReconciliationDifference" | "CampaignNotFormed" | "TransferDiscrepancy" | "StocktakeShortfall";
+        AlertKind: "LowStock" | "OutOfStock" | "SubstitutionSuggested" | "AllocationFailed" | "ReconciliationDifference" | "CampaignNotFormed" | "TransferDiscrepancy" | "StocktakeShortfall" | "ReconciliationShortfall";
         AlertRaisedEvent: {
             alert: components["schemas"]["Alert"];
             name?: null | string;
@@ -1682,7 +1716,7 @@ export interface components {
             lon: number;
         };
         /** @enum {unknown} */
-        MovementKind: "Receive" | "Reserve" | "Release" | "Ship" | "Adjust" | "Return" | "WriteOff" | "TransferOut" | "TransferIn";
+        MovementKind: "Receive" | "Reserve" | "Release" | "Ship" | "Adjust" | "Return" | "WriteOff" | "TransferOut" | "TransferIn" | "ErpAdjust";
         OrderAllocatedEvent: {
             orderId: string;
             campaignId: null | string;
@@ -1984,6 +2018,47 @@ export interface components {
             fallback?: components["schemas"]["FallbackAction"];
             effectiveWeights?: components["schemas"]["RankingWeights"];
         };
+        SnapshotDifference: {
+            distributorId: string;
+            sku: string;
+            /** Format: int32 */
+            ours: number;
+            /** Format: int32 */
+            sap: number;
+            /** Format: int32 */
+            difference: number;
+            /** Format: int32 */
+            applied: number;
+            shortfall: boolean;
+            ordersAtRisk: string[];
+        };
+        SnapshotRowDto: {
+            distributorId: string;
+            sku: string;
+            /** Format: int32 */
+            onHand: number;
+        };
+        /** @enum {unknown} */
+        SnapshotStatus: "Running" | "Completed";
+        SnapshotView: {
+            snapshotId: string;
+            /** Format: date-time */
+            asOf: string;
+            /** Format: int32 */
+            tolerance: number;
+            status: components["schemas"]["SnapshotStatus"];
+            /** Format: int32 */
+            rows: number;
+            /** Format: int32 */
+            processed: number;
+            /** Format: int32 */
+            matched: number;
+            differences: components["schemas"]["SnapshotDifference"][];
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            completedAt: null | string;
+        };
         SplitPart: {
             distributorId: string;
             /** Format: int32 */
@@ -2003,6 +2078,14 @@ export interface components {
             onHand: number;
             /** Format: int32 */
             threshold: number;
+        };
+        StockSnapshotRequest: {
+            snapshotId: string;
+            /** Format: date-time */
+            asOf: string;
+            /** Format: int32 */
+            tolerance: number;
+            rows: components["schemas"]["SnapshotRowDto"][];
         };
         StocktakeLine: {
             sku: string;
@@ -6589,6 +6672,177 @@ export interface operations {
             };
             /** @description Unprocessable Entity (codes `countedInFuture`, `duplicateSku`, `unknownProduct`, `idempotencyKeyReused`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    reconcileStockSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockSnapshotRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotView"];
+                };
+            };
+            /** @description Bad Request (codes `validationFailed`, `invalidJson`, `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict (code `writeConflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity (codes `asOfInFuture`, `duplicateRow`, `snapshotIdReused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getStockSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotView"];
+                };
+            };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found (code `notFound`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,9 @@ public enum AlertKind
     TransferDiscrepancy,
     /// <summary>A stocktake counted fewer units than are reserved: that line was not applied and needs review.</summary>
     StocktakeShortfall,
+    /// <summary>SAP's on hand would have taken on hand below what is reserved: it went down to reserved only, and the
+    /// orders holding that stock are at risk.</summary>
+    ReconciliationShortfall,
 }
 
 /// <summary>An alert to raise. Alerts with the same <see cref="DedupeKey"/> while one is open are counted, not repeated.</summary>

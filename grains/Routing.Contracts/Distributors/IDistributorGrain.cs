@@ -1,3 +1,4 @@
+using Routing.Contracts.Erp;
 using Routing.Contracts.Stock;
 using Routing.Domain;
 
@@ -67,6 +68,12 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// <c>StocktakeShortfall</c>). The same stocktake id again answers what was applied, without applying it twice. Null
     /// when the distributor does not exist.</summary>
     Task<StocktakeResult?> StocktakeAsync(string stocktakeId, DateTimeOffset countedAt, IReadOnlyList<CountedLine> lines, string fingerprint);
+
+    /// <summary>Reconciles SAP's on hand as of <paramref name="asOf"/> (SAP wins): per row, the difference to the ledger's on
+    /// hand at that time is posted to today's (ledger <c>ErpAdjust</c>), never below reserved (a shortfall, naming the
+    /// orders at risk); differences beyond <paramref name="tolerance"/> raise <c>ReconciliationDifference</c>. The same
+    /// snapshot id again answers what was applied, without applying it twice. Null when the distributor does not exist.</summary>
+    Task<DistributorReconciliation?> ReconcileAsync(string snapshotId, DateTimeOffset asOf, IReadOnlyList<SnapshotRow> rows, int tolerance);
 
     /// <summary>The latest stocktakes applied here, newest first.</summary>
     [ReadOnly] Task<IReadOnlyList<StocktakeView>> GetStocktakesAsync();

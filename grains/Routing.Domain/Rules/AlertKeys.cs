@@ -27,4 +27,12 @@ public static class AlertKeys
     /// <summary>One per stocktake line that could not be applied: the count would take on hand below what is reserved.</summary>
     public static string StocktakeShortfall(string distributorId, string sku, string stocktakeId) =>
         $"stocktake-shortfall:{distributorId}:{sku}:{stocktakeId}";
+
+    /// <summary>One per SKU of a distributor where a SAP snapshot differed beyond its tolerance.</summary>
+    public static string ReconciliationDifference(string distributorId, string sku, string snapshotId) =>
+        $"reconciliation-difference:{distributorId}:{sku}:{snapshotId}";
+
+    /// <summary>One per SKU of a distributor where a SAP snapshot could be applied down to reserved only.</summary>
+    public static string ReconciliationShortfall(string distributorId, string sku, string snapshotId) =>
+        $"reconciliation-shortfall:{distributorId}:{sku}:{snapshotId}";
 }

@@ -37,4 +37,12 @@ public static class StockOperationRules
     /// <summary>A receipt fits its return when each SKU is in it and no more comes back than was asked for.</summary>
     public static bool ReceiptFits(IEnumerable<(string Sku, int Units)> received, IReadOnlyDictionary<string, int> asked) =>
         received.All(r => asked.TryGetValue(r.Sku, out var quantity) && r.Units <= quantity);
+
+    /// <summary>SAP wins: the difference between SAP's on hand and ours, both as of the snapshot's time, is posted to
+    /// today's on hand, but never below what is reserved now (a shortfall: only down to reserved is applied).</summary>
+    public static (int Difference, int Applied, bool Shortfall) Reconcile(int sap, int ours, int onHand, int reserved)
+    {
+        var difference = sap - ours;
+        return onHand + difference < reserved ? (difference, reserved - onHand, true) : (difference, difference, false);
+    }
 }

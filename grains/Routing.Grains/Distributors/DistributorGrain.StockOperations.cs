@@ -1,5 +1,6 @@
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Distributors;
+using Routing.Contracts.Erp;
 using Routing.Contracts.Stock;
 using Routing.Domain.Rules;
 using Routing.Grains.History;
@@ -16,6 +17,9 @@ public sealed partial class DistributorGrain
 
     /// <summary>How many stocktakes are kept to answer their repeats and the list.</summary>
     internal const int MaxStocktakes = 100;
+
+    /// <summary>How many SAP snapshots' results are kept to answer their repeats.</summary>
+    internal const int MaxReconciliations = 20;
 
     public async Task<StockOperationOutcome> HoldForTransferAsync(string transferId, string sku, int quantity)
     {
@@ -129,10 +133,7 @@ public sealed partial class DistributorGrain
             await Commit.DurableAsync();
             return new(done, Replayed: true);
         }
-        // On hand at the count: the last movement at or before it. A movement made by then is either still in the outbox
-        // (copied now) or already written (so the ledger read after the copy has it).
-        var pending = S.PendingLedger.Where(m => m.At <= countedAt).ToList();
-        var written = await history.OnHandAtAsync(Id, countedAt);
+        var onHandAt = await OnHandAtAsync(countedAt);
         if (S.Stocktakes.Find(t => t.StocktakeId == stocktakeId) is { } meanwhile)
         {
             await Commit.DurableAsync();
@@ -143,8 +144,7 @@ public sealed partial class DistributorGrain
         var applied = new List<StocktakeLine>();
         foreach (var line in lines)
         {
-            var last = pending.Where(m => m.Sku == line.Sku).MaxBy(m => m.Seq);
-            var expected = written.TryGetValue(line.Sku, out var w) && (last is null || w.Seq > last.Seq) ? w.OnHand : last?.OnHandAfter ?? 0;
+            var expected = onHandAt(line.Sku);
             var stock = StockOf(line.Sku);
             var (difference, onHandAfter, ok) = StockOperationRules.Stocktake(line.Counted, expected, stock.OnHand, stock.Reserved);
             var alerts = new List<AlertChange>();
@@ -172,6 +172,88 @@ public sealed partial class DistributorGrain
         if (S.Stocktakes.Count > MaxStocktakes) S.Stocktakes.RemoveAt(0);
         await CommitChangedAsync(changed);
         return new(view, Replayed: false);
+    }
+
+    public async Task<DistributorReconciliation?> ReconcileAsync(string snapshotId, DateTimeOffset asOf, IReadOnlyList<SnapshotRow> rows, int tolerance)
+    {
+        if (S.Profile is null) return null;
+        if (Reconciled(snapshotId) is { } done)
+        {
+            await Commit.DurableAsync();
+            return done;
+        }
+        var onHandAt = await OnHandAtAsync(asOf);
+        if (Reconciled(snapshotId) is { } meanwhile)
+        {
+            await Commit.DurableAsync();
+            return meanwhile;
+        }
+
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        var differences = new List<SnapshotDifference>();
+        var matched = 0;
+        foreach (var row in rows)
+        {
+            var ours = onHandAt(row.Sku);
+            if (ours == row.OnHand)
+            {
+                matched++;
+                continue;
+            }
+            var stock = StockOf(row.Sku);
+            var (difference, applied, shortfall) = StockOperationRules.Reconcile(row.OnHand, ours, stock.OnHand, stock.Reserved);
+            var alerts = new List<AlertChange>();
+            if (applied != 0)
+            {
+                var onHandBefore = stock.OnHand;
+                stock.OnHand += applied;
+                Record(MovementKind.ErpAdjust, row.Sku, applied, onHandBefore, stock.Reserved, stock, snapshotId,
+                    $"SAP snapshot {snapshotId}: {row.OnHand} on hand at {asOf:u}, the ledger had {ours}" + (shortfall ? "; down to reserved only" : ""));
+                alerts.AddRange(CheckThresholds(row.Sku, stock));
+            }
+            string[] atRisk = shortfall
+                ? [.. _reservations.All.Where(r => r.Lines.Any(l => l.Sku == row.Sku)).Select(r => r.OrderId).Order(StringComparer.Ordinal)]
+                : [];
+            if (Math.Abs(difference) > tolerance)
+            {
+                var key = AlertKeys.ReconciliationDifference(Id, row.Sku, snapshotId);
+                alerts.Add(new AlertChange(key, new AlertDraft(AlertKind.ReconciliationDifference, key,
+                    $"{Id} {row.Sku}: SAP had {row.OnHand} on hand at {asOf:u}, Routing {ours}: {difference:+#;-#} posted (SAP wins)",
+                    DistributorId: Id, Sku: row.Sku)));
+            }
+            if (shortfall)
+            {
+                var key = AlertKeys.ReconciliationShortfall(Id, row.Sku, snapshotId);
+                alerts.Add(new AlertChange(key, new AlertDraft(AlertKind.ReconciliationShortfall, key,
+                    $"{Id} {row.Sku}: SAP's {row.OnHand} would leave less than the {stock.Reserved} reserved; on hand went down to reserved only. " +
+                    $"Orders at risk: {string.Join(", ", atRisk.Take(20))}{(atRisk.Length > 20 ? $" and {atRisk.Length - 20} more" : "")}",
+                    DistributorId: Id, Sku: row.Sku)));
+            }
+            differences.Add(new SnapshotDifference(Id, row.Sku, ours, row.OnHand, difference, applied, shortfall, atRisk));
+            changed.Add((row.Sku, stock, alerts));
+        }
+        var result = new DistributorReconciliation(matched, differences);
+        S.Reconciliations.Add((snapshotId, result));
+        if (S.Reconciliations.Count > MaxReconciliations) S.Reconciliations.RemoveAt(0);
+        await CommitChangedAsync(changed);
+        return result;
+    }
+
+    private DistributorReconciliation? Reconciled(string snapshotId) =>
+        S.Reconciliations.Find(r => r.SnapshotId == snapshotId) is { Result: { } result } ? result : null;
+
+    /// <summary>On hand per SKU at <paramref name="at"/>: after the last movement at or before it. A movement made by then
+    /// is either still in the outbox (copied first) or already written (so the ledger, read after the copy, has it).</summary>
+    private async Task<Func<string, int>> OnHandAtAsync(DateTimeOffset at)
+    {
+        var pending = S.PendingLedger.Where(m => m.At <= at).GroupBy(m => m.Sku, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(m => m.Seq), StringComparer.Ordinal);
+        var written = await history.OnHandAtAsync(Id, at);
+        return sku =>
+        {
+            var last = pending.GetValueOrDefault(sku);
+            return written.TryGetValue(sku, out var w) && (last is null || w.Seq > last.Seq) ? w.OnHand : last?.OnHandAfter ?? 0;
+        };
     }
 
     public Task<IReadOnlyList<StocktakeView>> GetStocktakesAsync() =>

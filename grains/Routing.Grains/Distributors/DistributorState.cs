@@ -1,4 +1,5 @@
 using Routing.Contracts.Distributors;
+using Routing.Contracts.Erp;
 using Routing.Contracts.Stock;
 using Routing.Domain.Rules;
 using Routing.Grains.History;
@@ -28,6 +29,9 @@ public sealed class DistributorState
     [Id(9)] public Dictionary<string, DateTimeOffset> Applied { get; set; } = new(StringComparer.Ordinal);
     /// <summary>The latest stocktakes applied here, oldest first (at most <see cref="DistributorGrain.MaxStocktakes"/>).</summary>
     [Id(10)] public List<StocktakeView> Stocktakes { get; set; } = [];
+    /// <summary>The latest SAP snapshots reconciled here, by snapshot id, oldest first (at most
+    /// <see cref="DistributorGrain.MaxReconciliations"/>): a repeat answers what was applied.</summary>
+    [Id(11)] public List<(string SnapshotId, DistributorReconciliation Result)> Reconciliations { get; set; } = [];
 }
 
 /// <summary>Units of one SKU a transfer holds at its source, or brings to its destination. <see cref="Confirmed"/> once

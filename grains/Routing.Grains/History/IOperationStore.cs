@@ -8,6 +8,7 @@ public static class OperationKinds
 {
     public const string Transfer = "transfer";
     public const string Return = "return";
+    public const string Snapshot = "stockSnapshot";
 }
 
 /// <summary>One stock operation's record (a transfer, a return): its whole view as JSON (<see cref="Body"/>), the grain's

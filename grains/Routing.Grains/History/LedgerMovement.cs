@@ -21,6 +21,8 @@ public enum MovementKind
     TransferOut,
     /// <summary>A transfer arrived from another distributor: on hand up by what was received.</summary>
     TransferIn,
+    /// <summary>SAP's stock snapshot corrected on hand (SAP wins): up or down, never below reserved.</summary>
+    ErpAdjust,
 }
 
 /// <summary>One stock movement of one SKU at one distributor. <see cref="Seq"/> numbers a distributor's movements

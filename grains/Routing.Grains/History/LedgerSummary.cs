@@ -5,7 +5,7 @@ namespace Routing.Grains.History;
 
 /// <summary>One SKU's stock statement (进销存) at one distributor over a period: on hand at its start, what came in and
 /// went out by kind, and on hand at its end, so that <c>Opening + Ins − Outs = Closing</c> exactly. <see cref="Adjusted"/>
-/// is signed (set by hand or corrected by a stocktake, up or down); the other kinds are counted as units. Reserved and
+/// is signed (set by hand, or corrected by a stocktake or a SAP snapshot, up or down); the other kinds are counted as units. Reserved and
 /// released units are shown too; they do not move on hand.</summary>
 public sealed record LedgerSummaryRow(
     string Sku,
@@ -54,7 +54,7 @@ public static class LedgerSummary
             MovementKind.Receive => row with { Received = row.Received + up },
             MovementKind.Return => row with { Returned = row.Returned + up },
             MovementKind.TransferIn => row with { TransferredIn = row.TransferredIn + up },
-            MovementKind.Adjust => row with { Adjusted = row.Adjusted + up },
+            MovementKind.Adjust or MovementKind.ErpAdjust => row with { Adjusted = row.Adjusted + up },
             MovementKind.Ship => row with { Shipped = row.Shipped - up },
             MovementKind.TransferOut => row with { TransferredOut = row.TransferredOut - up },
             MovementKind.WriteOff => row with { WrittenOff = row.WrittenOff - up },

@@ -39,4 +39,15 @@ public sealed class StockOperationRulesTests
             Assert.Equal(applied ? onHand + difference : onHand, after);
             Assert.True(after >= reserved);
         });
+
+    [Fact]
+    public void Sap_wins_down_to_what_is_reserved_and_no_further() =>
+        Gen.Select(Gen.Int[0, 1000], Gen.Int[0, 1000], Gen.Int[0, 1000], Gen.Int[0, 1000]).Sample((sap, ours, onHand, reservedSeed) =>
+        {
+            var reserved = Math.Min(reservedSeed, onHand);
+            var (difference, applied, shortfall) = StockOperationRules.Reconcile(sap, ours, onHand, reserved);
+            Assert.Equal(sap - ours, difference);
+            Assert.Equal(onHand + difference < reserved, shortfall);
+            Assert.Equal(shortfall ? reserved : onHand + difference, onHand + applied);
+        });
 }

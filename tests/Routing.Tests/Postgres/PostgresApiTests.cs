@@ -101,4 +101,13 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         await api.InitializeAsync();
         await LedgerSummaryTests.CheckAsync(api, seed: 3);
     }
+
+    [Fact]
+    public async Task Sap_wins_on_postgres_as_of_its_count_keeping_the_sales_since()
+    {
+        var db = await postgres.CreateDatabaseAsync("reconcile");
+        await using var api = new PostgresApi(db);
+        await api.InitializeAsync();
+        await Erp.ReconciliationTests.SapWinsAsync(api);
+    }
 }
