@@ -1,6 +1,7 @@
--- Stock operations besides orders: transfers between distributors and returns. One row per operation is its record
--- (body: its whole view as JSON, the grain's state), written with a version check; the columns are what the lists
--- filter on. The ledger's kinds grow with them: return, writeOff, transferOut, transferIn (and adjust for stocktakes).
+-- Stock operations besides orders: transfers between distributors, returns and SAP stock snapshots. One row per
+-- operation is its record (body: its whole view as JSON, the grain's state), written with a version check; the columns
+-- are what the lists filter on. The ledger's kinds grow with them: return, writeOff, transferOut, transferIn, erpAdjust
+-- (and adjust for stocktakes).
 CREATE TABLE routing_stock_operations
 (
     kind            text        NOT NULL,

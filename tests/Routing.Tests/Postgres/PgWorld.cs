@@ -38,7 +38,7 @@ internal sealed class PgWorld(PostgresCluster cluster, string db) : GrainWorld(c
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT distributor_id,
-                   coalesce(sum(quantity) FILTER (WHERE kind IN ('receive', 'adjust', 'ship', 'return', 'writeOff', 'transferOut', 'transferIn')), 0)::int AS on_hand,
+                   coalesce(sum(quantity) FILTER (WHERE kind IN ('receive', 'adjust', 'ship', 'return', 'writeOff', 'transferOut', 'transferIn', 'erpAdjust')), 0)::int AS on_hand,
                    coalesce(sum(quantity) FILTER (WHERE kind IN ('reserve', 'release', 'ship', 'transferOut')), 0)::int AS reserved,
                    count(*) AS rows, max(seq) AS last_seq,
                    (array_agg(on_hand_after ORDER BY seq DESC))[1] AS last_on_hand,
