@@ -42,28 +42,37 @@ public sealed class StockSnapshotGrain(IOperationStore store, TimeProvider clock
         return view;
     }
 
-    /// <summary>Reconciles each distributor not done yet, in order of id, saving the record after each.</summary>
+    /// <summary>Progress is saved at most this often (the record carries every difference so far, so saving it after
+    /// each of hundreds of distributors would write it over and over); a distributor done but not yet saved answers its
+    /// results again when the snapshot carries on.</summary>
+    private static readonly TimeSpan SaveEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>Reconciles each distributor not done yet, in order of id, saving progress as it goes.</summary>
     private async Task RunAsync(IReadOnlyList<SnapshotRow> rows)
     {
         this.DelayDeactivation(TimeSpan.FromMinutes(30));
+        var progress = _stored!;
+        var lastSaved = clock.GetUtcNow();
         foreach (var part in rows.GroupBy(r => r.DistributorId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var (view, done) = _stored!;
+            var (view, done) = progress;
             if (done.Contains(part.Key)) continue;
             var lines = part.ToList();
             var result = await GrainFactory.GetGrain<IDistributorGrain>(part.Key).ReconcileAsync(Id, view.AsOf, lines, view.Tolerance);
             // A distributor Routing does not know: every row of it is a difference nothing could be applied to.
             var differences = result?.Differences
                 ?? [.. lines.Select(l => new SnapshotDifference(l.DistributorId, l.Sku, 0, l.OnHand, l.OnHand, 0, false, []))];
-            await SaveAsync(new Stored(view with
+            progress = new Stored(view with
             {
                 Processed = view.Processed + lines.Count,
                 Matched = view.Matched + (result?.Matched ?? 0),
                 Differences = [.. view.Differences, .. differences],
-            }, [.. done, part.Key]));
+            }, [.. done, part.Key]);
+            if (clock.GetUtcNow() - lastSaved < SaveEvery) continue;
+            await SaveAsync(progress);
+            lastSaved = clock.GetUtcNow();
         }
-        var finished = _stored!;
-        await SaveAsync(finished with { View = finished.View with { Status = SnapshotStatus.Completed, CompletedAt = clock.GetUtcNow() } });
+        await SaveAsync(progress with { View = progress.View with { Status = SnapshotStatus.Completed, CompletedAt = clock.GetUtcNow() } });
     }
 
     private async Task SaveAsync(Stored stored)
