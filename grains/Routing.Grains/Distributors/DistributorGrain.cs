@@ -67,8 +67,9 @@ public sealed partial class DistributorGrain(
         if (S.Profile is not null) await PushSnapshotAsync();
     }
 
-    /// <summary>The reservations on the shelves (and the transfer holds) are the authority on what is reserved. A crash between writing the stock
-    /// and writing the shelves leaves the two apart: set reserved from the shelves, with a ledger movement saying why.</summary>
+    /// <summary>The reservations on the shelves (and the transfer holds) are the authority on what is reserved. A crash
+    /// between writing the stock and writing the shelves leaves the two apart: set reserved from the shelves, with a
+    /// ledger movement saying why.</summary>
     private List<(string Sku, StockState Stock, List<AlertChange> Alerts)> ReconcileReservedWithShelves()
     {
         // Transfer holds are reserved too, and saved with the stock itself.
