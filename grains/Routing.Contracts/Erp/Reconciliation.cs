@@ -42,8 +42,7 @@ public sealed record SnapshotView(
     [property: Id(6)] int Matched,
     [property: Id(7)] IReadOnlyList<SnapshotDifference> Differences,
     [property: Id(8)] DateTimeOffset ReceivedAt,
-    [property: Id(9)] DateTimeOffset? CompletedAt,
-    [property: Id(10), System.Text.Json.Serialization.JsonIgnore] string Fingerprint);
+    [property: Id(9)] DateTimeOffset? CompletedAt);
 
 /// <summary>One distributor's part of a snapshot, as reconciled there.</summary>
 [GenerateSerializer, Immutable]

@@ -44,7 +44,7 @@ public enum TransferOutcome
     NotFound,
     /// <summary>The same idempotency key with a different body.</summary>
     IdempotencyConflict,
-    /// <summary>A distributor named does not exist (or is inactive, for the source).</summary>
+    /// <summary>A distributor named does not exist.</summary>
     DistributorNotFound,
     /// <summary>Not enough available at the source to hold the units.</summary>
     InsufficientStock,

@@ -133,6 +133,10 @@ public sealed partial class DistributorGrain
             await Commit.DurableAsync();
             return new(done, Replayed: true);
         }
+        // Older than the stocktakes kept here: its record answers.
+        var (_, body) = await operations.ReadAsync(OperationKinds.Stocktake, stocktakeId);
+        if (body is not null && OperationJson.Read<RecordedStocktake>(body) is var recorded)
+            return new(recorded.Stocktake with { Fingerprint = recorded.Fingerprint }, Replayed: true);
         var onHandAt = await OnHandAtAsync(countedAt);
         if (S.Stocktakes.Find(t => t.StocktakeId == stocktakeId) is { } meanwhile)
         {
@@ -171,6 +175,10 @@ public sealed partial class DistributorGrain
         S.Stocktakes.Add(view);
         if (S.Stocktakes.Count > MaxStocktakes) S.Stocktakes.RemoveAt(0);
         await CommitChangedAsync(changed);
+        // Its record answers a repeat once it is no longer among those kept here (a repeat until then writes it again,
+        // should this write not have happened).
+        await operations.WriteAsync(new OperationRecord(OperationKinds.Stocktake, stocktakeId, "Applied", [Id], null, null, view.AppliedAt,
+            OperationJson.Write(new RecordedStocktake(view, fingerprint))), expectedVersion: null);
         return new(view, Replayed: false);
     }
 
@@ -255,6 +263,9 @@ public sealed partial class DistributorGrain
             return written.TryGetValue(sku, out var w) && (last is null || w.Seq > last.Seq) ? w.OnHand : last?.OnHandAfter ?? 0;
         };
     }
+
+    /// <summary>A stocktake's record: as applied, with what made its request (not shown in the API's view).</summary>
+    private sealed record RecordedStocktake(StocktakeView Stocktake, string Fingerprint);
 
     public Task<IReadOnlyList<StocktakeView>> GetStocktakesAsync() =>
         Task.FromResult<IReadOnlyList<StocktakeView>>([.. Enumerable.Reverse(S.Stocktakes)]);

@@ -31,6 +31,7 @@ public sealed partial class DistributorGrain(
     IRoutingEventPublisher events,
     SnapshotOutbox snapshots,
     IRoutingHistory history,
+    IOperationStore operations,
     IOptions<ReservationExpiryOptions> expiryOptions,
     TimeProvider clock,
     ILogger<DistributorGrain> logger) : Grain, IDistributorGrain

@@ -10,8 +10,9 @@ namespace Routing.Grains.Erp;
 /// again (the same id and rows: the usual retry), distributors already done answering what they applied.</summary>
 public sealed class StockSnapshotGrain(IOperationStore store, TimeProvider clock) : Grain, IStockSnapshotGrain
 {
-    /// <summary>The record's body: the view, and which distributors are done.</summary>
-    private sealed record Stored(SnapshotView View, IReadOnlyList<string> Done);
+    /// <summary>The record's body: the view, which distributors are done, and what made the request (its time,
+    /// tolerance and rows, hashed), so the same id with other rows is refused.</summary>
+    private sealed record Stored(SnapshotView View, IReadOnlyList<string> Done, string Fingerprint);
 
     private int? _version;
     private Stored? _stored;
@@ -31,13 +32,13 @@ public sealed class StockSnapshotGrain(IOperationStore store, TimeProvider clock
     {
         if (_stored is { } existing)
         {
-            if (existing.View.Fingerprint != fingerprint) return null;
+            if (existing.Fingerprint != fingerprint) return null;
             // Running, and not here (a restart cut it short, or a distributor call failed): carry on.
             if (existing.View.Status == SnapshotStatus.Running && _running is not { IsCompleted: false }) _running = RunAsync(rows);
             return existing.View;
         }
-        var view = new SnapshotView(Id, asOf, tolerance, SnapshotStatus.Running, rows.Count, 0, 0, [], clock.GetUtcNow(), null, fingerprint);
-        await SaveAsync(new Stored(view, []));
+        var view = new SnapshotView(Id, asOf, tolerance, SnapshotStatus.Running, rows.Count, 0, 0, [], clock.GetUtcNow(), null);
+        await SaveAsync(new Stored(view, [], fingerprint));
         _running = RunAsync(rows);
         return view;
     }
@@ -55,7 +56,7 @@ public sealed class StockSnapshotGrain(IOperationStore store, TimeProvider clock
         var lastSaved = clock.GetUtcNow();
         foreach (var part in rows.GroupBy(r => r.DistributorId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var (view, done) = progress;
+            var (view, done, _) = progress;
             if (done.Contains(part.Key)) continue;
             var lines = part.ToList();
             var result = await GrainFactory.GetGrain<IDistributorGrain>(part.Key).ReconcileAsync(Id, view.AsOf, lines, view.Tolerance);
@@ -67,7 +68,7 @@ public sealed class StockSnapshotGrain(IOperationStore store, TimeProvider clock
                 Processed = view.Processed + lines.Count,
                 Matched = view.Matched + (result?.Matched ?? 0),
                 Differences = [.. view.Differences, .. differences],
-            }, [.. done, part.Key]);
+            }, [.. done, part.Key], progress.Fingerprint);
             if (clock.GetUtcNow() - lastSaved < SaveEvery) continue;
             await SaveAsync(progress);
             lastSaved = clock.GetUtcNow();

@@ -13,7 +13,7 @@ public sealed class StockOperationsSmokeTests(ApiFactory api)
     {
         var world = await World.CreateAsync(api, stockA: 50, stockB: 10);
         var requested = (await world.Ops.PostJsonAsync("/api/transfers",
-            new { fromDistributorId = world.DistributorA, toDistributorId = world.DistributorB, sku = world.Sku, quantity = 20 }, "t-1")).Expect(HttpStatusCode.Created);
+            new { fromDistributorId = world.DistributorA, toDistributorId = world.DistributorB, sku = world.Sku, quantity = 20 }, Guid.NewGuid().ToString())).Expect(HttpStatusCode.Created);
         var id = (string)requested["transferId"]!;
         Assert.Equal("Requested", (string?)requested["status"]);
         Assert.Equal((50, 20), ((int)(await world.StockAsync(world.DistributorA))["onHand"]!, (int)(await world.StockAsync(world.DistributorA))["reserved"]!));

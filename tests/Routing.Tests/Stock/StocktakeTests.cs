@@ -98,6 +98,24 @@ public sealed class StocktakeTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_stocktake_replayed_after_more_than_the_distributor_keeps_is_answered_by_its_record()
+    {
+        var world = await World.CreateAsync(api, stockA: 50, stockB: 0);
+        var countedAt = DateTimeOffset.UtcNow;
+        var key = StockApi.Key();
+        var taken = (await TakeAsync(world.Ops, world.DistributorA, Count(world, countedAt, 49), key)).Expect(HttpStatusCode.Created);
+        // More stocktakes than the distributor grain keeps (100), each counting what is there.
+        for (var i = 0; i < 101; i++)
+            (await TakeAsync(world.Ops, world.DistributorA, Count(world, DateTimeOffset.UtcNow, 49), StockApi.Key())).Expect(HttpStatusCode.Created);
+
+        var again = await TakeAsync(world.Ops, world.DistributorA, Count(world, countedAt, 49), key);
+        Assert.True(again.Replayed(), $"a replay says so: {again}");
+        Assert.Equal(taken.ToJsonString(), again.Expect(HttpStatusCode.Created).ToJsonString());
+        Assert.Equal(49, (await world.LevelsAsync(world.DistributorA)).OnHand);
+        Assert.Equal("idempotencyKeyReused", (await TakeAsync(world.Ops, world.DistributorA, Count(world, countedAt, 48), key)).Code(HttpStatusCode.UnprocessableEntity));
+    }
+
+    [Fact]
     public Task Many_concurrent_requests_with_one_key_apply_it_once() => SameKeyRaceAsync(api);
 
     internal static async Task SameKeyRaceAsync(ApiFactory api)
