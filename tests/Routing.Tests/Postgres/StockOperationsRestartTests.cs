@@ -1,10 +1,11 @@
 using Routing.Contracts.Distributors;
+using Routing.Contracts.Erp;
 using Routing.Contracts.Orders;
 using Routing.Contracts.Stock;
 
 namespace Routing.Tests.Postgres;
 
-/// <summary>Transfers, returns and stocktakes survive stopping the whole cluster: their records, the units they hold or
+/// <summary>Transfers, returns, stocktakes and SAP snapshots survive stopping the whole cluster: their records, the units they hold or
 /// bring, and their idempotency (a step repeated after the restart moves nothing twice). A transfer hold whose request
 /// never recorded the transfer is given back by the source's check.</summary>
 [Collection(PostgresCollection.Name)]
@@ -18,11 +19,15 @@ public sealed class StockOperationsRestartTests(PostgresFixture postgres)
         string source, destination, orderId, returnId;
         const string held = "t-held", moving = "t-moving", stocktake = "s-restart";
         StocktakeView counted;
+        var snapshotAt = DateTimeOffset.UtcNow;
+        SnapshotRow[] snapshotRows = [];
         await using (var cluster = await PostgresCluster.StartAsync(db, "stockops", silos: 2))
         {
             world = new PgWorld(cluster, db);
             await world.SetUpAsync(distributors: 2, onHandEach: 40, customers: 1);
             (source, destination) = (world.Distributors[0], world.Distributors[1]);
+            snapshotAt = DateTimeOffset.UtcNow;
+            snapshotRows = [new SnapshotRow(source, world.Sku, 41)];
             var campaign = await world.CampaignAsync(cap: 100, perCustomerLimit: 10, minUnits: 1, endsAt: DateTimeOffset.UtcNow.AddHours(1));
             await world.UntilEverySiloRoutesWithCurrentStockAsync();
 
@@ -42,6 +47,11 @@ public sealed class StockOperationsRestartTests(PostgresFixture postgres)
 
             counted = (await world.Distributor(destination).StocktakeAsync(stocktake, DateTimeOffset.UtcNow, [new CountedLine(world.Sku, 38)], "fp"))!.Stocktake;
             Assert.True(counted.Lines.Single().Applied);
+
+            // SAP counted 41 at the source as of a moment when Routing had 40 there.
+            Assert.NotNull(await world.Grains.GetGrain<IStockSnapshotGrain>("sap-restart").StartAsync(snapshotAt, 0, snapshotRows, "sap-fp"));
+            await Eventually.UntilAsync(() => world.Grains.GetGrain<IStockSnapshotGrain>("sap-restart").GetAsync(),
+                v => v!.Status == SnapshotStatus.Completed, "the snapshot to be reconciled");
         }
 
         await using (var cluster = await PostgresCluster.StartAsync(db, "stockops", silos: 2))
@@ -72,6 +82,13 @@ public sealed class StockOperationsRestartTests(PostgresFixture postgres)
             Assert.Equal(onHandAtShipper + 2, (await world.StockAsync(shippedBy)).OnHand);
             // Asking for more than is left to return is refused after the restart too: 6 shipped, 3 asked already.
             Assert.Equal(ReturnOutcome.ExceedsShipped, (await returns.RequestAsync("r-more", [new ReturnLine(world.Sku, 4)], "more", false, null)).Outcome);
+
+            // SAP sends its snapshot again after the restart: the same snapshot, posted once.
+            var sourceOnHand = (await world.StockAsync(source)).OnHand;
+            var resent = await world.Grains.GetGrain<IStockSnapshotGrain>("sap-restart").StartAsync(snapshotAt, 0, snapshotRows, "sap-fp");
+            Assert.Equal((SnapshotStatus.Completed, 1), (resent!.Status, resent.Differences.Single().Applied));
+            Assert.Null(await world.Grains.GetGrain<IStockSnapshotGrain>("sap-restart").StartAsync(snapshotAt, 0, snapshotRows, "other rows"));
+            Assert.Equal(sourceOnHand, (await world.StockAsync(source)).OnHand);
 
             var again = (await world.Distributor(destination).StocktakeAsync(stocktake, DateTimeOffset.UtcNow, [new CountedLine(world.Sku, 38)], "fp"))!;
             Assert.True(again.Replayed);
