@@ -118,11 +118,13 @@ export function tickCountdowns(root: HTMLElement): () => void {
 export const countdown = (iso: string | null | undefined): HTMLElement | null =>
   iso ? h('span', { class: 'countdown muted small', 'data-countdown': iso }, fmtRelative(iso)) : null;
 
-/** A local time as an ISO 8601 string with the browser's UTC offset (2026-05-01T08:30:00+08:00), for the server. */
+/** A local time as an ISO 8601 string with the browser's UTC offset (2026-05-01T08:30:00+08:00, milliseconds where
+ *  there are any: a period ending now must not leave out the last fraction of a second), for the server. */
 export function isoWithOffset(d: Date): string {
   const p2 = (n: number) => String(Math.floor(Math.abs(n))).padStart(2, '0');
   const off = -d.getTimezoneOffset();
-  return `${dateInputValue(d)}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}${off >= 0 ? '+' : '-'}${p2(off / 60)}:${p2(off % 60)}`;
+  const ms = d.getMilliseconds() ? `.${String(d.getMilliseconds()).padStart(3, '0')}` : '';
+  return `${dateInputValue(d)}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}${ms}${off >= 0 ? '+' : '-'}${p2(off / 60)}:${p2(off % 60)}`;
 }
 
 /** A local date as a date input's value: 2026-05-01. */
