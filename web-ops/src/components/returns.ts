@@ -203,8 +203,13 @@ export class ReturnsPanel {
       h('td', null, r.reason, r.exchange ? h('div', null, h('span', { class: 'badge status-PreOrder', testid: 'return-exchange-badge' }, 'Exchange 换货')) : null),
       h('td', null, h('span', { class: `badge status-${r.status}`, testid: 'return-row-status' }, label(r.status))),
       h('td', { testid: 'return-received' },
-        r.received ? r.received.map((l) => h('div', { class: 'nowrap small', 'data-sku': l.sku },
-          h('span', { class: 'mono' }, l.sku), ` resellable 可售 ${fmtInt(l.resellable)} · damaged 损坏 ${fmtInt(l.damaged)}`)) : null,
+        r.received ? r.received.map((l) => {
+          // The server accepts a receipt of fewer than asked back and records nothing of the rest: say so here.
+          const missing = (r.lines.find((x) => x.sku === l.sku)?.quantity ?? 0) - l.resellable - l.damaged;
+          return h('div', { class: 'nowrap small', 'data-sku': l.sku },
+            h('span', { class: 'mono' }, l.sku), ` resellable 可售 ${fmtInt(l.resellable)} · damaged 损坏 ${fmtInt(l.damaged)}`,
+            missing > 0 ? h('span', { class: 'error', testid: 'return-missing' }, ` · ${fmtInt(missing)} not received 未收到`) : null);
+        }) : null,
         r.receivedAt ? h('div', { class: 'muted small' }, fmtDateTime(r.receivedAt)) : null,
         r.replacementOrderId ? h('div', { class: 'small' }, 'Replacement 补发订单 ', this.orderLink(r.replacementOrderId, 'return-replacement')) : null,
         !r.received ? h('span', { class: 'muted small' }, '—') : null),
