@@ -751,6 +751,356 @@ test('a sales manager sees only its Pre-orders page, polled without a hub: takes
   }
 });
 
+// ---------- stock operations: transfers, stocktakes, the stock statement, returns ----------
+
+/** Signs out of whatever view is shown and signs in with `token`. */
+async function signInAs(token, expectedHub) {
+  if (await page.locator(byTestId('sign-out')).count()) await page.locator(byTestId('sign-out')).click();
+  await page.locator(byTestId('signin')).waitFor();
+  await signInWithToken(token, expectedHub);
+}
+
+/** The whole number a cell carries in data-units. */
+const units = async (locator) => Number(await locator.getAttribute('data-units', { timeout: 1000 }));
+
+/** Waits until a stock row shows what the API says of that SKU now (on hand and incoming), and returns the API's item. */
+async function stockRowAgrees(distributorId, sku, label) {
+  const row = page.locator(byTestId(`stock-row-${distributorId}-${sku}`));
+  let item;
+  let shown;
+  await until(async () => {
+    item = await inventoryItem(distributorId, sku);
+    shown = [await units(row.locator(byTestId('stock-on-hand'))), await units(row.locator(byTestId('stock-incoming')))];
+    return shown[0] === item.onHand && shown[1] === item.incoming;
+  }, { timeout: 5000, interval: 100, message: () => `${label}: the stock row of ${distributorId}/${sku} shows on hand/incoming ${shown}, the API ${item?.onHand}/${item?.incoming}` });
+  return item;
+}
+
+test('ops request a transfer, see 409 insufficientStock, dispatch it; the destination receives it short: Discrepancy, stock tables agreeing with the API', { timeout: 120_000 }, async () => {
+  const sku = 'GLY-5L'; // no other test moves it
+  const from = env.otherId;
+  const to = env.distributorId;
+  const row = (id) => page.locator(`${byTestId('transfer-row')}[data-transfer-id="${id}"]`);
+  const fromBefore = await inventoryItem(from, sku);
+  const toBefore = await inventoryItem(to, sku);
+  restore.push([from, sku, fromBefore.onHand, fromBefore.threshold], [to, sku, toBefore.onHand, toBefore.threshold]);
+
+  await signInAs(env.ops, '/hubs/ops');
+  await page.goto(`${env.url}/#/transfers`);
+  await page.locator(`${byTestId('transfers-table')} tbody tr`).first().waitFor({ timeout: 10_000 });
+  const form = page.locator(byTestId('transfer-form'));
+  await form.locator(byTestId('transfer-from')).fill(from);
+  await form.locator(byTestId('transfer-to')).fill(to);
+  await form.locator(byTestId('transfer-sku')).fill(sku);
+
+  // More than the source has available: the server's problem, its detail and its code, and nothing requested.
+  const listedBefore = (await restOk('GET', `/api/transfers?distributorId=${from}&pageSize=500`, env.ops)).length;
+  await form.locator(byTestId('transfer-quantity')).fill(String(fromBefore.available + 1));
+  await form.locator(byTestId('transfer-submit')).click();
+  const refused = page.locator(`${byTestId('transfer-status')}[data-code="insufficientStock"]`);
+  await refused.waitFor({ timeout: 5000 });
+  assert.match(await refused.textContent(), new RegExp(`409 .*${from}.*${sku}.*\\(insufficientStock\\)`));
+  assert.equal((await restOk('GET', `/api/transfers?distributorId=${from}&pageSize=500`, env.ops)).length, listedBefore, 'nothing was requested');
+
+  // The first answer is lost on the way back: submitted again, the same Idempotency-Key answers the same transfer.
+  const keys = [];
+  let taken;
+  const isCreate = (url) => new URL(url).pathname === '/api/transfers';
+  await page.route(isCreate, async (route) => {
+    if (route.request().method() !== 'POST') return route.fallback();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length > 1) return route.continue();
+    taken = await (await route.fetch()).json();
+    await route.abort('failed');
+  });
+  const quantity = 12;
+  await form.locator(byTestId('transfer-quantity')).fill(String(quantity));
+  await form.locator(byTestId('transfer-submit')).click();
+  await page.locator(`${byTestId('transfer-status')}.error`).waitFor({ timeout: 5000 });
+  assert.match(await page.locator(byTestId('transfer-status')).textContent(), /retry/);
+  await form.locator(byTestId('transfer-submit')).click();
+  const created = page.locator(byTestId('transfer-created'));
+  await created.waitFor({ timeout: 5000 });
+  await page.unroute(isCreate);
+  const id = await created.getAttribute('data-transfer-id');
+  assert.equal(keys.length, 2);
+  assert.ok(keys[0], 'the request carries an Idempotency-Key');
+  assert.equal(keys[1], keys[0], 'the retry reuses the key');
+  assert.equal(id, taken.transferId, 'the retry answered the transfer the first request made');
+  const requested = await restOk('GET', `/api/transfers/${id}`, env.ops);
+  assert.deepEqual([requested.status, requested.fromDistributorId, requested.toDistributorId, requested.sku, requested.quantity],
+    ['Requested', from, to, sku, quantity]);
+  assert.equal((await restOk('GET', `/api/transfers?distributorId=${from}&pageSize=500`, env.ops)).length, listedBefore + 1, 'requested once');
+  await row(id).and(page.locator('[data-status="Requested"]')).waitFor({ timeout: 5000 });
+  assert.equal(await row(id).locator(byTestId('transfer-row-status')).textContent(), 'Requested 已申请');
+
+  // Another one, requested elsewhere, arrives live and is cancelled from the page (ops, while Requested).
+  const other = await rest('POST', '/api/transfers', env.ops, { fromDistributorId: from, toDistributorId: to, sku, quantity: 1 },
+    { 'Idempotency-Key': 'e2e-transfer-cancel' });
+  assert.equal(other.status, 201, JSON.stringify(other.json));
+  await row(other.json.transferId).waitFor({ timeout: LIVE_MS });
+  await row(other.json.transferId).locator(byTestId('transfer-cancel')).click();
+  await row(other.json.transferId).and(page.locator('[data-status="Cancelled"]')).waitFor({ timeout: 5000 });
+  assert.equal((await restOk('GET', `/api/transfers/${other.json.transferId}`, env.ops)).status, 'Cancelled');
+  assert.equal(await row(other.json.transferId).locator('button').count(), 0, 'a cancelled transfer offers no step');
+
+  await row(id).locator(byTestId('transfer-dispatch')).click();
+  await row(id).and(page.locator('[data-status="InTransit"]')).waitFor({ timeout: 5000 });
+  assert.equal(await row(id).locator(byTestId('transfer-cancel')).count(), 0, 'no cancel once dispatched');
+  await shot('transfers-ops');
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 1, 'the Transfers page scrolls sideways on a phone');
+  await shot('transfers-ops-phone');
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  // The Stock tab: off the source's on hand, incoming at the destination, as the API says.
+  await page.goto(`${env.url}/#/stock`);
+  const fromAfter = await stockRowAgrees(from, sku, 'dispatched');
+  const toInTransit = await stockRowAgrees(to, sku, 'dispatched');
+  assert.equal(fromAfter.onHand, fromBefore.onHand - quantity);
+  assert.equal(toInTransit.incoming, quantity);
+  assert.equal(toInTransit.onHand, toBefore.onHand);
+  assert.equal((await page.locator(`${byTestId(`stock-row-${to}-${sku}`)} ${byTestId('stock-incoming')}`).textContent()).trim(), String(quantity));
+
+  // The destination receives it on its own Transfers page: fewer than dispatched is a Discrepancy.
+  await signInAs(env.distributor, '/hubs/distributor');
+  await page.goto(`${env.url}/#/transfers`);
+  const mine = row(id);
+  await mine.and(page.locator('[data-status="InTransit"]')).waitFor({ timeout: 10_000 });
+  assert.equal(await mine.locator(byTestId('transfer-dispatch')).count(), 0, 'the destination does not dispatch');
+  assert.equal(await mine.locator(byTestId('transfer-cancel')).count(), 0, 'only ops cancel');
+  await mine.locator(byTestId('transfer-receive')).click();
+  await mine.locator(byTestId('transfer-received-quantity')).fill(String(quantity - 3));
+  await mine.locator(byTestId('transfer-receive-confirm')).click();
+  await row(id).and(page.locator('[data-status="Discrepancy"]')).waitFor({ timeout: 5000 }).catch(async (e) => {
+    await shot('failed-transfer-receive');
+    throw new Error(`the transfer did not become Discrepancy: ${await page.locator(byTestId('transfer-error')).allTextContents()} (${e.message})`);
+  });
+  assert.equal(await row(id).locator(byTestId('transfer-row-status')).textContent(), 'Discrepancy 数量差异');
+  assert.equal((await row(id).locator(byTestId('transfer-received-cell')).innerText()).replace(/\s+/g, ' ').trim(), `${quantity - 3} 3 missing 短少`);
+  const received = await restOk('GET', `/api/transfers/${id}`, env.ops);
+  assert.equal(received.status, 'Discrepancy');
+  assert.equal(received.receivedQuantity, quantity - 3);
+  await shot('transfers-distributor');
+
+  // Its stock: on hand up by what arrived, nothing incoming any more; the discrepancy raised an alert of its own.
+  await page.goto(`${env.url}/#/stock`);
+  const toAfter = await stockRowAgrees(to, sku, 'received');
+  assert.equal(toAfter.onHand, toBefore.onHand + quantity - 3);
+  assert.equal(toAfter.incoming, 0);
+  await page.locator(`${byTestId('alert-row')}[data-kind="TransferDiscrepancy"][data-distributor="${to}"][data-sku="${sku}"]`).waitFor({ timeout: 5000 });
+});
+
+test('a distributor applies a stocktake: expected and difference per line, a shortfall flagged for review; the inventory reads back as applied', { timeout: 60_000 }, async () => {
+  const own = env.distributorId;
+  const counted = 'RICE-HY8'; // no other test moves it
+  const short = 'NPK-17-50'; // units held by a transfer, so a count below them cannot be applied
+  const held = await rest('POST', '/api/transfers', env.ops, { fromDistributorId: own, toDistributorId: env.otherId, sku: short, quantity: 5 },
+    { 'Idempotency-Key': 'e2e-stocktake-hold' });
+  assert.equal(held.status, 201, JSON.stringify(held.json));
+  try {
+    const a = await inventoryItem(own, counted);
+    const b = await inventoryItem(own, short);
+    restore.push([own, counted, a.onHand, a.threshold]);
+    assert.ok(b.reserved >= 5);
+
+    await page.goto(`${env.url}/#/stocktake`); // still the distributor's view
+    const form = page.locator(byTestId('stocktake-form'));
+    const line = (sku) => form.locator(`${byTestId('stocktake-line')}[data-sku="${sku}"]`);
+    await line(counted).waitFor({ timeout: 10_000 }); // its SKUs prefilled from the stock table
+    assert.equal(await line(counted).locator(byTestId('stocktake-counted')).getAttribute('placeholder'), String(a.onHand));
+    assert.match(await form.locator(byTestId('stocktake-counted-at')).inputValue(), /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/, 'counted at: now by default');
+    await form.locator(byTestId('stocktake-now')).click();
+    await line(counted).locator(byTestId('stocktake-counted')).fill(String(a.onHand - 3));
+    await line(short).locator(byTestId('stocktake-counted')).fill('2');
+    const submittedAt = Date.now();
+    await form.locator(byTestId('stocktake-submit')).click();
+    const result = page.locator(`${byTestId('stocktake-result')}[data-stocktake-id]`);
+    await result.waitFor({ timeout: 5000 }).catch(async (e) => {
+      await shot('failed-stocktake');
+      throw new Error(`no stocktake result: ${await page.locator(byTestId('stocktake-status')).textContent()} (${e.message})`);
+    });
+    const id = await result.getAttribute('data-stocktake-id');
+    const resultLine = (sku) => result.locator(`${byTestId('stocktake-result-line')}[data-sku="${sku}"]`);
+    assert.equal(await result.locator(byTestId('stocktake-result-line')).count(), 2, 'only the SKUs counted');
+
+    const applied = resultLine(counted);
+    assert.equal(await applied.getAttribute('data-applied'), 'true');
+    assert.equal(await applied.getAttribute('data-needs-review'), 'false');
+    assert.equal(await units(applied.locator(byTestId('stocktake-expected'))), a.onHand);
+    assert.equal(await units(applied.locator(byTestId('stocktake-difference'))), -3);
+    assert.equal((await applied.locator(byTestId('stocktake-difference')).textContent()).trim(), '-3');
+    const review = resultLine(short);
+    assert.equal(await review.getAttribute('data-needs-review'), 'true');
+    assert.equal(await review.getAttribute('data-applied'), 'false');
+    assert.ok(await review.evaluate((tr) => tr.classList.contains('needs-review')), 'a line to review stands out');
+    assert.equal(await units(review.locator(byTestId('stocktake-expected'))), b.onHand);
+    assert.equal(await units(review.locator(byTestId('stocktake-difference'))), 2 - b.onHand);
+    assert.match(await review.locator(byTestId('stocktake-line-result')).textContent(), /Needs review 需复核/);
+    await shot('stocktake');
+    await page.setViewportSize({ width: 390, height: 844 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 1, 'the stocktake page scrolls sideways on a phone');
+    await shot('stocktake-phone');
+    await page.setViewportSize({ width: 1366, height: 900 });
+
+    // As the server recorded it, and the inventory as it applied it.
+    const listed = await restOk('GET', `/api/distributors/${own}/stocktakes`, env.ops);
+    const recorded = listed.find((s) => s.stocktakeId === id);
+    assert.ok(recorded, 'the stocktake is listed');
+    const countedAt = new Date(recorded.countedAt).getTime();
+    assert.ok(countedAt <= submittedAt && countedAt > submittedAt - 60_000, `counted at is the time given (${recorded.countedAt})`);
+    assert.deepEqual(recorded.lines.map((l) => [l.sku, l.counted, l.expected, l.difference, l.applied, l.needsReview]).sort(),
+      [[counted, a.onHand - 3, a.onHand, -3, true, false], [short, 2, b.onHand, 2 - b.onHand, false, true]].sort());
+    assert.equal((await inventoryItem(own, counted)).onHand, a.onHand - 3, 'the difference applied to on hand');
+    assert.equal((await inventoryItem(own, short)).onHand, b.onHand, 'the shortfall not applied');
+    const alerts = await restOk('GET', `/api/alerts?distributorId=${own}&openOnly=true`, env.ops);
+    assert.ok(alerts.some((x) => x.kind === 'StocktakeShortfall' && x.sku === short), 'a StocktakeShortfall alert');
+    await page.locator(`${byTestId('stocktake-recent')}[data-stocktake-id="${id}"]`).waitFor({ timeout: 5000 });
+
+    await page.goto(`${env.url}/#/stock`);
+    await stockRowAgrees(own, counted, 'after the stocktake');
+    await page.locator(`${byTestId('alert-row')}[data-kind="StocktakeShortfall"][data-sku="${short}"]`).waitFor({ timeout: 5000 });
+  } finally {
+    await rest('POST', `/api/transfers/${held.json.transferId}/cancel`, env.ops);
+  }
+});
+
+/** The statement table's numbers, by SKU and column. */
+const statementShown = () => page.locator(byTestId('statement-row')).evaluateAll((rows) => rows.map((r) => ({
+  sku: r.dataset.sku, ...Object.fromEntries([...r.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, Number(td.dataset.units)])),
+})));
+const statementColumns = ['opening', 'received', 'shipped', 'returned', 'transferredIn', 'transferredOut', 'adjusted', 'writtenOff', 'closing', 'reserved', 'released'];
+const statementOf = (rows) => rows.map((r) => ({ sku: r.sku, ...Object.fromEntries(statementColumns.map((c) => [c, r[c]])) }));
+
+test('the stock statement shows the API\'s numbers for its period, and its CSV button saves the same statement', { timeout: 60_000 }, async () => {
+  const own = env.distributorId;
+  await page.goto(`${env.url}/#/statement`);
+  const table = page.locator(`${byTestId('statement-table')}[data-state="loaded"][data-distributor="${own}"]`);
+  await table.waitFor({ timeout: 10_000 });
+  // This month by default.
+  const now = new Date();
+  const day = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  assert.equal(await page.locator(byTestId('statement-from')).inputValue(), day(new Date(now.getFullYear(), now.getMonth(), 1)));
+  assert.equal(await page.locator(byTestId('statement-to')).inputValue(), day(now));
+  const from = await table.getAttribute('data-from');
+  const to = await table.getAttribute('data-to');
+  assert.match(from, /^\d{4}-\d\d-\d\dT00:00:00[+-]\d\d:\d\d$/, 'from: the first day\'s start, with the offset');
+  const period = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  const api = await restOk('GET', `/api/distributors/${own}/ledger/summary?${period}`, env.ops);
+  assert.ok(api.length > 0);
+  assert.deepEqual(await statementShown(), statementOf(api), 'the table shows the API\'s statement for the same period');
+  // The transfer received short and the stocktake are in it.
+  const shown = Object.fromEntries((await statementShown()).map((r) => [r.sku, r]));
+  assert.ok(shown['GLY-5L'].transferredIn >= 9, 'the transfer in');
+  assert.ok(shown['RICE-HY8'].adjusted <= -3, 'the stocktake\'s adjustment');
+  for (const r of api) assert.equal(r.opening + r.received + r.returned + r.transferredIn + r.adjusted - r.shipped - r.transferredOut - r.writtenOff, r.closing);
+  await shot('statement');
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 1, 'the stock statement page scrolls sideways on a phone');
+  await shot('statement-phone');
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  // CSV: fetched with the token, saved from a Blob.
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.locator(byTestId('statement-csv')).click()]);
+  assert.match(download.suggestedFilename(), new RegExp(`^stock-statement-${own}-.*\\.csv$`));
+  const { readFile } = await import('node:fs/promises');
+  const csv = await readFile(await download.path(), 'utf8');
+  assert.equal(csv.split('\r\n')[0], 'sku,opening,received,shipped,returned,transferredIn,transferredOut,adjusted,writtenOff,closing,reserved,released');
+  const apiCsv = await fetch(`${env.url}/api/distributors/${own}/ledger/summary?${period}&format=csv`, { headers: { Authorization: `Bearer ${env.ops}` } });
+  assert.equal(csv, await apiCsv.text(), 'the file is the API\'s CSV of the same statement');
+  await page.locator(`${byTestId('statement-status')}.ok`).waitFor({ timeout: 5000 });
+
+  // Ops: any distributor's, chosen on the Stock tab.
+  await signInAs(env.ops, '/hubs/ops');
+  await page.goto(`${env.url}/#/stock`);
+  await page.locator(byTestId('stock-tools-distributor')).selectOption(env.otherId);
+  const theirs = page.locator(`${byTestId('statement-table')}[data-state="loaded"][data-distributor="${env.otherId}"]`);
+  await theirs.waitFor({ timeout: 10_000 });
+  const opsPeriod = `from=${encodeURIComponent(await theirs.getAttribute('data-from'))}&to=${encodeURIComponent(await theirs.getAttribute('data-to'))}`;
+  const otherApi = await restOk('GET', `/api/distributors/${env.otherId}/ledger/summary?${opsPeriod}`, env.ops);
+  assert.deepEqual(await statementShown(), statementOf(otherApi));
+  assert.ok(otherApi.find((r) => r.sku === 'GLY-5L').transferredOut >= 12, 'the transfer out');
+  await page.locator(`${byTestId('stocktake-panel')} h2:text("${env.otherId}")`).waitFor({ timeout: 1000 }); // its stocktake form too
+});
+
+test('ops request a return of a shipped order on the Returns page and receive it: Received, the exchange\'s replacement shown, stock back on hand', { timeout: 60_000 }, async () => {
+  const sku = 'NPK-15-40'; // no other test moves it
+  const placed = await rest('POST', '/api/orders', env.customers[0], { lines: [{ sku, quantity: 4 }] }, { 'Idempotency-Key': 'e2e-return-order' });
+  assert.equal(placed.status, 201, JSON.stringify(placed.json));
+  assert.equal(placed.json.status, 'Allocated');
+  const orderId = placed.json.orderId;
+  const distributorId = placed.json.allocations[0].distributorId;
+  await restOk('POST', `/api/orders/${orderId}/confirm`, env.ops);
+  assert.equal((await restOk('POST', `/api/orders/${orderId}/ship`, env.ops)).status, 'Shipped');
+  const before = await inventoryItem(distributorId, sku);
+  restore.push([distributorId, sku, before.onHand, before.threshold]);
+
+  await page.goto(`${env.url}/#/returns`); // signed in as ops
+  const form = page.locator(byTestId('return-form'));
+  await form.waitFor({ timeout: 10_000 });
+  await form.locator(byTestId('return-order')).fill(orderId);
+  await form.locator(byTestId('return-load-order')).click();
+  await until(async () => (await form.locator(byTestId('return-sku')).inputValue()) === sku, { message: 'the order\'s lines were not filled in' });
+  assert.equal(await form.locator(byTestId('return-quantity')).inputValue(), '4');
+  await form.locator(byTestId('return-reason')).fill('torn bags 包装破损');
+  await form.locator(byTestId('return-exchange')).check();
+
+  // More than was shipped: the server's problem and code.
+  await form.locator(byTestId('return-quantity')).fill('5');
+  await form.locator(byTestId('return-submit')).click();
+  const refused = page.locator(`${byTestId('return-status')}[data-code="returnExceedsShipped"]`);
+  await refused.waitFor({ timeout: 5000 });
+  assert.match(await refused.textContent(), /422 .*\(returnExceedsShipped\)/);
+
+  await form.locator(byTestId('return-quantity')).fill('3');
+  await form.locator(byTestId('return-submit')).click();
+  const created = page.locator(byTestId('return-created'));
+  await created.waitFor({ timeout: 5000 }).catch(async (e) => {
+    await shot('failed-return');
+    throw new Error(`no return was requested: ${await page.locator(byTestId('return-status')).textContent()} (${e.message})`);
+  });
+  const id = await created.getAttribute('data-return-id');
+  const listed = await restOk('GET', `/api/returns?orderId=${orderId}`, env.ops);
+  assert.deepEqual(listed.map((r) => [r.returnId, r.status, r.distributorId, r.exchange, r.lines]), [[id, 'Requested', distributorId, true, [{ sku, quantity: 3 }]]]);
+
+  const row = page.locator(`${byTestId('return-row')}[data-return-id="${id}"]`);
+  await row.and(page.locator('[data-status="Requested"]')).waitFor({ timeout: 5000 });
+  assert.equal(await page.locator(byTestId('returns-order-filter')).inputValue(), orderId, 'the list shows the order\'s returns');
+  assert.equal(await row.locator(byTestId('return-exchange-badge')).count(), 1);
+  await row.locator(byTestId('return-receive')).click();
+  const receiveLine = row.locator(`${byTestId('return-receive-line')}[data-sku="${sku}"]`);
+  assert.equal(await receiveLine.locator(byTestId('return-resellable')).inputValue(), '3', 'all resellable unless said otherwise');
+  await receiveLine.locator(byTestId('return-resellable')).fill('2');
+  await receiveLine.locator(byTestId('return-damaged')).fill('1');
+  await row.locator(byTestId('return-receive-confirm')).click();
+  const done = page.locator(`${byTestId('return-row')}[data-return-id="${id}"][data-status="Received"]`);
+  await done.waitFor({ timeout: 5000 }).catch(async (e) => {
+    await shot('failed-return-receive');
+    throw new Error(`the return was not received: ${await page.locator(byTestId('return-error')).allTextContents()} (${e.message})`);
+  });
+  assert.equal(await done.locator(byTestId('return-row-status')).textContent(), 'Received 已收货');
+  assert.match(await done.locator(byTestId('return-received')).textContent(), /resellable 可售 2 · damaged 损坏 1/);
+
+  const received = (await restOk('GET', `/api/returns?orderId=${orderId}`, env.ops))[0];
+  assert.equal(received.status, 'Received');
+  assert.deepEqual(received.received, [{ sku, resellable: 2, damaged: 1 }]);
+  assert.ok(received.replacementOrderId, 'an exchange routes a replacement');
+  await done.locator(`${byTestId('return-replacement')}[data-order-id="${received.replacementOrderId}"]`).waitFor({ timeout: 5000 });
+  const replacement = await restOk('GET', `/api/orders/${received.replacementOrderId}`, env.ops);
+  assert.equal(replacement.customerId, placed.json.customerId);
+  assert.equal((await inventoryItem(distributorId, sku)).onHand, before.onHand + 2, 'the resellable units back on hand, the damaged written off');
+  await shot('returns');
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) <= 1, 'the Returns page scrolls sideways on a phone');
+  await shot('returns-phone');
+  await page.setViewportSize({ width: 1366, height: 900 });
+
+  // The replacement opens in the order dialog.
+  await done.locator(byTestId('return-replacement')).click();
+  await page.locator(byTestId('order-detail')).waitFor({ timeout: 5000 });
+  await page.locator(byTestId('order-detail-close')).click();
+});
+
 test('the API reference page at /docs renders under its content security policy', { timeout: 60_000 }, async () => {
   const docs = await browser.newPage();
   const problems = [];

@@ -2,7 +2,8 @@
 import { currentToken } from './auth';
 import type {
   Alert, BulkApproveResult, Campaign, Distributor, ExceptionOrder, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest,
-  PreOrderRequest, Product, ReviewRules, RoutingPolicy,
+  LedgerSummaryRow, PreOrderRequest, Product, ReceivedLine, ReturnRequest, ReturnView, ReviewRules, RoutingPolicy, StocktakeRequest,
+  StocktakeView, TransferRequest, TransferView,
 } from './types';
 
 /** The fulfilment steps of a share, in order: confirm, ship (takes the units off stock), complete. */
@@ -51,7 +52,12 @@ export async function requestPage<T>(path: string, page: number, pageSize: numbe
   return { items: body, total: Number.isFinite(total) && headers.has('X-Total-Count') ? total : body.length, page, pageSize };
 }
 
-async function send<T>(path: string, options: RequestOptions): Promise<{ body: T; headers: Headers }> {
+/** A text answer (a CSV file), with the session's token: a plain link could not send it. */
+export async function requestText(path: string, accept: string): Promise<string> {
+  return (await send<unknown>(path, { headers: { Accept: accept } })).text;
+}
+
+async function send<T>(path: string, options: RequestOptions): Promise<{ body: T; headers: Headers; text: string }> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   const token = options.token ?? currentToken();
   if (!options.anonymous && token) headers.Authorization = `Bearer ${token}`;
@@ -76,7 +82,7 @@ async function send<T>(path: string, options: RequestOptions): Promise<{ body: T
     try { json = JSON.parse(text); } catch { json = undefined; }
   }
   if (!response.ok) throw toError(response, json, text);
-  return { body: json as T, headers: response.headers };
+  return { body: json as T, headers: response.headers, text };
 }
 
 /** The largest page the API serves (pageSize 1…500). */
@@ -113,6 +119,14 @@ function toError(response: Response, json: unknown, text: string): ApiError {
 
 const enc = encodeURIComponent;
 
+/** `?a=1&b=2` of the parameters given (empty ones left out), or ''. */
+function query(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
 export const api = {
   campaigns: () => requestAll<Campaign>('/api/campaigns'),
   distributors: () => requestAll<Distributor>('/api/distributors'),
@@ -148,6 +162,32 @@ export const api = {
   confirmPreOrder: (id: string) => request<OrderView>(`/api/preorders/${enc(id)}/confirm`, { method: 'POST' }),
   cancelPreOrder: (id: string, reason: string | null) =>
     request<OrderView>(`/api/preorders/${enc(id)}/cancel`, { method: 'POST', body: reason ? { reason } : {} }),
+  /** Transfers between distributors (调拨), newest first, scoped by the server (a distributor: those it is a side of). */
+  transfers: (filter: { status?: string; distributorId?: string }, page: number, pageSize: number) =>
+    requestPage<TransferView>(`/api/transfers${query(filter)}`, page, pageSize),
+  /** Ops; the same key on a retry of the same submit answers the transfer already requested. */
+  requestTransfer: (body: TransferRequest, idempotencyKey: string) =>
+    request<TransferView>('/api/transfers', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  dispatchTransfer: (id: string) => request<TransferView>(`/api/transfers/${enc(id)}/dispatch`, { method: 'POST' }),
+  receiveTransfer: (id: string, receivedQuantity: number) =>
+    request<TransferView>(`/api/transfers/${enc(id)}/receive`, { method: 'POST', body: { receivedQuantity } }),
+  cancelTransfer: (id: string) => request<TransferView>(`/api/transfers/${enc(id)}/cancel`, { method: 'POST' }),
+  /** Returns (退换货), newest first, scoped by the server (a distributor: those coming back to it). */
+  returns: (filter: { orderId?: string; distributorId?: string; status?: string }, page: number, pageSize: number) =>
+    requestPage<ReturnView>(`/api/returns${query(filter)}`, page, pageSize),
+  requestReturn: (orderId: string, body: ReturnRequest, idempotencyKey: string) =>
+    request<ReturnView>(`/api/orders/${enc(orderId)}/returns`, { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  receiveReturn: (id: string, lines: ReceivedLine[]) =>
+    request<ReturnView>(`/api/returns/${enc(id)}/receive`, { method: 'POST', body: { lines } }),
+  /** A distributor's latest stocktakes (盘点), newest first. */
+  stocktakes: (id: string) => request<StocktakeView[]>(`/api/distributors/${enc(id)}/stocktakes`),
+  createStocktake: (id: string, body: StocktakeRequest, idempotencyKey: string) =>
+    request<StocktakeView>(`/api/distributors/${enc(id)}/stocktakes`, { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  /** The stock statement (进销存明细表) per SKU over [from, to] (ISO times with offset). */
+  ledgerSummary: (id: string, from: string, to: string) =>
+    request<LedgerSummaryRow[]>(`/api/distributors/${enc(id)}/ledger/summary${query({ from, to })}`),
+  ledgerSummaryCsv: (id: string, from: string, to: string) =>
+    requestText(`/api/distributors/${enc(id)}/ledger/summary${query({ from, to, format: 'csv' })}`, 'text/csv'),
   products: () => requestAll<Product>('/api/products'),
   policies: () => requestAll<RoutingPolicy>('/api/policies'),
   policyDefaults: () => request<PolicyDefaults>('/api/policy-defaults'),

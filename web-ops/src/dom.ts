@@ -118,6 +118,77 @@ export function tickCountdowns(root: HTMLElement): () => void {
 export const countdown = (iso: string | null | undefined): HTMLElement | null =>
   iso ? h('span', { class: 'countdown muted small', 'data-countdown': iso }, fmtRelative(iso)) : null;
 
+/** A local time as an ISO 8601 string with the browser's UTC offset (2026-05-01T08:30:00+08:00, milliseconds where
+ *  there are any: a period ending now must not leave out the last fraction of a second), for the server. */
+export function isoWithOffset(d: Date): string {
+  const p2 = (n: number) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  const off = -d.getTimezoneOffset();
+  const ms = d.getMilliseconds() ? `.${String(d.getMilliseconds()).padStart(3, '0')}` : '';
+  return `${dateInputValue(d)}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}${ms}${off >= 0 ? '+' : '-'}${p2(off / 60)}:${p2(off % 60)}`;
+}
+
+/** A local date as a date input's value: 2026-05-01. */
+export const dateInputValue = (d: Date): string =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/** A local time as a datetime-local input's value, to the second: 2026-05-01T08:30:05. */
+export const dateTimeInputValue = (d: Date): string =>
+  `${dateInputValue(d)}T${[d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':')}`;
+
+/** A date or datetime-local input's value as the local time it names (a date: its midnight); null when empty or bad. */
+export function fromInputValue(value: string): Date | null {
+  if (!value) return null;
+  const d = new Date(value.length === 10 ? `${value}T00:00:00` : value); // no offset: local time
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** A table body with one row per item, in order. A row whose item is unchanged (the same `version`) is kept as it is,
+ *  so a reload or a live update of other rows leaves what is being typed in it alone. */
+export class KeyedRows<T> {
+  private readonly rows = new Map<string, { version: string; tr: HTMLElement }>();
+
+  constructor(
+    readonly tbody: HTMLTableSectionElement,
+    private readonly key: (item: T) => string,
+    private readonly version: (item: T) => string,
+    private readonly render: (item: T) => HTMLElement,
+    private readonly empty: () => HTMLElement,
+  ) {}
+
+  has(key: string): boolean {
+    return this.rows.has(key);
+  }
+
+  set(items: T[]): void {
+    const next = new Map<string, { version: string; tr: HTMLElement }>();
+    for (const item of items) {
+      const key = this.key(item), version = this.version(item);
+      const old = this.rows.get(key);
+      next.set(key, old && old.version === version ? old : { version, tr: this.render(item) });
+    }
+    this.rows.clear();
+    for (const [k, v] of next) this.rows.set(k, v);
+    const trs = [...next.values()].map((r) => r.tr);
+    if (trs.length === 0) { this.tbody.replaceChildren(this.empty()); return; }
+    // Only move what moved: a row taken out and put back would lose the focus of its input.
+    trs.forEach((tr, i) => {
+      const at = this.tbody.children[i];
+      if (at !== tr) this.tbody.insertBefore(tr, at ?? null);
+    });
+    while (this.tbody.children.length > trs.length) this.tbody.lastElementChild!.remove();
+  }
+
+  /** One item changed (an action's answer): its row is rendered again where it is. */
+  update(item: T): void {
+    const key = this.key(item);
+    const old = this.rows.get(key);
+    if (!old) return;
+    const tr = this.render(item);
+    old.tr.replaceWith(tr);
+    this.rows.set(key, { version: this.version(item), tr });
+  }
+}
+
 /** Stable key of a distributor's SKU. */
 export const stockKey = (distributorId: string, sku: string): string => `${distributorId}\u0000${sku}`;
 
@@ -170,6 +241,13 @@ export const statusLabels: Record<string, string> = {
   SubstitutionSuggested: 'Substitution 替代建议',
   AllocationFailed: 'Allocation failed 分配失败',
   ReconciliationDifference: 'Reconciliation 对账差异',
+  TransferDiscrepancy: 'Transfer discrepancy 调拨差异',
+  StocktakeShortfall: 'Stocktake shortfall 盘点短缺',
+  // transfers (调拨) and returns (退换货)
+  Requested: 'Requested 已申请',
+  InTransit: 'In transit 在途',
+  Received: 'Received 已收货',
+  Discrepancy: 'Discrepancy 数量差异',
   // payments
   Pending: 'Awaiting payment 待付款',
   Paid: 'Paid 已付款',

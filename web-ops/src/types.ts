@@ -65,6 +65,27 @@ export type BulkApproveResult = Written<Schemas['BulkApproveResult']>;
 /** POST /api/preorders */
 export type PreOrderRequest = Schemas['PreOrderRequest'];
 
+// ---- stock operations (transfers, returns, stocktakes, the stock statement) ----
+
+export type TransferStatus = Schemas['TransferStatus'];
+/** GET /api/transfers[/{id}] */
+export type TransferView = Written<Schemas['TransferView']>;
+/** POST /api/transfers */
+export type TransferRequest = Schemas['TransferRequest'];
+export type ReturnStatus = Schemas['ReturnStatus'];
+/** GET /api/returns[/{id}] */
+export type ReturnView = Written<Schemas['ReturnView']>;
+/** POST /api/orders/{id}/returns */
+export type ReturnRequest = Schemas['ReturnRequest'];
+/** POST /api/returns/{id}/receive: per SKU, resellable (back on hand) and damaged (written off). */
+export type ReceivedLine = Schemas['ReceivedLineDto'];
+/** GET/POST /api/distributors/{id}/stocktakes */
+export type StocktakeView = Written<Schemas['StocktakeView']>;
+export type StocktakeLine = Written<Schemas['StocktakeLine']>;
+export type StocktakeRequest = Schemas['StocktakeRequest'];
+/** GET /api/distributors/{id}/ledger/summary: one SKU's stock statement (进销存) over a period. */
+export type LedgerSummaryRow = Written<Schemas['LedgerSummaryRow']>;
+
 /** GET /api/products */
 export type Product = Written<Schemas['Product']>;
 
@@ -82,6 +103,7 @@ export type OrderAllocatedEvent = LiveEvents['orderAllocated'];
 export type OrderRejectedEvent = LiveEvents['orderRejected'];
 export type OrderChangedEvent = LiveEvents['orderChanged'];
 export type InventoryChangedEvent = LiveEvents['inventoryChanged'];
+export type TransferChangedEvent = LiveEvents['transferChanged'];
 export type AlertRaisedEvent = LiveEvents['alertRaised'];
 export type AlertClearedEvent = LiveEvents['alertCleared'];
 export type CampaignProgressEvent = LiveEvents['campaignProgress'];

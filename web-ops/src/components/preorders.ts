@@ -4,23 +4,13 @@
 // it the hub's `orderChanged` (refreshed live when a listed pre-order changes or a new one is taken); a sales manager's
 // has no hub (the hubs refuse sales tokens), so the panel polls: every few seconds while shown, and after each action.
 import { api, ApiError, errorText, fieldErrors } from '../api';
+import { IdempotencyKeys } from '../idempotency';
 import { countdown, fmtDateTime, h, label, setText, tickCountdowns } from '../dom';
 import type { OrderChangedEvent, OrderView, PreOrderRequest } from '../types';
 import { linesText, Pager, reasonAction } from './orderParts';
 
 const pageSize = 50;
 const holdUnits: [string, number, string][] = [['hours', 3600, 'hours 小时'], ['minutes', 60, 'minutes 分钟'], ['seconds', 1, 'seconds 秒']];
-
-/** A fresh Idempotency-Key: random, and available where crypto.randomUUID is not (a plain-http host). */
-function newKey(): string {
-  if (typeof crypto.randomUUID === 'function') return `preorder-${crypto.randomUUID()}`;
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `preorder-${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
-}
-
-/** A failure that may pass on a second try of the same request (the network, an overloaded or restarting server): the
- *  key is kept for it, so a pre-order that was in fact taken is answered, not taken twice. */
-const retryable = (e: unknown): boolean => !(e instanceof ApiError) || e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500;
 
 /** What differs between ops' Pre-orders page and a sales manager's. */
 export interface PreOrdersOptions {
@@ -42,8 +32,8 @@ class PreOrderForm {
   private readonly submit: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly skus: HTMLDataListElement;
-  /** The last submit that did not get an answer, and its key: submitted again unchanged, it is the same request. */
-  private pending: { body: string; key: string } | null = null;
+  /** A retry of the same submit keeps its key; anything changed is a new pre-order. */
+  private readonly keys = new IdempotencyKeys('preorder');
 
   constructor(private readonly onCreated: (o: OrderView) => void, private readonly onOpen: (orderId: string) => void,
     private readonly ownCustomersOnly: boolean) {
@@ -97,16 +87,12 @@ class PreOrderForm {
 
   private async send(): Promise<void> {
     const body = this.body();
-    const json = JSON.stringify(body);
-    // A retry of the same submit keeps its key; anything changed is a new pre-order.
-    const retry = this.pending?.body === json;
-    const key = retry ? this.pending!.key : newKey();
-    this.pending = { body: json, key };
+    const { key, retry } = this.keys.take(body);
     this.submit.disabled = true;
     this.show('muted', retry ? 'Sending again (same request) 重试中…' : 'Sending… 提交中');
     try {
       const o = await api.createPreOrder(body, key);
-      this.pending = null;
+      this.keys.settle();
       const link = h('button', { type: 'button', class: 'link mono', testid: 'preorder-created', 'data-order-id': o.orderId, onclick: () => this.onOpen(o.orderId) }, o.orderId);
       this.status.replaceChildren(...(o.status === 'PreOrder'
         ? ['Pre-order taken 预下单已创建: ', link, ` · confirm by 确认截止 ${fmtDateTime(o.expiresAt)}`]
@@ -115,8 +101,7 @@ class PreOrderForm {
       delete this.status.dataset.code;
       this.onCreated(o);
     } catch (e) {
-      const again = retryable(e);
-      if (!again) this.pending = null;
+      const again = this.keys.settle(e);
       if (e instanceof ApiError && e.status === 404) {
         // The customer does not exist, or (a sales manager) is not one of its own: the server answers both alike.
         this.show('error', this.ownCustomersOnly

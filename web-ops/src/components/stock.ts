@@ -1,8 +1,9 @@
 // Distributor stock: available vs restock threshold per distributor and SKU; rows below threshold are highlighted.
-// Loaded from REST, kept live by inventoryChanged events; only changed rows are touched, once per frame.
+// Loaded from REST, kept live by inventoryChanged events; only changed rows are touched, once per frame. Incoming (units
+// dispatched here by transfers, not yet received) is not in those events: a transferChanged reads it again from REST.
 import { api, errorText } from '../api';
 import { fmtInt, h, schedule, setText, SnapshotSync, stockKey } from '../dom';
-import type { Distributor, InventoryChangedEvent, InventoryItem } from '../types';
+import type { Distributor, InventoryChangedEvent, InventoryItem, TransferChangedEvent } from '../types';
 
 interface Item {
   distributorId: string;
@@ -12,12 +13,14 @@ interface Item {
   threshold: number;
   available: number;
   belowThreshold: boolean;
+  incoming: number;
 }
 
 interface Row {
   tr: HTMLTableRowElement;
   onHand: HTMLTableCellElement;
   reserved: HTMLTableCellElement;
+  incoming: HTMLTableCellElement;
   available: HTMLTableCellElement;
   threshold: HTMLTableCellElement;
   fill: HTMLElement;
@@ -30,9 +33,11 @@ export interface StockOptions {
   onDistributors?: (list: Distributor[]) => void;
 }
 
-/** What the server says of a stock level (available, below threshold): the console derives no stock rule itself. */
-const itemOf = (distributorId: string, s: InventoryItem | InventoryChangedEvent): Item => ({
+/** What the server says of a stock level (available, below threshold): the console derives no stock rule itself. An
+ *  event does not say what is incoming: the last one read stays. */
+const itemOf = (distributorId: string, s: InventoryItem | InventoryChangedEvent, incoming = 0): Item => ({
   distributorId, sku: s.sku, onHand: s.onHand, reserved: s.reserved, threshold: s.threshold, available: s.available, belowThreshold: s.belowThreshold,
+  incoming: 'incoming' in s ? s.incoming : incoming,
 });
 
 export class StockTable {
@@ -46,6 +51,9 @@ export class StockTable {
   private readonly dirty = new Set<string>();
   private readonly names = new Map<string, string>();
   private readonly sync = new SnapshotSync<InventoryChangedEvent>();
+  /** Distributors whose incoming to read again (a transfer of theirs moved), and whether a read is under way. */
+  private readonly incomingDue = new Set<string>();
+  private readingIncoming = false;
   private rebuild = true;
   private text = '';
   private lowOnly = false;
@@ -77,6 +85,7 @@ export class StockTable {
             h('th', null, 'SKU 商品'),
             h('th', { class: 'num' }, 'On hand 在库'),
             h('th', { class: 'num' }, 'Reserved 预留'),
+            h('th', { class: 'num', title: 'dispatched here by transfers, not yet received 调拨已发出、尚未收货' }, 'Incoming 在途'),
             h('th', { class: 'num' }, 'Available 可用'),
             h('th', { class: 'num' }, 'Threshold 补货线'),
             h('th', { class: 'meter-col' }, 'Level 水位'))),
@@ -86,6 +95,51 @@ export class StockTable {
 
   distributorName(id: string): string | undefined {
     return this.names.get(id);
+  }
+
+  /** A distributor's SKUs as last shown, by SKU, with on hand (empty until the stock has loaded). */
+  stocked(distributorId: string): { sku: string; onHand: number }[] {
+    return [...this.items.values()].filter((i) => i.distributorId === distributorId)
+      .sort((a, b) => a.sku.localeCompare(b.sku)).map((i) => ({ sku: i.sku, onHand: i.onHand }));
+  }
+
+  /** Live: a transfer moved; what is incoming at either side is read again (on hand comes with inventoryChanged). */
+  onTransfers(events: TransferChangedEvent[]): void {
+    const own = this.options.distributorId;
+    for (const { transfer: t } of events) {
+      for (const id of [t.fromDistributorId, t.toDistributorId]) if (!own || id === own) this.incomingDue.add(id);
+    }
+    void this.readIncoming();
+  }
+
+  /** One read at a time; a transfer that moves during a read gets another after it, so the last read is after the last move. */
+  private async readIncoming(): Promise<void> {
+    if (this.readingIncoming) return;
+    this.readingIncoming = true;
+    try {
+      while (this.incomingDue.size > 0) {
+        const ids = [...this.incomingDue];
+        this.incomingDue.clear();
+        const read = await Promise.all(ids.map((id) => api.inventory(id).then((items) => ({ id, items }), () => null)));
+        for (const r of read) {
+          if (!r) continue;
+          for (const i of r.items) {
+            const key = stockKey(r.id, i.sku);
+            const known = this.items.get(key);
+            if (!known) {
+              this.items.set(key, itemOf(r.id, i));
+              this.rebuild = true;
+            } else if (known.incoming !== i.incoming) {
+              known.incoming = i.incoming;
+              this.dirty.add(key);
+            }
+          }
+        }
+        schedule(this, () => this.render());
+      }
+    } finally {
+      this.readingIncoming = false;
+    }
   }
 
   async resync(): Promise<void> {
@@ -142,9 +196,10 @@ export class StockTable {
   private apply(events: InventoryChangedEvent[]): void {
     for (const e of events) {
       const key = stockKey(e.distributor, e.sku);
-      if (!this.items.has(key)) this.rebuild = true;
+      const known = this.items.get(key);
+      if (!known) this.rebuild = true;
       else this.dirty.add(key);
-      this.items.set(key, itemOf(e.distributor, e));
+      this.items.set(key, itemOf(e.distributor, e, known?.incoming));
     }
     schedule(this, () => this.render());
   }
@@ -179,7 +234,7 @@ export class StockTable {
         fragment.appendChild(row.tr);
       }
       this.tbody.replaceChildren(fragment);
-      if (sorted.length === 0) this.tbody.appendChild(h('tr', null, h('td', { colspan: 7, class: 'muted' }, 'No stock yet. 暂无库存。')));
+      if (sorted.length === 0) this.tbody.appendChild(h('tr', null, h('td', { colspan: 8, class: 'muted' }, 'No stock yet. 暂无库存。')));
     } else {
       for (const key of this.dirty) {
         const row = this.rows.get(key);
@@ -207,12 +262,13 @@ export class StockTable {
     const fill = h('div', { class: 'fill' });
     const row: Row = {
       tr: h('tr', { testid: `stock-row-${i.distributorId}-${i.sku}`, 'data-distributor': i.distributorId, 'data-sku': i.sku }),
-      onHand: num(), reserved: num(), available: num(), threshold: num(), fill,
+      onHand: h('td', { class: 'num', testid: 'stock-on-hand' }), reserved: num(), incoming: h('td', { class: 'num', testid: 'stock-incoming' }),
+      available: num(), threshold: num(), fill,
     };
     row.tr.append(
       own ? '' : h('td', { class: 'nowrap' }, h('b', null, i.distributorId), ' ', h('span', { class: 'muted small' }, this.names.get(i.distributorId) ?? '')),
       h('td', { class: 'mono' }, i.sku),
-      row.onHand, row.reserved, row.available, row.threshold,
+      row.onHand, row.reserved, row.incoming, row.available, row.threshold,
       h('td', { class: 'meter-col' }, h('div', { class: 'meter', title: 'available vs threshold (the mark)' }, fill, h('div', { class: 'mark' }))),
     );
     return row;
@@ -223,6 +279,10 @@ export class StockTable {
     const low = i.belowThreshold;
     setText(row.onHand, fmtInt(i.onHand));
     setText(row.reserved, fmtInt(i.reserved));
+    setText(row.incoming, i.incoming ? fmtInt(i.incoming) : '—');
+    // Read back by tests and tools; not data-value, which is the available cell's.
+    row.onHand.dataset.units = String(i.onHand);
+    row.incoming.dataset.units = String(i.incoming);
     setText(row.available, fmtInt(avail));
     setText(row.threshold, fmtInt(i.threshold));
     row.available.dataset.value = String(avail);

@@ -1,5 +1,6 @@
 // The distributor view: its own stock and alerts only (the server scopes the hub group and the REST answers by the
-// token's distributor_id), its own allocations, and a ping with a short beep on every new alert.
+// token's distributor_id), its own allocations, and a ping with a short beep on every new alert; tabs for the transfers
+// it is a side of, the returns coming back to it, its stocktake and its stock statement.
 import { api } from '../api';
 import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
@@ -9,12 +10,25 @@ import { Shell } from '../shell';
 import { AlertsPanel } from '../components/alerts';
 import { Feed } from '../components/feed';
 import { OrderDialog } from '../components/orderDetail';
+import { ReturnsPanel } from '../components/returns';
+import { StockStatement } from '../components/statement';
 import { StockTable } from '../components/stock';
+import { StocktakePanel } from '../components/stocktake';
+import { TransfersPanel } from '../components/transfers';
 import type { Alert } from '../types';
+
+const tabs = ['stock', 'transfers', 'returns', 'stocktake', 'statement'] as const;
+type TabId = (typeof tabs)[number];
 
 export function mountDistributor(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
   const own = session.distributorId!;
-  const shell = new Shell(session, `Routing 订单路由 · ${own}`, () => signOut());
+  const shell = new Shell(session, `Routing 订单路由 · ${own}`, () => signOut(), [
+    { id: 'stock', label: 'Stock & alerts 库存与告警' },
+    { id: 'transfers', label: 'Transfers 调拨' },
+    { id: 'returns', label: 'Returns 退换货' },
+    { id: 'stocktake', label: 'Stocktake 盘点' },
+    { id: 'statement', label: 'Statement 进销存' },
+  ]);
   const dialog = new OrderDialog();
 
   const name = h('h2', { testid: 'distributor-name' }, own);
@@ -40,17 +54,41 @@ export function mountDistributor(root: HTMLElement, session: Session, signOut: (
   alerts = new AlertsPanel({ distributorId: own, onNew, onCount: (n) => setText(openCount, String(n)) });
   const stock = new StockTable({ distributorId: own, onLowCount: (n) => setText(lowCount, String(n)) });
   const feed = new Feed({ title: 'My allocations 我的分配', testid: 'distributor-feed', distributorId: own, onOpen: (id) => void dialog.open(id) });
+  const transfers = new TransfersPanel({ distributorId: own });
+  const returns = new ReturnsPanel({ distributorId: own, onOpen: (id) => void dialog.open(id) });
+  const stocktake = new StocktakePanel({ distributorId: own, stocked: (id) => stock.stocked(id) });
+  const statement = new StockStatement({ distributorId: own });
 
   const summary = h('section', { class: 'panel summary', testid: 'distributor-summary' },
     h('header', { class: 'panel-head' }, name, h('div', { class: 'tools' }, sound)),
     facts,
     h('p', null, lowCount, ' SKUs below threshold 低于补货线 · ', openCount, ' open alerts 未处理告警'));
 
-  shell.main.append(h('div', { class: 'tab distributor-grid' }, summary, alerts.el, stock.el, feed.el));
+  const sections: Record<TabId, HTMLElement> = {
+    stock: h('div', { class: 'tab distributor-grid', testid: 'tab-panel-stock' }, summary, alerts.el, stock.el, feed.el),
+    transfers: h('div', { class: 'tab', testid: 'tab-panel-transfers' }, transfers.el),
+    returns: h('div', { class: 'tab', testid: 'tab-panel-returns' }, returns.el),
+    stocktake: h('div', { class: 'tab', testid: 'tab-panel-stocktake' }, stocktake.el),
+    statement: h('div', { class: 'tab', testid: 'tab-panel-statement' }, statement.el),
+  };
+  shell.main.append(...Object.values(sections));
   root.replaceChildren(shell.el);
   document.title = `Routing · ${own}`;
   const onVisible = () => { if (!document.hidden) document.title = `Routing · ${own}`; };
   document.addEventListener('visibilitychange', onVisible);
+
+  const route = () => {
+    const tab = location.hash.replace(/^#\/?/, '').split('/')[0];
+    const id: TabId = (tabs as readonly string[]).includes(tab) ? (tab as TabId) : 'stock';
+    for (const t of tabs) sections[t].hidden = t !== id;
+    shell.selectTab(id);
+    if (id === 'transfers') void transfers.load();
+    if (id === 'returns') void returns.load();
+    if (id === 'stocktake') void stocktake.load();
+    if (id === 'statement') void statement.load();
+  };
+  window.addEventListener('hashchange', route);
+  route();
 
   void api.distributor(own).then((d) => {
     setText(name, `${d.name} · ${d.id}`);
@@ -62,7 +100,7 @@ export function mountDistributor(root: HTMLElement, session: Session, signOut: (
     session,
     shell,
     signOut,
-    resync: () => Promise.all([stock.resync(), alerts.resync()]),
+    resync: () => Promise.all([stock.resync(), alerts.resync(), sections.transfers.hidden ? null : transfers.load()]),
     onGap: (at) => feed.markGap(`Reconnected 已重连 at ${fmtTime(at)}; stock and alerts resynced.`),
   });
   // The server only sends this distributor's share; filter again so nothing else can ever show.
@@ -73,12 +111,20 @@ export function mountDistributor(root: HTMLElement, session: Session, signOut: (
   live.on('alertRaised', (events) => alerts.onAlerts(events.filter((e) => e.alert?.distributorId === own)));
   live.on('alertCleared', (events) => alerts.onCleared(events.filter((e) => e.alert?.distributorId === own)));
   live.on('orderAllocated', (events) => feed.onAllocated(events));
+  // The transfers it is a side of (the server sends only those; filtered again here).
+  live.on('transferChanged', (events) => {
+    const mine = events.filter((e) => e.transfer.fromDistributorId === own || e.transfer.toDistributorId === own);
+    if (mine.length === 0) return;
+    stock.onTransfers(mine);
+    transfers.onTransferChanged(mine, !sections.transfers.hidden);
+  });
 
   void live.start();
 
   return {
     destroy() {
       document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('hashchange', route);
       void live.stop();
       alerts.destroy();
       dialog.destroy();

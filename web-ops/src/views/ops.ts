@@ -1,5 +1,6 @@
-// The operations view: live campaign board, allocation feed, alerts, distributor stock, order lookup, the exception
-// queue, order review, pre-orders, policies.
+// The operations view: live campaign board, allocation feed, alerts, distributor stock (with a chosen distributor's
+// stocktake and stock statement), transfers, returns, order lookup, the exception queue, order review, pre-orders,
+// policies.
 import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
 import { connectView } from '../live';
@@ -11,11 +12,16 @@ import { Feed } from '../components/feed';
 import { OrderDialog, OrderLookup } from '../components/orderDetail';
 import { PoliciesPanel } from '../components/policies';
 import { PreOrdersPanel } from '../components/preorders';
+import { ReturnsPanel } from '../components/returns';
 import { ReviewPanel } from '../components/reviews';
 import { SimulationControl } from '../components/simulation';
+import { StockStatement } from '../components/statement';
 import { StockTable } from '../components/stock';
+import { StocktakePanel } from '../components/stocktake';
+import { TransfersPanel } from '../components/transfers';
+import type { Distributor } from '../types';
 
-const tabs = ['live', 'stock', 'orders', 'exceptions', 'reviews', 'preorders', 'policies'] as const;
+const tabs = ['live', 'stock', 'transfers', 'returns', 'orders', 'exceptions', 'reviews', 'preorders', 'policies'] as const;
 type TabId = (typeof tabs)[number];
 
 export function mountOps(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
@@ -25,6 +31,8 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   const shell = new Shell(session, 'Routing 订单路由 · Ops 运营', () => signOut(), [
     { id: 'live', label: 'Live board 实时看板', badge: alertBadge },
     { id: 'stock', label: 'Stock 库存', badge: lowBadge },
+    { id: 'transfers', label: 'Transfers 调拨' },
+    { id: 'returns', label: 'Returns 退换货' },
     { id: 'orders', label: 'Orders 订单' },
     { id: 'exceptions', label: 'Exceptions 异常订单' },
     { id: 'reviews', label: 'Review 审核', badge: reviewBadge },
@@ -38,7 +46,12 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   const simulation = new SimulationControl();
   const feed = new Feed({ title: 'Allocation feed 分配动态', testid: 'allocation-feed', onOpen: (id) => void dialog.open(id), showRejectedToggle: true });
   const alerts = new AlertsPanel({ onCount: (n) => setBadge(alertBadge, n) });
-  const stock = new StockTable({ onLowCount: (n) => setBadge(lowBadge, n) });
+  const stock = new StockTable({ onLowCount: (n) => setBadge(lowBadge, n), onDistributors: (list) => tools.distributors(list) });
+  const stocktake = new StocktakePanel({ stocked: (id) => stock.stocked(id) });
+  const statement = new StockStatement();
+  const tools = distributorTools((id) => { stocktake.setDistributor(id); statement.setDistributor(id); });
+  const transfers = new TransfersPanel();
+  const returns = new ReturnsPanel({ onOpen: (id) => void dialog.open(id) });
   const lookup = new OrderLookup();
   const exceptions = new ExceptionsPanel((id) => void dialog.open(id));
   const reviews = new ReviewPanel((id) => void dialog.open(id), (n) => setBadge(reviewBadge, n));
@@ -52,7 +65,9 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
       h('div', { class: 'span-all' }, board.el),
       feed.el,
       alerts.el),
-    stock: h('div', { class: 'tab', testid: 'tab-panel-stock' }, stock.el),
+    stock: h('div', { class: 'tab', testid: 'tab-panel-stock' }, stock.el, tools.el, stocktake.el, statement.el),
+    transfers: h('div', { class: 'tab', testid: 'tab-panel-transfers' }, transfers.el),
+    returns: h('div', { class: 'tab', testid: 'tab-panel-returns' }, returns.el),
     orders: h('div', { class: 'tab', testid: 'tab-panel-orders' }, lookup.el),
     exceptions: h('div', { class: 'tab', testid: 'tab-panel-exceptions' }, exceptions.el),
     reviews: h('div', { class: 'tab', testid: 'tab-panel-reviews' }, reviews.el),
@@ -69,6 +84,9 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     for (const t of tabs) sections[t].hidden = t !== id;
     shell.selectTab(id);
     if (id === 'orders' && arg) void lookup.lookup(decodeURIComponent(arg));
+    if (id === 'stock') { void stocktake.load(); void statement.load(); }
+    if (id === 'transfers') void transfers.load();
+    if (id === 'returns') void returns.load();
     if (id === 'exceptions') void exceptions.load();
     if (id === 'reviews') void reviews.load();
     if (id === 'preorders') void preorders.load();
@@ -84,7 +102,8 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     signOut,
     // The review queue and the pre-orders have no live snapshot to replay onto: reloading the one shown is enough.
     resync: () => Promise.all([board.resync(), stock.resync(), alerts.resync(),
-      sections.reviews.hidden ? reviews.loadCount() : reviews.load(), sections.preorders.hidden ? null : preorders.load()]),
+      sections.reviews.hidden ? reviews.loadCount() : reviews.load(), sections.preorders.hidden ? null : preorders.load(),
+      sections.transfers.hidden ? null : transfers.load()]),
     onGap: (at) => feed.markGap(`Reconnected 已重连 at ${fmtTime(at)}: orders during the interruption are not listed; counters and stock are resynced.`),
   });
   live.on('campaignProgress', (events) => board.onProgress(events));
@@ -99,6 +118,10 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     if (!sections.preorders.hidden) preorders.onOrderChanged(events);
   });
   live.on('inventoryChanged', (events) => stock.onInventory(events));
+  live.on('transferChanged', (events) => {
+    stock.onTransfers(events);
+    transfers.onTransferChanged(events, !sections.transfers.hidden);
+  });
   live.on('alertRaised', (events) => alerts.onAlerts(events));
   live.on('alertCleared', (events) => alerts.onCleared(events));
 
@@ -115,6 +138,25 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
       dialog.destroy();
       reviews.destroy();
       preorders.destroy();
+    },
+  };
+}
+
+/** The Stock tab's choice of the distributor whose stocktake and statement are shown (the first, until one is chosen). */
+function distributorTools(onChoose: (id: string) => void): { el: HTMLElement; distributors(list: Distributor[]): void } {
+  const select = h('select', { testid: 'stock-tools-distributor', 'aria-label': 'Distributor 经销商', onchange: () => onChoose(select.value) });
+  return {
+    el: h('section', { class: 'panel', testid: 'stock-tools' },
+      h('header', { class: 'panel-head' },
+        h('h2', null, 'Stocktake and statement 盘点与进销存'),
+        h('label', { class: 'tools small' }, 'Distributor 经销商 ', select)),
+      h('p', { class: 'muted small' }, 'Count a distributor\'s stock, or read its stock statement for a period. 选择经销商进行盘点或查看进销存明细。')),
+    distributors(list) {
+      const current = select.value;
+      select.replaceChildren(...list.map((d) => h('option', { value: d.id }, `${d.id} · ${d.name}`)));
+      const chosen = list.some((d) => d.id === current) ? current : list[0]?.id ?? '';
+      select.value = chosen;
+      if (chosen && chosen !== current) onChoose(chosen);
     },
   };
 }
