@@ -26,13 +26,14 @@ internal sealed class PagedSelect(string table)
         return this;
     }
 
-    /// <summary>The count of every match and the page of <paramref name="column"/> (text) in <paramref name="orderBy"/>.</summary>
-    public async Task<HistoryPage<T>> RunAsync<T>(NpgsqlDataSource db, string column, string orderBy, int page, int pageSize, Func<string, T> read)
+    /// <summary>The count of every match and the page of <paramref name="columns"/> in <paramref name="orderBy"/>, each row
+    /// read by <paramref name="read"/>.</summary>
+    public async Task<HistoryPage<T>> RunAsync<T>(NpgsqlDataSource db, string columns, string orderBy, int page, int pageSize, Func<NpgsqlDataReader, T> read)
     {
         var clause = _where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", _where);
         await using var batch = db.CreateBatch();
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM {table} {clause}");
-        var rows = new NpgsqlBatchCommand($"SELECT {column} FROM {table} {clause} ORDER BY {orderBy} LIMIT @limit OFFSET @offset");
+        var rows = new NpgsqlBatchCommand($"SELECT {columns} FROM {table} {clause} ORDER BY {orderBy} LIMIT @limit OFFSET @offset");
         foreach (var p in _parameters)
         {
             count.Parameters.Add(p.Clone());
@@ -48,7 +49,7 @@ internal sealed class PagedSelect(string table)
         var total = reader.GetInt64(0);
         await reader.NextResultAsync();
         var items = new List<T>();
-        while (await reader.ReadAsync()) items.Add(read(reader.GetString(0)));
+        while (await reader.ReadAsync()) items.Add(read(reader));
         return new HistoryPage<T>(items, total, page, pageSize);
     }
 }

@@ -51,5 +51,5 @@ public sealed class PostgresOperationStore(NpgsqlDataSource db) : IOperationStor
             .Where("order_id = @order", "order", search.OrderId)
             .Where("customer_id = @customer", "customer", search.CustomerId)
             .Where("status = @status", "status", search.Status)
-            .RunAsync(db, "body::text", "created_at DESC, id", search.Page, search.PageSize, body => body);
+            .RunAsync(db, "body::text", "created_at DESC, id", search.Page, search.PageSize, row => row.GetString(0));
 }

@@ -68,34 +68,15 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
             .Where("placed_at >= @from", "from", search.From)
             .Where("placed_at < @to", "to", search.To)
             .RunAsync(_db, "body::text", $"placed_at {(search.OldestFirst ? "ASC" : "DESC")}, order_id", search.Page, search.PageSize,
-                body => JsonSerializer.Deserialize<OrderView>(body, Json)!);
+                row => JsonSerializer.Deserialize<OrderView>(row.GetString(0), Json)!);
 
-    public async Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize)
-    {
-        await using var batch = _db.CreateBatch();
-        var count = new NpgsqlBatchCommand("SELECT count(*) FROM routing_inventory_ledger WHERE distributor_id = @d");
-        count.Parameters.AddWithValue("d", distributorId);
-        var rows = new NpgsqlBatchCommand("""
-            SELECT seq, kind, sku, quantity, on_hand_before, on_hand_after, reserved_before, reserved_after, order_id, cause, at
-              FROM routing_inventory_ledger WHERE distributor_id = @d ORDER BY seq DESC LIMIT @limit OFFSET @offset
-            """);
-        rows.Parameters.AddWithValue("d", distributorId);
-        rows.Parameters.AddWithValue("limit", pageSize);
-        rows.Parameters.AddWithValue("offset", (long)(page - 1) * pageSize);
-        batch.BatchCommands.Add(count);
-        batch.BatchCommands.Add(rows);
-
-        await using var reader = await batch.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var total = reader.GetInt64(0);
-        await reader.NextResultAsync();
-        var movements = new List<LedgerMovement>();
-        while (await reader.ReadAsync())
-            movements.Add(new LedgerMovement(distributorId, reader.GetInt64(0), Enum.Parse<MovementKind>(reader.GetString(1), ignoreCase: true),
-                reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetString(9), reader.GetFieldValue<DateTimeOffset>(10)));
-        return new HistoryPage<LedgerMovement>(movements, total, page, pageSize);
-    }
+    public Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize) =>
+        new PagedSelect("routing_inventory_ledger")
+            .Where("distributor_id = @d", "d", distributorId)
+            .RunAsync(_db, "seq, kind, sku, quantity, on_hand_before, on_hand_after, reserved_before, reserved_after, order_id, cause, at",
+                "seq DESC", page, pageSize, row => new LedgerMovement(distributorId, row.GetInt64(0), Enum.Parse<MovementKind>(row.GetString(1), ignoreCase: true),
+                    row.GetString(2), row.GetInt32(3), row.GetInt32(4), row.GetInt32(5), row.GetInt32(6), row.GetInt32(7),
+                    row.IsDBNull(8) ? null : row.GetString(8), row.GetString(9), row.GetFieldValue<DateTimeOffset>(10)));
 
     public async Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until)
     {

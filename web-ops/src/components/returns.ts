@@ -3,7 +3,7 @@
 // ones written off; an exchange then routes a replacement order, shown with the return. The list (newest first, a page
 // at a time) filters by order, distributor (ops) and status; the server scopes it (a distributor: those coming back to
 // it). Returns have no live event: the list reloads when shown and after each action.
-import { api, fieldErrors } from '../api';
+import { api } from '../api';
 import { fmtDateTime, fmtInt, h, KeyedRows, label, setText } from '../dom';
 import { IdempotencyKeys } from '../idempotency';
 import type { ReceivedLine, ReturnRequest, ReturnView } from '../types';
@@ -98,10 +98,7 @@ class ReturnForm {
         ` · back to 退回 ${r.distributorId}${r.exchange ? ' · exchange 换货' : ''}`);
       this.onRequested(r);
     } catch (e) {
-      const again = this.keys.settle(e);
-      const fields = [...fieldErrors(e)].map(([f, m]) => `${f}: ${m}`).join(' · ');
-      if (fields && !again) this.status.show('error', `Not requested 未申请: ${fields}`);
-      else this.status.problem('Not requested 未申请', e, again);
+      this.status.refused('Not requested 未申请', e, this.keys.settle(e));
     } finally {
       this.submit.disabled = false;
     }

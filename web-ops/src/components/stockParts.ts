@@ -1,7 +1,7 @@
 // Small pieces the stock-operation pages share (transfers, returns, stocktakes, the stock statement): a status line that
 // shows the server's problem (its detail and its code), number inputs, a row action with its error beside it, and
 // suggestions of distributors and SKUs for the forms.
-import { api, ApiError, errorText } from '../api';
+import { api, ApiError, errorText, fieldErrors } from '../api';
 import { h, setText } from '../dom';
 
 /** The server's words for a refusal and its code: "409 d-02 has fewer than 50 KCL-50 available (insufficientStock)". */
@@ -28,6 +28,13 @@ export class StatusLine {
   problem(prefix: string, e: unknown, retry = false): void {
     this.show('error', `${prefix}: ${problemText(e)}${retry ? ' — submit again to retry the same request 可再次提交重试' : ''}`);
     if (e instanceof ApiError && e.code) this.el.dataset.code = e.code;
+  }
+
+  /** A submit that failed: the fields the server named (unless a retry of the same request is worth it), else its problem. */
+  refused(prefix: string, e: unknown, retry: boolean): void {
+    const fields = [...fieldErrors(e)].map(([f, m]) => `${f}: ${m}`).join(' · ');
+    if (fields && !retry) this.show('error', `${prefix}: ${fields}`);
+    else this.problem(prefix, e, retry);
   }
 
   clear(): void {

@@ -3,7 +3,7 @@
 // SKUs prefilled; a SKU left empty is not counted). The answer per line: expected, difference, applied to today's on
 // hand, or not applied and needs review (it would take on hand below reserved; a StocktakeShortfall alert says so).
 // The distributor's latest stocktakes are listed below; each can be shown again.
-import { api, fieldErrors } from '../api';
+import { api } from '../api';
 import { dateTimeInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, setText } from '../dom';
 import { IdempotencyKeys } from '../idempotency';
 import type { StocktakeRequest, StocktakeView } from '../types';
@@ -163,10 +163,7 @@ export class StocktakePanel {
       this.showResult(s);
       await this.loadRecent();
     } catch (e) {
-      const again = this.keys.settle(e);
-      const fields = [...fieldErrors(e)].map(([f, m]) => `${f}: ${m}`).join(' · ');
-      if (fields && !again) this.status.show('error', `Not applied 未提交: ${fields}`);
-      else this.status.problem('Not applied 未提交', e, again);
+      this.status.refused('Not applied 未提交', e, this.keys.settle(e));
     } finally {
       this.submit.disabled = false;
     }

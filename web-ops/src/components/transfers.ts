@@ -3,7 +3,7 @@
 // than dispatched: Discrepancy, and a TransferDiscrepancy alert), ops cancel it while Requested. The list (newest first,
 // a page at a time, by status) offers each row the steps the caller may take; the server decides and scopes (a
 // distributor sees the transfers it is a side of). Live from the hub's `transferChanged`.
-import { api, fieldErrors } from '../api';
+import { api } from '../api';
 import { fmtDateTime, fmtInt, h, KeyedRows, label, setText } from '../dom';
 import { IdempotencyKeys } from '../idempotency';
 import type { TransferChangedEvent, TransferRequest, TransferView } from '../types';
@@ -61,10 +61,7 @@ class TransferForm {
         ` · ${fmtInt(t.quantity)} × ${t.sku} ${t.fromDistributorId} → ${t.toDistributorId}, held at the source 已在调出方预留`);
       this.onRequested(t);
     } catch (e) {
-      const again = this.keys.settle(e);
-      const fields = [...fieldErrors(e)].map(([f, m]) => `${f}: ${m}`).join(' · ');
-      if (fields && !again) this.status.show('error', `Not requested 未申请: ${fields}`);
-      else this.status.problem('Not requested 未申请', e, again);
+      this.status.refused('Not requested 未申请', e, this.keys.settle(e));
     } finally {
       this.submit.disabled = false;
     }
