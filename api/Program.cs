@@ -103,6 +103,7 @@ try
     app.MapReconciliationEndpoints();
     app.MapImportEndpoints();
     app.MapForecastEndpoints();
+    app.MapAnalyticsEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

@@ -55,6 +55,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stock forecast per distributor and SKU (?sku=&distributorId=): velocity, days of cover, suggested restock and (ops) transfers, shortest cover first */
+        get: operations["forecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Order analytics over ?from=&to= (default: the last 7 days), ?campaignId=, ?distributorId= (a distributor: its own); ?format=csv */
+        get: operations["orderAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy-defaults": {
         parameters: {
             query?: never;
@@ -1114,7 +1148,7 @@ export interface components {
             at: string;
         };
         /** @enum {unknown} */
-        AlertKind: "LowStock" | "OutOfStock" | "SubstitutionSuggested" | "AllocationFailed" | "ReconciliationDifference" | "CampaignNotFormed" | "TransferDiscrepancy" | "StocktakeShortfall" | "ReconciliationShortfall";
+        AlertKind: "LowStock" | "OutOfStock" | "SubstitutionSuggested" | "AllocationFailed" | "ReconciliationDifference" | "CampaignNotFormed" | "TransferDiscrepancy" | "StocktakeShortfall" | "ReconciliationShortfall" | "LowCover";
         AlertRaisedEvent: {
             alert: components["schemas"]["Alert"];
             name?: null | string;
@@ -1255,6 +1289,15 @@ export interface components {
             homeDistributorId: null | string;
             kind: string;
             salesManagerId: null | string;
+        };
+        DistributorFigures: {
+            distributorId: string;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            units: number;
+            /** Format: double */
+            confirmMedianMinutes: null | number;
         };
         DistributorRequest: {
             id: string;
@@ -1643,11 +1686,37 @@ export interface components {
             /** Format: int32 */
             failed: number;
         };
+        ForecastRow: {
+            distributorId: string;
+            sku: string;
+            /** Format: int32 */
+            onHand: number;
+            /** Format: int32 */
+            reserved: number;
+            /** Format: int32 */
+            available: number;
+            /** Format: int32 */
+            incoming: number;
+            /** Format: double */
+            velocityPerDay: number;
+            /** Format: double */
+            daysOfCover: null | number;
+            lowCover: boolean;
+            /** Format: int32 */
+            suggestedRestock: number;
+            suggestedTransfers: components["schemas"]["SuggestedTransfer"][];
+        };
         Hold: {
             kind: string;
             reason: string;
             /** Format: date-time */
             raisedAt: string;
+        };
+        HourCount: {
+            /** Format: int32 */
+            hour: number;
+            /** Format: int64 */
+            orders: number;
         };
         HttpValidationProblemDetails: {
             type?: null | string;
@@ -1732,6 +1801,12 @@ export interface components {
             belowThreshold: boolean;
             /** Format: int32 */
             incoming: number;
+            /** Format: double */
+            velocityPerDay: number;
+            /** Format: double */
+            daysOfCover: null | number;
+            /** Format: int32 */
+            suggestedRestock: number;
         };
         LedgerMovement: {
             distributorId: string;
@@ -1800,6 +1875,25 @@ export interface components {
             at: string;
             distributorId?: null | string;
         };
+        OrderAnalytics: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            campaignId: null | string;
+            distributorId: null | string;
+            orders: components["schemas"]["OrderCounts"];
+            units: components["schemas"]["UnitCounts"];
+            /** Format: double */
+            fillRate: null | number;
+            /** Format: double */
+            orderFillRate: null | number;
+            /** Format: double */
+            homeDistributorRate: null | number;
+            failureReasons: components["schemas"]["ReasonCount"][];
+            byHour: components["schemas"]["HourCount"][];
+            byDistributor: components["schemas"]["DistributorFigures"][];
+        };
         OrderChangedEvent: {
             orderId: string;
             campaignId: null | string;
@@ -1811,6 +1905,22 @@ export interface components {
             /** Format: date-time */
             at: string;
             distributorId?: null | string;
+        };
+        OrderCounts: {
+            /** Format: int64 */
+            placed: number;
+            /** Format: int64 */
+            allocated: number;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            onHold: number;
+            /** Format: int64 */
+            exception: number;
+            /** Format: int64 */
+            preOrder: number;
         };
         OrderLine: {
             sku: string;
@@ -1842,6 +1952,8 @@ export interface components {
             status: components["schemas"]["OrderStatus"];
             /** Format: date-time */
             updatedAt: string;
+            /** Format: date-time */
+            confirmedAt?: null | string;
         };
         /** @enum {unknown} */
         OrderStatus: "Allocated" | "Confirmed" | "Shipped" | "Completed" | "Rejected" | "Cancelled" | "Exception" | "AwaitingSubstitution" | "Backordered" | "OnHold" | "PreOrder";
@@ -1871,6 +1983,7 @@ export interface components {
             /** Format: date-time */
             expiresAt?: null | string;
             preOrder?: boolean;
+            homeDistributorId?: null | string;
         };
         Payment: {
             status: components["schemas"]["PaymentStatus"];
@@ -1983,6 +2096,11 @@ export interface components {
              * @default 0.1
              */
             load: number;
+        };
+        ReasonCount: {
+            code: string;
+            /** Format: int64 */
+            count: number;
         };
         ReceivedLine: {
             sku: string;
@@ -2206,6 +2324,13 @@ export interface components {
             action: string;
             sku?: null | string;
         };
+        SuggestedTransfer: {
+            fromDistributorId: string;
+            /** Format: int32 */
+            quantity: number;
+            /** Format: double */
+            distanceKm: number;
+        };
         TransferChangedEvent: {
             transfer: components["schemas"]["TransferView"];
             name?: null | string;
@@ -2245,6 +2370,12 @@ export interface components {
             dispatchedAt?: null | string;
             /** Format: date-time */
             receivedAt?: null | string;
+        };
+        UnitCounts: {
+            /** Format: int64 */
+            ordered: number;
+            /** Format: int64 */
+            allocated: number;
         };
         WeightsDto: {
             /** Format: double */
@@ -2531,6 +2662,164 @@ export interface operations {
             };
             /** @description Unprocessable Entity (codes `idempotencyKeyReused`, `duplicateSku`, `returnExceedsShipped`, `returnSpansDistributors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    forecast: {
+        parameters: {
+            query?: {
+                sku?: string;
+                distributorId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastRow"][];
+                };
+            };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found (code `notFound`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    orderAnalytics: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                campaignId?: string;
+                distributorId?: string;
+                utcOffsetMinutes?: number;
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderAnalytics"];
+                    "text/csv": components["schemas"]["OrderAnalytics"];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badFormat`, `badOffset`, `badRange`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

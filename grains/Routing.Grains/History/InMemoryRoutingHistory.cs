@@ -56,6 +56,26 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
         else expiring.TryRemove(record.Listed.OrderId, out _);
     }
 
+    public Task<(IReadOnlyList<OrderGroup> Groups, IReadOnlyList<DistributorFigures> Distributors)> OrderAnalyticsAsync(AnalyticsQuery query)
+    {
+        var orders = _orders.Values.Select(o => o.Listed)
+            .Where(o => o.PlacedAt >= query.From && o.PlacedAt < query.To && (query.CampaignId is null || o.CampaignId == query.CampaignId)
+                && (query.DistributorId is null || o.Allocations.Any(a => a.DistributorId == query.DistributorId)))
+            .ToList();
+        IReadOnlyList<OrderGroup> groups = [.. orders.Select(o => OrderGroup.Of(o, query.DistributorId, query.UtcOffsetMinutes))
+            .GroupBy(g => (g.Status, g.Cause, g.Hour, g.Filled, g.AtHome))
+            .Select(g => g.First() with { Orders = g.Sum(x => x.Orders), Ordered = g.Sum(x => x.Ordered), Allocated = g.Sum(x => x.Allocated) })];
+        IReadOnlyList<DistributorFigures> distributors = [.. orders
+            .SelectMany(o => o.Allocations.Select(a => (Order: o, a.DistributorId, a.Quantity)))
+            .Where(a => query.DistributorId is null || a.DistributorId == query.DistributorId)
+            .GroupBy(a => a.DistributorId, StringComparer.Ordinal)
+            .Select(d => new DistributorFigures(d.Key, d.Select(a => a.Order.OrderId).Distinct().Count(), d.Sum(a => a.Quantity),
+                OrderAnalytics.Median(d.Select(a => a.Order).Distinct()
+                    .SelectMany(o => o.Shares.Where(s => s.DistributorId == d.Key && s.ConfirmedAt is not null)
+                        .Select(s => (s.ConfirmedAt!.Value - o.PlacedAt).TotalMinutes)))))];
+        return Task.FromResult((groups, distributors));
+    }
+
     public Task<IReadOnlyList<string>> ExpiringPaymentsAsync(string campaignId, DateTimeOffset asOf, int limit) =>
         Task.FromResult<IReadOnlyList<string>>(_expiring.TryGetValue(campaignId, out var expiring)
             ? [.. expiring.Where(e => e.Value <= asOf).OrderBy(e => e.Value).Take(limit).Select(e => e.Key)]
