@@ -98,6 +98,7 @@ try
     app.MapReturnEndpoints();
     app.MapStocktakeEndpoints();
     app.MapReconciliationEndpoints();
+    app.MapFeedEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();
