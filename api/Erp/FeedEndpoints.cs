@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Routing.Api.Auth;
 using Routing.Api.Infrastructure;
@@ -18,7 +19,10 @@ public static class FeedEndpoints
 
     public static void MapFeedEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/erp/events", async Task<Results<Ok<ErpFeedPage>, ProblemHttpResult>> (string? after, int? limit, IErpFeed feed) =>
+        app.MapGet("/api/erp/events", async Task<Results<Ok<ErpFeedPage>, ProblemHttpResult>> (
+            [Description("The cursor to read after: a page's next (or an event's cursor); none: from the first event")] string? after,
+            [Description("Most events in the page: 1 to 1000, 100 unless given")] int? limit,
+            IErpFeed feed) =>
         {
             if (limit is < 1 or > MaxLimit) return Problems.BadRequest("badLimit", $"limit is between 1 and {MaxLimit}");
             var from = ErpCursor.Start;
