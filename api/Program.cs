@@ -98,6 +98,7 @@ try
     app.MapReturnEndpoints();
     app.MapStocktakeEndpoints();
     app.MapReconciliationEndpoints();
+    app.MapImportEndpoints();
     app.MapFeedEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();

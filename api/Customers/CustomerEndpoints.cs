@@ -19,7 +19,10 @@ public sealed record CustomerRequest(
     [property: Required] LocationDto Location,
     [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? HomeDistributorId = null,
     [property: StringLength(Limits.MaxCodeLength)] string? Kind = null,
-    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? SalesManagerId = null);
+    [property: StringLength(Limits.MaxIdLength), RegularExpression(Limits.IdPattern)] string? SalesManagerId = null)
+{
+    public CustomerProfile ToProfile() => new(Id, Name, Region, Location.ToGeoPoint(), HomeDistributorId, Kind ?? "grower", SalesManagerId);
+}
 
 /// <summary>A customer as the API shows it.</summary>
 public sealed record CustomerResponse(string Id, string Name, string Region, LocationDto Location, string? HomeDistributorId, string Kind,
@@ -39,8 +42,7 @@ public static class CustomerEndpoints
         {
             if (body.HomeDistributorId is { } home && await grains.GetGrain<IDistributorGrain>(home).GetProfileAsync() is null)
                 return Problems.Unprocessable("unknownDistributor", $"home distributor '{home}' does not exist");
-            var profile = new CustomerProfile(body.Id, body.Name, body.Region, body.Location.ToGeoPoint(), body.HomeDistributorId, body.Kind ?? "grower",
-                body.SalesManagerId);
+            var profile = body.ToProfile();
             var result = await grains.GetGrain<ICustomerGrain>(body.Id).UpsertAsync(profile);
             var response = CustomerResponse.From(profile);
             return result == UpsertResult.Created ? TypedResults.Created($"/api/customers/{body.Id}", response) : TypedResults.Ok(response);

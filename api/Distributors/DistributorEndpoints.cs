@@ -17,7 +17,10 @@ public sealed record DistributorRequest(
     [property: Required] LocationDto Location,
     [property: Range(1, Limits.MaxPriorityTier)] int Priority,
     [property: Range(0, Limits.MaxCapacity)] int DailyCapacity,
-    bool Active = true);
+    bool Active = true)
+{
+    public DistributorProfile ToProfile() => new(Id, Name, Regions.Distinct().ToList(), Location.ToGeoPoint(), Priority, DailyCapacity, Active);
+}
 
 /// <summary>Set a SKU's stock at a distributor.</summary>
 public sealed record StockRequest(
@@ -47,8 +50,7 @@ public static class DistributorEndpoints
 
         group.MapPost("/", async Task<Results<Created<DistributorResponse>, Ok<DistributorResponse>>> (DistributorRequest body, IGrainFactory grains) =>
         {
-            var profile = new DistributorProfile(body.Id, body.Name, body.Regions.Distinct().ToList(), body.Location.ToGeoPoint(),
-                body.Priority, body.DailyCapacity, body.Active);
+            var profile = body.ToProfile();
             var result = await grains.GetGrain<IDistributorGrain>(body.Id).UpsertProfileAsync(profile);
             var response = DistributorResponse.From(profile);
             return result == UpsertResult.Created

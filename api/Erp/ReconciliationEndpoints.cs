@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 using Routing.Api.Auth;
 using Routing.Api.Infrastructure;
 using Routing.Contracts.Erp;
+using Routing.Grains.Erp;
+using Routing.Grains.History;
 
 namespace Routing.Api.Erp;
 
@@ -51,6 +53,19 @@ public static class ReconciliationEndpoints
             .WithMetadata(new RequestSizeLimitAttribute(MaxSnapshotBytes))
             .WithName("reconcileStockSnapshot").WithSummary("Reconcile a SAP stock snapshot (SAP wins): accepted at once, reconciled in the background")
             .ProducesValidationProblem().ProducesProblem(403).ProducesProblemCodes(422, "asOfInFuture", "duplicateRow", "snapshotIdReused");
+
+        group.MapGet("/", async Task<Results<Ok<List<SnapshotView>>, ProblemHttpResult>> (string? status, int? page, int? pageSize, HttpContext http,
+            IOperationStore store) =>
+        {
+            if (Paging.Check(page, pageSize) is { } badPaging) return badPaging;
+            if (!Orders.OrderEndpoints.TryParseStatus<SnapshotStatus>(status, out var statusFilter, out var badStatus)) return badStatus;
+            var found = await store.FindAsync(new OperationSearch(OperationKinds.Snapshot, Status: statusFilter?.ToString(), Page: page ?? 1,
+                PageSize: pageSize ?? Paging.DefaultPageSize));
+            Paging.AddHeaders(http, found.Total, found.Page, found.PageSize);
+            return TypedResults.Ok(found.Items.Select(StockSnapshotGrain.ViewOf).ToList());
+        })
+            .WithName("listStockSnapshots").WithSummary("SAP stock snapshots and their reconciliation, newest first (?status=Running|Completed)")
+            .Paged().ProducesProblem(403).ProducesProblemCodes(400, "badStatus");
 
         group.MapGet("/{id}", async Task<Results<Ok<SnapshotView>, ProblemHttpResult>> (string id, IGrainFactory grains) =>
             await grains.GetGrain<IStockSnapshotGrain>(id).GetAsync() is { } view ? TypedResults.Ok(view) : Problems.NotFound($"snapshot '{id}' does not exist"))

@@ -13,7 +13,19 @@ public sealed record ProductRequest(
     [property: Required, StringLength(Limits.MaxNameLength, MinimumLength = 1)] string Name,
     [property: StringLength(Limits.MaxCodeLength)] string? Unit = null,
     [property: StringLength(Limits.MaxNameLength)] string? Category = null,
-    [property: MaxLength(Limits.MaxSubstitutes), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Substitutes = null);
+    [property: MaxLength(Limits.MaxSubstitutes), EachItem(Limits.IdPattern)] IReadOnlyList<string>? Substitutes = null)
+{
+    /// <summary>What is wrong with the substitutes beyond their format (null: nothing): a product cannot substitute itself,
+    /// and none is listed twice.</summary>
+    public string? SubstituteProblem()
+    {
+        var substitutes = Substitutes ?? [];
+        if (substitutes.Contains(Sku)) return "a product cannot substitute itself";
+        return substitutes.Distinct().Count() != substitutes.Count ? "substitutes are listed twice" : null;
+    }
+
+    public Product ToProduct() => new(Sku, Name, Unit ?? "unit", Category, Substitutes ?? []);
+}
 
 public static class ProductEndpoints
 {
@@ -23,10 +35,8 @@ public static class ProductEndpoints
 
         group.MapPost("/", async Task<Results<Created<Product>, Ok<Product>, ProblemHttpResult>> (ProductRequest body, IGrainFactory grains) =>
         {
-            var substitutes = body.Substitutes ?? [];
-            if (substitutes.Contains(body.Sku)) return Problems.Unprocessable("invalidSubstitute", "a product cannot substitute itself");
-            if (substitutes.Distinct().Count() != substitutes.Count) return Problems.Unprocessable("invalidSubstitute", "substitutes are listed twice");
-            var product = new Product(body.Sku, body.Name, body.Unit ?? "unit", body.Category, substitutes);
+            if (body.SubstituteProblem() is { } problem) return Problems.Unprocessable("invalidSubstitute", problem);
+            var product = body.ToProduct();
             var result = await grains.GetGrain<IProductCatalogGrain>(0).UpsertAsync(product);
             return result == UpsertResult.Created ? TypedResults.Created($"/api/products/{body.Sku}", product) : TypedResults.Ok(product);
         }).RequireAuthorization(Roles.Ops)

@@ -784,7 +784,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** SAP stock snapshots and their reconciliation, newest first (?status=Running|Completed) */
+        get: operations["listStockSnapshots"];
         put?: never;
         /** Reconcile a SAP stock snapshot (SAP wins): accepted at once, reconciled in the background */
         post: operations["reconcileStockSnapshot"];
@@ -803,6 +804,44 @@ export interface paths {
         };
         /** A stock snapshot's reconciliation: progress, matched rows and every difference */
         get: operations["getStockSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/erp/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SAP imports, newest first (?status=Running|Completed|Failed) */
+        get: operations["listImports"];
+        put?: never;
+        /**
+         * Import a batch of products, distributors, customers or stock levels from SAP (JSON, or CSV with ?kind=&batchId=)
+         * @description The body streams: rows are checked and applied in chunks of 1,000 while it arrives, and GET /api/erp/imports/{id} shows the progress. A row that breaks a rule is rejected alone (its number, a code, the detail); the others apply. The same batchId again is the same import: a completed one answers as it ended, without reading the body; one cut short carries on after the rows it saved.
+         */
+        post: operations["importBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/erp/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's progress: rows received, applied, unchanged and rejected (with their numbers and codes) */
+        get: operations["getImport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1683,6 +1722,41 @@ export interface components {
             };
             /** @description Why, in a word that does not change: e.g. `soldOut`, `notFound`, `validationFailed`. Each operation's answers list the codes it gives. */
             code: string;
+        };
+        /** @enum {unknown} */
+        ImportKind: "products" | "distributors" | "customers" | "stock";
+        ImportRejection: {
+            /** Format: int32 */
+            row: number;
+            code: string;
+            detail: string;
+        };
+        ImportRequest: {
+            batchId: string;
+            kind: components["schemas"]["ImportKind"];
+            rows: unknown[];
+        };
+        /** @enum {unknown} */
+        ImportStatus: "Running" | "Completed" | "Failed";
+        ImportView: {
+            importId: string;
+            kind: components["schemas"]["ImportKind"];
+            format: string;
+            status: components["schemas"]["ImportStatus"];
+            /** Format: int32 */
+            total: number;
+            /** Format: int32 */
+            applied: number;
+            /** Format: int32 */
+            unchanged: number;
+            /** Format: int32 */
+            rejectedCount: number;
+            rejected: components["schemas"]["ImportRejection"][];
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            completedAt: null | string;
+            failure: null | string;
         };
         InventoryChangedEvent: {
             distributor: string;
@@ -6834,6 +6908,85 @@ export interface operations {
             };
         };
     };
+    listStockSnapshots: {
+        parameters: {
+            query?: {
+                status?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotView"][];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`, `badStatus`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     reconcileStockSnapshot: {
         parameters: {
             query?: never;
@@ -6943,6 +7096,269 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SnapshotView"];
+                };
+            };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found (code `notFound`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                status?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description How many items match, on all pages. */
+                    "X-Total-Count"?: number;
+                    /** @description This page's number, from 1. */
+                    "X-Page"?: number;
+                    /** @description Items per page. */
+                    "X-Page-Size"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView"][];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badPage`, `badPageSize`, `invalidParameter`, `badStatus`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importBatch: {
+        parameters: {
+            query?: {
+                batchId?: string;
+                kind?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView"];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badKind`, `batchIdRequired`, `invalidBatchId`, `batchMismatch`, `invalidJson`, `invalidCsv`, `unknownColumn`, `rowTooLarge`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict (code `writeConflict`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type (code `unsupportedMediaType`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable Entity (code `batchIdReused`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView"];
                 };
             };
             /** @description Bad Request (code `controlCharacters`) */

@@ -14,6 +14,10 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// <summary>Sets on hand and threshold of a SKU (stock truth from the ERP, or a stocktake).</summary>
     Task<StockUpdateResult> SetStockAsync(string sku, int onHand, int threshold);
 
+    /// <summary>Sets many SKUs' on hand and threshold in one turn and one write (a SAP stock import), each as
+    /// <see cref="SetStockAsync"/> would; null when the distributor does not exist.</summary>
+    Task<IReadOnlyList<StockLevelOutcome>?> SetStockLevelsAsync(IReadOnlyList<ImportedStock> levels);
+
     [ReadOnly] Task<IReadOnlyList<InventoryItem>> GetInventoryAsync();
 
     [ReadOnly] Task<IReadOnlyList<Reservation>> GetReservationsAsync();

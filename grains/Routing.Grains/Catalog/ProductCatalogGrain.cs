@@ -15,13 +15,21 @@ public sealed class CatalogState
 public sealed class ProductCatalogGrain(
     [PersistentState("catalog", StorageNames.Routing)] IPersistentState<CatalogState> state) : Grain, IProductCatalogGrain
 {
-    public async Task<UpsertResult> UpsertAsync(Product product)
+    public async Task<UpsertResult> UpsertAsync(Product product) => (await UpsertManyAsync([product]))[0];
+
+    public async Task<IReadOnlyList<UpsertResult>> UpsertManyAsync(IReadOnlyList<Product> products)
+    {
+        var results = products.Select(Upsert).ToList();
+        if (results.Any(r => r != UpsertResult.Unchanged)) await state.WriteStateAsync();
+        return results;
+    }
+
+    private UpsertResult Upsert(Product product)
     {
         var existed = state.State.Products.TryGetValue(product.Sku, out var old);
         if (existed && old! with { Substitutes = product.Substitutes } == product && old.Substitutes.SequenceEqual(product.Substitutes))
             return UpsertResult.Unchanged;
         state.State.Products[product.Sku] = product;
-        await state.WriteStateAsync();
         return existed ? UpsertResult.Updated : UpsertResult.Created;
     }
 

@@ -4,6 +4,7 @@ using Routing.Contracts;
 using Routing.Contracts.Alerts;
 using Routing.Contracts.Customers;
 using Routing.Contracts.Distributors;
+using Routing.Contracts.Erp;
 using Routing.Contracts.Events;
 using Routing.Contracts.Orders;
 using Routing.Domain;
@@ -108,21 +109,45 @@ public sealed partial class DistributorGrain(
     public async Task<StockUpdateResult> SetStockAsync(string sku, int onHand, int threshold)
     {
         if (S.Profile is null) return new(StockUpdateOutcome.DistributorNotFound, null);
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        var outcome = SetLevel(new ImportedStock(Id, sku, onHand, threshold), changed);
         var stock = S.Stock.GetValueOrDefault(sku) ?? new StockState();
-        if (onHand < stock.Reserved) return new(StockUpdateOutcome.BelowReserved, ToItem(sku, stock));
-
-        var (onHandBefore, reservedBefore) = (stock.OnHand, stock.Reserved);
-        stock.OnHand = onHand;
-        stock.Threshold = threshold;
-        S.Stock[sku] = stock;
-        if (onHand != onHandBefore)
-            Record(onHand > onHandBefore ? MovementKind.Receive : MovementKind.Adjust, sku, onHand - onHandBefore,
-                onHandBefore, reservedBefore, stock, null, onHand > onHandBefore ? "stock received" : "stock adjusted down");
-        var alerts = CheckThresholds(sku, stock);
+        if (outcome == StockLevelOutcome.BelowReserved) return new(StockUpdateOutcome.BelowReserved, ToItem(sku, stock));
         await Commit.CommitAsync();
-        await AfterStockChangedAsync([(sku, stock, alerts)]);
+        await AfterStockChangedAsync(changed);
         await PushSnapshotAsync();
         return new(StockUpdateOutcome.Updated, ToItem(sku, stock));
+    }
+
+    public async Task<IReadOnlyList<StockLevelOutcome>?> SetStockLevelsAsync(IReadOnlyList<ImportedStock> levels)
+    {
+        if (S.Profile is null) return null;
+        // Every level is decided in this one turn; one write then covers them all.
+        var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        var outcomes = levels.Select(level => SetLevel(level, changed)).ToList();
+        if (changed.Count == 0) return outcomes;
+        await Commit.CommitAsync();
+        await AfterStockChangedAsync(changed);
+        SchedulePush();
+        return outcomes;
+    }
+
+    /// <summary>Sets a SKU's on hand and threshold unless that would take on hand below reserved (stock from the ERP, the
+    /// API or an import), with the ledger movement of what changed.</summary>
+    private StockLevelOutcome SetLevel(ImportedStock level, List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        var stock = S.Stock.GetValueOrDefault(level.Sku) ?? new StockState();
+        if (level.OnHand < stock.Reserved) return StockLevelOutcome.BelowReserved;
+        if (S.Stock.ContainsKey(level.Sku) && stock.OnHand == level.OnHand && stock.Threshold == level.Threshold) return StockLevelOutcome.Unchanged;
+        var (onHandBefore, reservedBefore) = (stock.OnHand, stock.Reserved);
+        stock.OnHand = level.OnHand;
+        stock.Threshold = level.Threshold;
+        S.Stock[level.Sku] = stock;
+        if (level.OnHand != onHandBefore)
+            Record(level.OnHand > onHandBefore ? MovementKind.Receive : MovementKind.Adjust, level.Sku, level.OnHand - onHandBefore,
+                onHandBefore, reservedBefore, stock, null, level.OnHand > onHandBefore ? "stock received" : "stock adjusted down");
+        changed.Add((level.Sku, stock, CheckThresholds(level.Sku, stock)));
+        return StockLevelOutcome.Applied;
     }
 
     public Task<IReadOnlyList<InventoryItem>> GetInventoryAsync() =>

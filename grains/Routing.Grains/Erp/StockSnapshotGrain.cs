@@ -14,6 +14,9 @@ public sealed class StockSnapshotGrain(IOperationStore store, TimeProvider clock
     /// tolerance and rows, hashed), so the same id with other rows is refused.</summary>
     private sealed record Stored(SnapshotView View, IReadOnlyList<string> Done, string Fingerprint);
 
+    /// <summary>The view a stored record body holds (for the list of snapshots).</summary>
+    public static SnapshotView ViewOf(string body) => OperationJson.Read<Stored>(body).View;
+
     private int? _version;
     private Stored? _stored;
     private Task? _running;

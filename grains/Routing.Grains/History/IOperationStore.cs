@@ -10,6 +10,7 @@ public static class OperationKinds
     public const string Return = "return";
     public const string Snapshot = "stockSnapshot";
     public const string Stocktake = "stocktake";
+    public const string Import = "import";
 }
 
 /// <summary>One stock operation's record (a transfer, a return): its whole view as JSON (<see cref="Body"/>), the grain's

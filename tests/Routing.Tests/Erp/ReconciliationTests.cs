@@ -60,6 +60,9 @@ public sealed class ReconciliationTests(ApiFactory api)
             Snapshot(id, asOf, 0, (world.DistributorA, world.Sku, 80)))).ExpectProblem(HttpStatusCode.UnprocessableEntity)["code"]);
         var ledger = (await world.Ops.GetJsonAsync($"/api/distributors/{world.DistributorA}/ledger?pageSize=500")).Expect(HttpStatusCode.OK).AsArray();
         Assert.Single(ledger, m => (string?)m!["kind"] == "ErpAdjust");
+        // The list of snapshots (the console's reconciliation reports) has it, as GET has it.
+        var listed = (await erp.GetJsonAsync("/api/erp/stock-snapshots?status=Completed&pageSize=200")).Expect(HttpStatusCode.OK).AsArray();
+        Assert.Equal(done.ToJsonString(), listed.Single(s => (string?)s!["snapshotId"] == id)!.ToJsonString());
     }
 
     [Fact]

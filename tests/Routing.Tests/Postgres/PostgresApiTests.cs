@@ -110,4 +110,13 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         await api.InitializeAsync();
         await Erp.ReconciliationTests.SapWinsAsync(api);
     }
+
+    [Fact]
+    public async Task A_stock_import_on_postgres_applies_good_rows_and_a_batch_sent_again_counts_once()
+    {
+        var db = await postgres.CreateDatabaseAsync("import");
+        await using var api = new PostgresApi(db);
+        await api.InitializeAsync();
+        await Erp.ImportTests.StockImportAsync(api);
+    }
 }
