@@ -102,6 +102,7 @@ try
     app.MapStocktakeEndpoints();
     app.MapReconciliationEndpoints();
     app.MapImportEndpoints();
+    app.MapFeedEndpoints();
     app.MapForecastEndpoints();
     app.MapAnalyticsEndpoints();
     app.MapPolicyEndpoints();

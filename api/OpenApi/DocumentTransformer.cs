@@ -21,7 +21,9 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ["Transfers"] = "Transfers between distributors: held at the source, dispatched, received (short: a discrepancy), cancelled.",
         ["Returns"] = "Returns and exchanges of shipped orders: requested, received (resellable back on hand, damaged written off).",
         ["Stocktakes"] = "Stocktakes: counted as of a time against the ledger, the difference applied today.",
-        ["ERP"] = "SAP's side: stock snapshots reconciled with SAP winning (on hand as of SAP's count, reservations kept).",
+        ["ERP"] = "SAP's side: imports of master data and stock levels, stock snapshots reconciled with SAP winning (on hand as of SAP's " +
+            "count, reservations kept), and the outbound feed of order and stock changes SAP polls with a cursor (erp only; the same " +
+            "cursor always answers the same events).",
         ["Routing policies"] = "The routing policies orders are allocated by, editable at run time.",
         ["Alerts"] = "Low-stock, out-of-stock, substitution and allocation alerts.",
         ["Simulation"] = "A bounded burst of demo orders for the ops console.",
