@@ -75,8 +75,8 @@ class SnapshotForm {
     this.el = h('form', { class: 'stock-form', testid: 'snapshot-form', onsubmit: (ev: Event) => { ev.preventDefault(); void this.send(); } },
       h('label', { class: 'field wide' }, h('span', null, 'SAP stock CSV 库存快照 (distributorId,sku,onHand)'), this.file, this.preview),
       h('label', { class: 'field' }, h('span', null, 'Snapshot id 快照编号'), this.snapshotId),
-      h('label', { class: 'field' }, h('span', null, 'As of 盘点时间'), this.asOf, h('span', { class: 'muted small' }, 'Empty: now, when sent 留空即发送时')),
-      h('label', { class: 'field' }, h('span', null, 'Tolerance 容差'), this.tolerance, h('span', { class: 'muted small' }, 'Units; beyond it an alert 超出则告警')),
+      h('label', { class: 'field' }, h('span', null, 'As of 盘点时间'), this.asOf, h('small', { class: 'muted' }, 'Empty: now, when sent 留空即发送时')),
+      h('label', { class: 'field' }, h('span', null, 'Tolerance 容差'), this.tolerance, h('small', { class: 'muted' }, 'Units; beyond it an alert 超出则告警')),
       h('div', { class: 'form-actions' }, this.submit),
       this.status.el);
   }
@@ -117,7 +117,7 @@ class SnapshotForm {
     try {
       const v = await api.reconcile(body);
       this.pending = null;
-      this.status.show('ok', `Accepted 已受理: ${v.snapshotId} · ${fmtInt(v.rows)} rows 行, reconciling 对账中…`);
+      this.status.show('ok', `Accepted 已受理: ${v.snapshotId} · ${fmtInt(v.rows)} rows 行; its reconciliation below 对账结果见下方`);
       this.snapshotId.value = freshIds.next();
       this.onSent(v);
     } catch (e) {
@@ -195,7 +195,9 @@ class SnapshotDetail {
     units('difference-applied', d.applied, signed(d.applied)),
     h('td', { testid: 'difference-shortfall' }, d.shortfall
       ? h('span', { class: 'badge kind-ReconciliationShortfall' }, `Shortfall 短缺: ${signed(d.difference - d.applied)} not applied, down to reserved 仅减至预留`)
-      : h('span', { class: 'muted small' }, '—')),
+      // Only a distributor Routing does not know has a difference with nothing applied and no shortfall.
+      : d.applied === 0 && d.difference !== 0 ? h('span', { class: 'badge', testid: 'difference-unknown' }, 'Not applied: unknown distributor 未知经销商，未调整')
+        : h('span', { class: 'muted small' }, '—')),
     h('td', { testid: 'difference-orders' }, d.ordersAtRisk.length
       ? d.ordersAtRisk.map((id) => h('a', { href: `#orders/${encodeURIComponent(id)}`, class: 'mono order-link', testid: 'order-at-risk', 'data-order-id': id }, id))
       : h('span', { class: 'muted small' }, '—')));
