@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/erp/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ERP feed: order and stock changes after a cursor, in order (poll with the page's next as after) */
+        get: operations["listErpEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/forecast": {
         parameters: {
             query?: never;
@@ -1322,6 +1339,46 @@ export interface components {
             dailyCapacity: number;
             active: boolean;
         };
+        ErpEvent: {
+            cursor: string;
+            type: components["schemas"]["ErpEventType"];
+            /** Format: date-time */
+            at: string;
+            order: null | components["schemas"]["ErpOrderFacts"];
+            stock: null | components["schemas"]["ErpStockFacts"];
+        };
+        /** @enum {unknown} */
+        ErpEventType: "orderAllocated" | "orderPaid" | "orderConfirmed" | "orderShipped" | "orderCancelled" | "refundDue" | "returnReceived" | "transferDispatched" | "transferReceived" | "stockAdjusted";
+        ErpFeedPage: {
+            events: components["schemas"]["ErpEvent"][];
+            next: string;
+        };
+        ErpOrderFacts: {
+            orderId: string;
+            customerId: string;
+            campaignId: null | string;
+            status: components["schemas"]["OrderStatus"];
+            allocations: components["schemas"]["Allocation"][];
+            /** Format: double */
+            unitPrice: null | number;
+            /** Format: double */
+            total: null | number;
+            payment: null | components["schemas"]["Payment"];
+            cancelReason: null | string;
+        };
+        ErpStockFacts: {
+            distributorId: string;
+            /** Format: int64 */
+            seq: number;
+            kind: components["schemas"]["MovementKind"];
+            sku: string;
+            /** Format: int32 */
+            quantity: number;
+            /** Format: int32 */
+            onHandAfter: number;
+            operationId: null | string;
+            cause: string;
+        };
         ExceptionOrder: {
             orderId: string;
             customerId: string;
@@ -1779,6 +1836,13 @@ export interface components {
             reserved: number;
             /** Format: int32 */
             threshold: number;
+            /**
+             * Format: double
+             * @default 0
+             */
+            velocityPerDay: number;
+            /** Format: double */
+            daysOfCover?: null | number;
             name?: null | string;
             distributorId?: null | string;
             /** Format: int32 */
@@ -2662,6 +2726,80 @@ export interface operations {
             };
             /** @description Unprocessable Entity (codes `idempotencyKeyReused`, `duplicateSku`, `returnExceedsShipped`, `returnSpansDistributors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listErpEvents: {
+        parameters: {
+            query?: {
+                /** @description The cursor to read after: a page's next (or an event's cursor); none: from the first event */
+                after?: string;
+                /** @description Most events in the page: 1 to 1000, 100 unless given */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErpFeedPage"];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badLimit`, `invalidCursor`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
