@@ -131,14 +131,20 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
         var rows = unique.Select((w, ord) =>
         {
             var o = w.Record.Listed;
+            var facts = OrderFacts.Of(o);
             return new
             {
                 order_id = o.OrderId,
                 customer_id = o.CustomerId,
                 campaign_id = o.CampaignId,
                 status = o.Status.ToString(),
-                distributor_ids = o.Allocations.Select(a => a.DistributorId).Distinct().ToArray(),
-                quantity = o.Lines.Sum(l => l.Quantity),
+                distributor_ids = facts.Distributors,
+                quantity = facts.Ordered,
+                allocated_units = facts.Allocated,
+                at_home = facts.AtHome,
+                cause = facts.Cause,
+                distributor_units = facts.Units,
+                confirm_minutes = facts.ConfirmMinutes,
                 unit_price = o.UnitPrice,
                 placed_at = o.PlacedAt,
                 updated_at = o.UpdatedAt,
@@ -164,7 +170,8 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 SELECT * FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
                        distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
                        revision integer, payment_expires_at timestamptz, decision_due_at timestamptz, preorder boolean, sales_manager_id text,
-                       body jsonb, state text, expected integer, ord integer, feed jsonb)),
+                       body jsonb, state text, expected integer, ord integer, feed jsonb, allocated_units integer, at_home boolean,
+                       cause text, distributor_units integer[], confirm_minutes double precision[])),
             old AS (
                 SELECT o.order_id, o.status, o.body->'payment'->>'status' AS payment_status
                   FROM routing_orders o JOIN r ON r.order_id = o.order_id AND r.expected IS NOT NULL),
@@ -172,7 +179,8 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 UPDATE routing_orders o
                    SET status = r.status, distributor_ids = r.distributor_ids, quantity = r.quantity, unit_price = r.unit_price,
                        updated_at = r.updated_at, revision = r.revision, payment_expires_at = r.payment_expires_at,
-                       decision_due_at = r.decision_due_at, body = r.body,
+                       decision_due_at = r.decision_due_at, body = r.body, allocated_units = r.allocated_units, at_home = r.at_home,
+                       cause = r.cause, distributor_units = r.distributor_units, confirm_minutes = r.confirm_minutes,
                        state = decode(r.state, 'base64'),
                        version = o.version + 1
                   FROM r
@@ -181,9 +189,11 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
             inserted AS (
                 INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
                                             placed_at, updated_at, revision, payment_expires_at, decision_due_at, preorder,
-                                            sales_manager_id, body, state, version)
+                                            sales_manager_id, body, state, version, allocated_units, at_home, cause, distributor_units,
+                                            confirm_minutes)
                 SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at,
-                       revision, payment_expires_at, decision_due_at, preorder, sales_manager_id, body, decode(state, 'base64'), 1
+                       revision, payment_expires_at, decision_due_at, preorder, sales_manager_id, body, decode(state, 'base64'), 1,
+                       allocated_units, at_home, cause, distributor_units, confirm_minutes
                   FROM r WHERE r.expected IS NULL
                 ON CONFLICT (order_id) DO NOTHING
                 RETURNING order_id, version),

@@ -5,41 +5,39 @@ using Routing.Grains.History;
 
 namespace Routing.Silo.Postgres;
 
-/// <summary>Order analytics over the journal's rows (<c>routing_orders</c>): grouped in PostgreSQL, so a period of a
-/// million orders comes back as a few hundred groups; what they add up to is <see cref="OrderAnalytics.Of"/>'s. The
-/// period is read through <c>ix_routing_orders_placed</c> (or the campaign's index), a distributor through the GIN index
-/// on <c>distributor_ids</c>.</summary>
+/// <summary>Order analytics over the journal's rows (<c>routing_orders</c>): grouped in PostgreSQL over the columns the
+/// journal writes with each record (<see cref="OrderFacts"/>, migration 0013), so a period of a million orders comes back
+/// as a few hundred groups without a body parsed; what they add up to is <see cref="OrderAnalytics.Of"/>'s. The period is
+/// an index-only scan of <c>ix_routing_orders_placed</c>, which covers those columns; a campaign is read through its
+/// index, a distributor through the GIN index on <c>distributor_ids</c>.</summary>
 public sealed partial class PostgresRoutingHistory
 {
-    /// <summary>The orders of the query, with the facts each group counts: taken from the row's columns and its body
-    /// (the listed order) as <see cref="OrderGroup.Of"/> takes them in memory.</summary>
-    private const string AnalysedOrders = """
-        WITH o AS (
-            SELECT order_id, status, placed_at, quantity AS ordered, body
-              FROM routing_orders
-             WHERE placed_at >= @from AND placed_at < @to
-               AND (@campaign::text IS NULL OR campaign_id = @campaign)
-               AND (@distributor::text IS NULL OR distributor_ids @> ARRAY[@distributor::text]))
+    /// <summary>The query's orders (<c>o</c>): its period, campaign and distributor.</summary>
+    private const string Filters = " " + """
+        o.placed_at >= @from AND o.placed_at < @to
+           AND (@campaign::text IS NULL OR o.campaign_id = @campaign)
+           AND (@distributor::text IS NULL OR o.distributor_ids @> ARRAY[@distributor::text])
         """;
 
     public async Task<(IReadOnlyList<OrderGroup> Groups, IReadOnlyList<DistributorFigures> Distributors)> OrderAnalyticsAsync(AnalyticsQuery query)
     {
         await using var connection = await _db.OpenConnectionAsync();
+        // Both statements see the same orders; an analysis sorts a million confirm times in memory, and the JIT would
+        // spend more compiling than it saves (measured: 1.5 s of 3.2 s over a million orders).
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection, transaction))
+            await settings.ExecuteNonQueryAsync();
         var groups = new List<OrderGroup>();
-        await using (var command = Analytics(connection, query, AnalysedOrders + """
-            , facts AS (
-                SELECT status, body->>'cause' AS cause,
-                       extract(hour FROM placed_at AT TIME ZONE 'UTC' + make_interval(mins => @offset))::integer AS hour,
-                       ordered,
-                       (SELECT coalesce(sum((a->>'quantity')::integer), 0) FROM jsonb_array_elements(body->'allocations') a) AS allocated_all,
-                       (SELECT coalesce(sum((a->>'quantity')::integer), 0) FROM jsonb_array_elements(body->'allocations') a
-                         WHERE @distributor::text IS NULL OR a->>'distributorId' = @distributor) AS allocated,
-                       CASE WHEN body->>'homeDistributorId' IS NULL OR jsonb_array_length(body->'allocations') = 0 THEN NULL
-                            ELSE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(body->'allocations') a
-                                              WHERE a->>'distributorId' <> body->>'homeDistributorId') END AS at_home
-                  FROM o)
-            SELECT status, cause, hour, allocated_all >= ordered, at_home, count(*), coalesce(sum(ordered), 0), coalesce(sum(allocated), 0)
-              FROM facts GROUP BY 1, 2, 3, 4, 5
+        // The facts are the record's columns (OrderFacts, written with it): nothing here parses a body.
+        await using (var command = Analytics(connection, transaction, query, """
+            SELECT status, cause, extract(hour FROM placed_at AT TIME ZONE 'UTC' + make_interval(mins => @offset))::integer,
+                   allocated_units >= quantity, at_home, count(*), coalesce(sum(quantity), 0),
+                   coalesce(sum(CASE WHEN @distributor::text IS NULL THEN allocated_units
+                                     ELSE distributor_units[array_position(distributor_ids, @distributor::text)] END), 0)
+              FROM routing_orders o
+             WHERE
+            """ + Filters + """
+             GROUP BY 1, 2, 3, 4, 5
             """))
         await using (var reader = await command.ExecuteReaderAsync())
         {
@@ -49,33 +47,27 @@ public sealed partial class PostgresRoutingHistory
         }
 
         var distributors = new List<DistributorFigures>();
-        await using (var command = Analytics(connection, query, AnalysedOrders + """
-            , allocations AS (
-                SELECT a->>'distributorId' AS distributor_id, o.order_id, sum((a->>'quantity')::integer) AS units
-                  FROM o, jsonb_array_elements(o.body->'allocations') a
-                 WHERE @distributor::text IS NULL OR a->>'distributorId' = @distributor
-                 GROUP BY 1, 2),
-            confirmed AS (
-                SELECT s->>'distributorId' AS distributor_id,
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (s->>'confirmedAt')::timestamptz - o.placed_at) / 60) AS median
-                  FROM o, jsonb_array_elements(o.body->'shares') s
-                 WHERE s->>'confirmedAt' IS NOT NULL
-                 GROUP BY 1)
-            SELECT a.distributor_id, count(*), sum(a.units), c.median
-              FROM allocations a LEFT JOIN confirmed c ON c.distributor_id = a.distributor_id
-             GROUP BY a.distributor_id, c.median
+        await using (var command = Analytics(connection, transaction, query, """
+            SELECT x.distributor_id, count(*), coalesce(sum(x.units), 0), percentile_cont(0.5) WITHIN GROUP (ORDER BY x.minutes)
+              FROM routing_orders o
+             CROSS JOIN LATERAL unnest(o.distributor_ids, o.distributor_units, o.confirm_minutes) AS x(distributor_id, units, minutes)
+             WHERE
+            """ + Filters + """
+               AND (@distributor::text IS NULL OR x.distributor_id = @distributor)
+             GROUP BY x.distributor_id
             """))
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
                 distributors.Add(new DistributorFigures(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
         }
+        await transaction.CommitAsync();
         return (groups, distributors);
     }
 
-    private static NpgsqlCommand Analytics(NpgsqlConnection connection, AnalyticsQuery query, string sql)
+    private static NpgsqlCommand Analytics(NpgsqlConnection connection, NpgsqlTransaction transaction, AnalyticsQuery query, string sql)
     {
-        var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 120 };
         command.Parameters.AddWithValue("from", query.From);
         command.Parameters.AddWithValue("to", query.To);
         command.Parameters.AddWithValue("offset", query.UtcOffsetMinutes);

@@ -71,13 +71,11 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
             .GroupBy(g => (g.Status, g.Cause, g.Hour, g.Filled, g.AtHome))
             .Select(g => g.First() with { Orders = g.Sum(x => x.Orders), Ordered = g.Sum(x => x.Ordered), Allocated = g.Sum(x => x.Allocated) })];
         IReadOnlyList<DistributorFigures> distributors = [.. orders
-            .SelectMany(o => o.Allocations.Select(a => (Order: o, a.DistributorId, a.Quantity)))
+            .Select(OrderFacts.Of)
+            .SelectMany(f => f.Distributors.Select((d, i) => (DistributorId: d, Units: f.Units[i], Minutes: f.ConfirmMinutes[i])))
             .Where(a => query.DistributorId is null || a.DistributorId == query.DistributorId)
             .GroupBy(a => a.DistributorId, StringComparer.Ordinal)
-            .Select(d => new DistributorFigures(d.Key, d.Select(a => a.Order.OrderId).Distinct().Count(), d.Sum(a => a.Quantity),
-                OrderAnalytics.Median(d.Select(a => a.Order).Distinct()
-                    .SelectMany(o => o.Shares.Where(s => s.DistributorId == d.Key && s.ConfirmedAt is not null)
-                        .Select(s => (s.ConfirmedAt!.Value - o.PlacedAt).TotalMinutes)))))];
+            .Select(d => new DistributorFigures(d.Key, d.Count(), d.Sum(a => a.Units), OrderAnalytics.Median(d.Select(a => a.Minutes).OfType<double>())))];
         return Task.FromResult((groups, distributors));
     }
 

@@ -7,23 +7,50 @@ namespace Routing.Grains.History;
 /// allocation at a distributor (null: any). Hours of the day are counted at <see cref="UtcOffsetMinutes"/> from UTC.</summary>
 public sealed record AnalyticsQuery(DateTimeOffset From, DateTimeOffset To, string? CampaignId, string? DistributorId, int UtcOffsetMinutes);
 
-/// <summary>Orders alike in what the analysis counts of them: their status, failure cause, hour of the day placed,
-/// whether routing allocated all they asked for, and whether it allocated them at the customer's home distributor (null:
-/// the customer had none, or nothing was allocated). <see cref="Allocated"/> counts the query's distributor's units when
-/// it names one. The history groups its orders into these (PostgreSQL in SQL, memory in LINQ); what they add up to is
-/// <see cref="OrderAnalytics.Of"/>'s alone.</summary>
+/// <summary>What the analytics count of one order, taken from it once, when its record is written (PostgreSQL keeps these
+/// as columns of <c>routing_orders</c>, so an analysis never parses the order): the units it asked for and routing
+/// allocated it, whether they were all allocated at the customer's home distributor (null: the customer had none, or
+/// nothing was allocated), the cause of a failure, and per distributor allocated to (in the order of
+/// <see cref="Distributors"/>, which is the record's <c>distributor_ids</c>) its units and the minutes from placing to
+/// its confirming its share (null until it did).</summary>
+public sealed record OrderFacts(
+    int Ordered,
+    int Allocated,
+    bool? AtHome,
+    string? Cause,
+    IReadOnlyList<string> Distributors,
+    IReadOnlyList<int> Units,
+    IReadOnlyList<double?> ConfirmMinutes)
+{
+    public static OrderFacts Of(OrderView order)
+    {
+        var distributors = order.Allocations.Select(a => a.DistributorId).Distinct(StringComparer.Ordinal).ToList();
+        return new OrderFacts(
+            order.Lines.Sum(l => l.Quantity),
+            order.Allocations.Sum(a => a.Quantity),
+            order.HomeDistributorId is null || order.Allocations.Count == 0 ? null : order.Allocations.All(a => a.DistributorId == order.HomeDistributorId),
+            order.Cause,
+            distributors,
+            [.. distributors.Select(d => order.Allocations.Where(a => a.DistributorId == d).Sum(a => a.Quantity))],
+            [.. distributors.Select(d => order.Shares.FirstOrDefault(s => s.DistributorId == d)?.ConfirmedAt is { } at ? (at - order.PlacedAt).TotalMinutes : (double?)null)]);
+    }
+
+    /// <summary>The units allocated at <paramref name="distributorId"/> (null: everywhere).</summary>
+    public int AllocatedAt(string? distributorId) =>
+        distributorId is null ? Allocated : Distributors.Select((d, i) => d == distributorId ? Units[i] : 0).Sum();
+}
+
+/// <summary>Orders alike in what the analysis counts of them (<see cref="OrderFacts"/>): their status, failure cause, hour
+/// of the day placed, whether routing allocated all they asked for, and whether at the customer's home distributor.
+/// <see cref="Allocated"/> counts the query's distributor's units when it names one. The history groups its orders into
+/// these (PostgreSQL in SQL, memory in LINQ); what they add up to is <see cref="OrderAnalytics.Of"/>'s alone.</summary>
 public sealed record OrderGroup(OrderStatus Status, string? Cause, int Hour, bool Filled, bool? AtHome, long Orders, long Ordered, long Allocated)
 {
-    /// <summary>One order's group key and counts, as the memory history takes them from its listed record (PostgreSQL
-    /// takes the same from the row's columns and body).</summary>
     public static OrderGroup Of(OrderView order, string? distributorId, int utcOffsetMinutes)
     {
-        var allocated = order.Allocations.Sum(a => a.Quantity);
-        var ordered = order.Lines.Sum(l => l.Quantity);
-        bool? atHome = order.HomeDistributorId is null || order.Allocations.Count == 0 ? null
-            : order.Allocations.All(a => a.DistributorId == order.HomeDistributorId);
-        return new OrderGroup(order.Status, order.Cause, order.PlacedAt.ToOffset(TimeSpan.FromMinutes(utcOffsetMinutes)).Hour, allocated >= ordered, atHome, 1,
-            ordered, distributorId is null ? allocated : order.Allocations.Where(a => a.DistributorId == distributorId).Sum(a => a.Quantity));
+        var facts = OrderFacts.Of(order);
+        return new OrderGroup(order.Status, facts.Cause, order.PlacedAt.ToOffset(TimeSpan.FromMinutes(utcOffsetMinutes)).Hour, facts.Allocated >= facts.Ordered,
+            facts.AtHome, 1, facts.Ordered, facts.AllocatedAt(distributorId));
     }
 }
 
