@@ -2,7 +2,7 @@
 import { currentToken } from './auth';
 import type {
   Alert, BulkApproveResult, Campaign, Distributor, ExceptionOrder, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest,
-  ImportKind, ImportView, LedgerSummaryRow, PreOrderRequest, Product, ReceivedLine, ReturnRequest, ReturnView, ReviewRules, RoutingPolicy,
+  AnalyticsQuery, ForecastRow, ImportKind, ImportView, LedgerSummaryRow, OrderAnalytics, PreOrderRequest, Product, ReceivedLine, ReturnRequest, ReturnView, ReviewRules, RoutingPolicy,
   SnapshotView, StockSnapshotRequest, StocktakeRequest, StocktakeView, TransferRequest, TransferView,
 } from './types';
 
@@ -130,6 +130,11 @@ function query(params: Record<string, string | undefined>): string {
   return s ? `?${s}` : '';
 }
 
+/** The query string of an analytics request, in one order (the page shows it, and tests ask the API for the same). */
+export const analyticsQuery = (q: AnalyticsQuery, format?: 'csv'): string => query({
+  from: q.from, to: q.to, campaignId: q.campaignId, distributorId: q.distributorId, utcOffsetMinutes: String(q.utcOffsetMinutes), format,
+});
+
 export const api = {
   campaigns: () => requestAll<Campaign>('/api/campaigns'),
   distributors: () => requestAll<Distributor>('/api/distributors'),
@@ -191,6 +196,12 @@ export const api = {
     request<LedgerSummaryRow[]>(`/api/distributors/${enc(id)}/ledger/summary${query({ from, to })}`),
   ledgerSummaryCsv: (id: string, from: string, to: string) =>
     requestText(`/api/distributors/${enc(id)}/ledger/summary${query({ from, to, format: 'csv' })}`, 'text/csv'),
+  /** The stock forecast (库存预测), shortest cover first; a distributor gets its own rows, without transfer suggestions. */
+  forecast: (filter: { sku?: string; distributorId?: string } = {}) => request<ForecastRow[]>(`/api/forecast${query(filter)}`),
+  /** Order analytics (订单经营) over [from, to); a distributor gets its own, whichever it names. */
+  orderAnalytics: (q: AnalyticsQuery, signal?: AbortSignal) =>
+    request<OrderAnalytics>(`/api/analytics/orders${analyticsQuery(q)}`, { signal }),
+  orderAnalyticsCsv: (q: AnalyticsQuery) => requestText(`/api/analytics/orders${analyticsQuery(q, 'csv')}`, 'text/csv'),
   /** SAP imports (erp, ops), newest first; `status` null for all. */
   imports: (status: string | null, page: number, pageSize: number) =>
     requestPage<ImportView>(`/api/erp/imports${query({ status: status ?? undefined })}`, page, pageSize),

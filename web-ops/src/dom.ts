@@ -254,6 +254,7 @@ export const statusLabels: Record<string, string> = {
   PreOrder: 'Pre-order 预下单',
   LowStock: 'Low stock 库存偏低',
   OutOfStock: 'Out of stock 缺货',
+  LowCover: 'Low cover 可售天数不足',
   SubstitutionSuggested: 'Substitution 替代建议',
   AllocationFailed: 'Allocation failed 分配失败',
   ReconciliationDifference: 'Reconciliation 对账差异',
@@ -289,3 +290,14 @@ export const statusLabels: Record<string, string> = {
   firstOrder: 'Large first order 首单超量',
 };
 export const label = (s: string): string => statusLabels[s] ?? s;
+
+/** Why routing could not place an order (the cause codes of the routing explanation), in words. */
+export const causeLabels: Record<string, string> = {
+  noEligibleDistributor: 'No eligible distributor 无符合条件的经销商',
+  insufficientStock: 'Not enough stock 库存不足',
+  capacityExhausted: 'Capacity used up 产能已满',
+  wholeOrderNotFillable: 'No one distributor can fill it whole 无经销商可整单承接',
+  manualReviewPolicy: 'Sent to review by its policy 策略要求人工审核',
+  unknown: 'Unknown cause 原因未知',
+};
+export const causeLabel = (code: string): string => causeLabels[code] ?? code;

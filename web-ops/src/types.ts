@@ -103,6 +103,17 @@ export type SnapshotDifference = Written<Schemas['SnapshotDifference']>;
 /** POST /api/erp/stock-snapshots */
 export type StockSnapshotRequest = Schemas['StockSnapshotRequest'];
 
+// ---- forecast and analytics (库存预测 / 订单经营) ----
+
+/** GET /api/forecast: one distributor's forecast for one SKU, with (ops) transfers that would restock it. */
+export type ForecastRow = Written<Schemas['ForecastRow']>;
+export type SuggestedTransfer = Written<Schemas['SuggestedTransfer']>;
+/** GET /api/analytics/orders: order figures over a period (the server's definitions, OrderAnalytics.cs). */
+export type OrderAnalytics = Written<Schemas['OrderAnalytics']>;
+export type DistributorFigures = Written<Schemas['DistributorFigures']>;
+/** The query of GET /api/analytics/orders: ISO times with offset, ids, and the UTC offset its hours are in. */
+export interface AnalyticsQuery { from: string; to: string; campaignId?: string; distributorId?: string; utcOffsetMinutes: number }
+
 /** GET /api/products */
 export type Product = Written<Schemas['Product']>;
 

@@ -2,16 +2,8 @@
 // their cause (a code from the routing, worded here) and the server's suggested actions, one click each. Refreshed when
 // orders are rejected live (a new exception) and after every action.
 import { api, errorText } from '../api';
-import { fmtDateTime, fmtInt, h, label, setText } from '../dom';
+import { causeLabel, fmtDateTime, fmtInt, h, label, setText } from '../dom';
 import type { ExceptionOrder, SuggestedAction } from '../types';
-
-const causeLabels: Record<string, string> = {
-  noEligibleDistributor: 'No eligible distributor 无符合条件的经销商',
-  insufficientStock: 'Not enough stock 库存不足',
-  capacityExhausted: 'Capacity used up 产能已满',
-  wholeOrderNotFillable: 'No one distributor can fill it whole 无经销商可整单承接',
-  manualReviewPolicy: 'Sent to review by its policy 策略要求人工审核',
-};
 
 export class ExceptionsPanel {
   readonly el: HTMLElement;
@@ -78,7 +70,7 @@ export class ExceptionsPanel {
       h('td', null, h('button', { type: 'button', class: 'link mono', onclick: () => this.onOpen(o.orderId) }, o.orderId),
         h('div', { class: 'muted small' }, `${o.customerId}${o.campaignId ? ` · ${o.campaignId}` : ''}`)),
       h('td', null, h('span', { class: `badge status-${o.status}` }, label(o.status))),
-      h('td', null, causeLabels[o.cause] ?? o.cause, o.reason ? h('div', { class: 'muted small' }, o.reason) : null),
+      h('td', null, causeLabel(o.cause), o.reason ? h('div', { class: 'muted small' }, o.reason) : null),
       h('td', null, o.lines.map((l) => `${l.sku || '(campaign SKU)'} × ${fmtInt(l.quantity)}`).join(', ')),
       h('td', null, fmtDateTime(o.placedAt)),
       h('td', null, o.suggestedActions.map((a) => {

@@ -1,9 +1,19 @@
-// Distributor stock: available vs restock threshold per distributor and SKU; rows below threshold are highlighted.
-// Loaded from REST, kept live by inventoryChanged events; only changed rows are touched, once per frame. Incoming (units
-// dispatched here by transfers, not yet received) is not in those events: a transferChanged reads it again from REST.
+// Distributor stock: available vs restock threshold per distributor and SKU; rows below threshold are highlighted. With
+// the forecast (库存预测): how fast each SKU sells there (velocity per day, and a sparkline of the velocities seen since
+// the page loaded), its days of cover (rows the server calls low cover highlighted) and the suggested restock.
+// Loaded from REST, kept live by inventoryChanged events (stock, velocity, cover); only changed rows are touched, once per
+// frame. Incoming (units dispatched here by transfers, not yet received) is not in those events: a transferChanged reads
+// it again from REST. Nor are the suggested restock and whether cover is low (the server's rule, its lowCoverDays
+// setting): after stock changes the forecast is read again, at most every 2 s, so the console derives neither.
 import { api, errorText } from '../api';
 import { fmtInt, h, schedule, setText, SnapshotSync, stockKey } from '../dom';
-import type { Distributor, InventoryChangedEvent, InventoryItem, TransferChangedEvent } from '../types';
+import type { Distributor, ForecastRow, InventoryChangedEvent, InventoryItem, TransferChangedEvent } from '../types';
+import { fmtCover, fmtVelocity, sparkline } from './forecastParts';
+
+/** How many velocities a row's sparkline keeps (the newest). */
+const sparkPoints = 30;
+/** The forecast (restock, low cover) is read again at most this often while stock changes. */
+const forecastEveryMs = 2000;
 
 interface Item {
   distributorId: string;
@@ -14,6 +24,11 @@ interface Item {
   available: number;
   belowThreshold: boolean;
   incoming: number;
+  velocityPerDay: number;
+  daysOfCover: number | null;
+  suggestedRestock: number;
+  /** The server's word from the forecast; null until it has been read. */
+  lowCover: boolean | null;
 }
 
 interface Row {
@@ -24,20 +39,30 @@ interface Row {
   available: HTMLTableCellElement;
   threshold: HTMLTableCellElement;
   fill: HTMLElement;
+  velocity: HTMLTableCellElement;
+  spark: HTMLTableCellElement;
+  cover: HTMLTableCellElement;
+  restock: HTMLTableCellElement;
 }
 
 export interface StockOptions {
   /** The distributor view: only this distributor. */
   distributorId?: string;
   onLowCount?: (low: number) => void;
+  /** How many rows the server calls low cover. */
+  onLowCoverCount?: (low: number) => void;
   onDistributors?: (list: Distributor[]) => void;
 }
 
-/** What the server says of a stock level (available, below threshold): the console derives no stock rule itself. An
- *  event does not say what is incoming: the last one read stays. */
-const itemOf = (distributorId: string, s: InventoryItem | InventoryChangedEvent, incoming = 0): Item => ({
+/** What the server says of a stock level (available, below threshold, velocity, cover): the console derives no stock rule
+ *  itself. An event does not say what is incoming, the restock or whether cover is low: the last ones read stay. */
+const itemOf = (distributorId: string, s: InventoryItem | InventoryChangedEvent, known?: Item): Item => ({
   distributorId, sku: s.sku, onHand: s.onHand, reserved: s.reserved, threshold: s.threshold, available: s.available, belowThreshold: s.belowThreshold,
-  incoming: 'incoming' in s ? s.incoming : incoming,
+  incoming: 'incoming' in s ? s.incoming : known?.incoming ?? 0,
+  velocityPerDay: s.velocityPerDay ?? 0,
+  daysOfCover: s.daysOfCover ?? null,
+  suggestedRestock: 'suggestedRestock' in s ? s.suggestedRestock : known?.suggestedRestock ?? 0,
+  lowCover: known?.lowCover ?? null,
 });
 
 export class StockTable {
@@ -54,9 +79,15 @@ export class StockTable {
   /** Distributors whose incoming to read again (a transfer of theirs moved), and whether a read is under way. */
   private readonly incomingDue = new Set<string>();
   private readingIncoming = false;
+  /** Velocities seen per row (load and live events), oldest first, for its sparkline. */
+  private readonly velocities = new Map<string, number[]>();
+  private forecastTimer: number | undefined;
+  private readingForecast = false;
+  private forecastAgain = false;
   private rebuild = true;
   private text = '';
   private lowOnly = false;
+  private lowCoverOnly = false;
   private distributorFilter = '';
 
   constructor(private readonly options: StockOptions = {}) {
@@ -72,10 +103,13 @@ export class StockTable {
     const lowOnly = h('label', { class: 'toggle' },
       h('input', { type: 'checkbox', testid: 'stock-low-only', onchange: (ev: Event) => { this.lowOnly = (ev.target as HTMLInputElement).checked; this.refilter(); } }),
       ' Below threshold only 仅低于补货线');
+    const lowCoverOnly = h('label', { class: 'toggle' },
+      h('input', { type: 'checkbox', testid: 'stock-low-cover-only', onchange: (ev: Event) => { this.lowCoverOnly = (ev.target as HTMLInputElement).checked; this.refilter(); } }),
+      ' Low cover only 仅可售天数不足');
     this.el = h('section', { class: 'panel', testid: 'stock-panel' },
       h('header', { class: 'panel-head' },
         h('h2', null, own ? `Stock 库存 · ${own}` : 'Distributor stock 经销商库存'),
-        h('div', { class: 'tools' }, this.distributorSelect, search, lowOnly)),
+        h('div', { class: 'tools' }, this.distributorSelect, search, lowOnly, lowCoverOnly)),
       this.summary,
       this.error,
       h('div', { class: 'table-scroll' },
@@ -88,7 +122,11 @@ export class StockTable {
             h('th', { class: 'num', title: 'dispatched here by transfers, not yet received 调拨已发出、尚未收货' }, 'Incoming 在途'),
             h('th', { class: 'num' }, 'Available 可用'),
             h('th', { class: 'num' }, 'Threshold 补货线'),
-            h('th', { class: 'meter-col' }, 'Level 水位'))),
+            h('th', { class: 'meter-col' }, 'Level 水位'),
+            h('th', { class: 'num', title: 'units a day its orders take, recent sales weighted most 近期日均销量' }, 'Velocity/day 日销量'),
+            h('th', { class: 'spark-col', title: 'velocity per day as seen since this page loaded 本页加载以来的日销量变化' }, 'Trend 趋势'),
+            h('th', { class: 'num', title: '(available + incoming) ÷ velocity; — when nothing sells （可用 + 在途）÷ 日销量' }, 'Days of cover 可售天数'),
+            h('th', { class: 'num', title: 'units to reach the target days of cover 达到目标可售天数所需补货量' }, 'Suggested restock 建议补货'))),
           this.tbody)),
     );
   }
@@ -128,6 +166,7 @@ export class StockTable {
             const known = this.items.get(key);
             if (!known) {
               this.items.set(key, itemOf(r.id, i));
+              this.seeVelocity(key, i.velocityPerDay);
               this.rebuild = true;
             } else if (known.incoming !== i.incoming) {
               known.incoming = i.incoming;
@@ -158,9 +197,63 @@ export class StockTable {
     if (mine.length === 0) return;
     this.sync.record(mine);
     this.apply(mine);
+    this.forecastSoon();
   }
 
-  private async load(): Promise<{ distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[] }> {
+  destroy(): void {
+    window.clearTimeout(this.forecastTimer);
+  }
+
+  /** Reads the forecast within `forecastEveryMs` (one timer for every change meanwhile). */
+  private forecastSoon(): void {
+    if (this.forecastTimer === undefined) {
+      this.forecastTimer = window.setTimeout(() => { this.forecastTimer = undefined; void this.readForecast(); }, forecastEveryMs);
+    }
+  }
+
+  /** The server's restock, low cover and incoming per row (one request: ops every row, a distributor its own). */
+  private async readForecast(): Promise<void> {
+    if (this.readingForecast) { this.forecastAgain = true; return; }
+    this.readingForecast = true;
+    try {
+      this.applyForecast(await api.forecast(this.forecastFilter()));
+    } catch {
+      // The next change asks again; the rows keep what was last read.
+    } finally {
+      this.readingForecast = false;
+      if (this.forecastAgain) { this.forecastAgain = false; this.forecastSoon(); }
+    }
+  }
+
+  private forecastFilter(): { distributorId?: string } {
+    return this.options.distributorId ? { distributorId: this.options.distributorId } : {};
+  }
+
+  private applyForecast(rows: ForecastRow[]): void {
+    for (const f of rows) {
+      const key = stockKey(f.distributorId, f.sku);
+      const known = this.items.get(key);
+      if (!known) continue; // a row not loaded yet comes with its stock (threshold) from the next inventory read
+      if (known.lowCover !== f.lowCover || known.suggestedRestock !== f.suggestedRestock || known.incoming !== f.incoming) {
+        known.lowCover = f.lowCover;
+        known.suggestedRestock = f.suggestedRestock;
+        known.incoming = f.incoming;
+        this.dirty.add(key);
+      }
+    }
+    schedule(this, () => this.render());
+  }
+
+  /** Keeps a velocity for the row's sparkline (a repeat of the last one adds nothing). */
+  private seeVelocity(key: string, v: number): void {
+    let seen = this.velocities.get(key);
+    if (!seen) this.velocities.set(key, (seen = []));
+    if (seen.length > 0 && seen[seen.length - 1] === v) return;
+    seen.push(v);
+    if (seen.length > sparkPoints) seen.splice(0, seen.length - sparkPoints);
+  }
+
+  private async load(): Promise<{ distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[]; forecast: ForecastRow[] | null }> {
     const own = this.options.distributorId;
     const distributors = own ? [await api.distributor(own)] : await api.distributors();
     distributors.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
@@ -171,16 +264,24 @@ export class StockTable {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) inventories.push({ id, items: await api.inventory(id) });
     };
     await Promise.all(Array.from({ length: Math.min(6, queue.length) }, worker));
-    return { distributors, inventories };
+    // After the stock, so every row it names is known; without it the rows show no low-cover mark until the next read.
+    const forecast = await api.forecast(this.forecastFilter()).catch(() => null);
+    return { distributors, inventories, forecast };
   }
 
-  private applySnapshot(snapshot: { distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[] }): void {
+  private applySnapshot(snapshot: { distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[]; forecast: ForecastRow[] | null }): void {
+    const before = new Map(this.items);
     this.items.clear();
     this.names.clear();
     for (const d of snapshot.distributors) this.names.set(d.id, d.name);
     for (const { id, items } of snapshot.inventories) {
-      for (const i of items) this.items.set(stockKey(id, i.sku), itemOf(id, i));
+      for (const i of items) {
+        const key = stockKey(id, i.sku);
+        this.items.set(key, itemOf(id, i, before.get(key)));
+        this.seeVelocity(key, i.velocityPerDay);
+      }
     }
+    if (snapshot.forecast) this.applyForecast(snapshot.forecast);
     if (this.distributorSelect) {
       const current = this.distributorSelect.value;
       this.distributorSelect.replaceChildren(
@@ -199,7 +300,8 @@ export class StockTable {
       const known = this.items.get(key);
       if (!known) this.rebuild = true;
       else this.dirty.add(key);
-      this.items.set(key, itemOf(e.distributor, e, known?.incoming));
+      this.items.set(key, itemOf(e.distributor, e, known));
+      this.seeVelocity(key, e.velocityPerDay ?? 0);
     }
     schedule(this, () => this.render());
   }
@@ -211,6 +313,7 @@ export class StockTable {
 
   private matches(i: Item): boolean {
     if (this.lowOnly && !i.belowThreshold) return false;
+    if (this.lowCoverOnly && !i.lowCover) return false;
     if (this.distributorFilter && i.distributorId !== this.distributorFilter) return false;
     if (this.text) {
       const hay = `${i.distributorId} ${this.names.get(i.distributorId) ?? ''} ${i.sku}`.toLowerCase();
@@ -234,7 +337,7 @@ export class StockTable {
         fragment.appendChild(row.tr);
       }
       this.tbody.replaceChildren(fragment);
-      if (sorted.length === 0) this.tbody.appendChild(h('tr', null, h('td', { colspan: 8, class: 'muted' }, 'No stock yet. 暂无库存。')));
+      if (sorted.length === 0) this.tbody.appendChild(h('tr', null, h('td', { colspan: 12, class: 'muted' }, 'No stock yet. 暂无库存。')));
     } else {
       for (const key of this.dirty) {
         const row = this.rows.get(key);
@@ -247,13 +350,15 @@ export class StockTable {
   }
 
   private renderSummary(): void {
-    let low = 0, shown = 0;
+    let low = 0, lowCover = 0, shown = 0;
     for (const [key, item] of this.items) {
       if (item.belowThreshold) low++;
+      if (item.lowCover) lowCover++;
       if (this.rows.get(key)?.tr.hidden === false) shown++;
     }
     this.options.onLowCount?.(low);
-    setText(this.summary, `${fmtInt(this.items.size)} SKU rows · ${fmtInt(low)} below threshold 低于补货线 · ${fmtInt(shown)} shown`);
+    this.options.onLowCoverCount?.(lowCover);
+    setText(this.summary, `${fmtInt(this.items.size)} SKU rows · ${fmtInt(low)} below threshold 低于补货线 · ${fmtInt(lowCover)} low cover 可售天数不足 · ${fmtInt(shown)} shown`);
   }
 
   private createRow(i: Item): Row {
@@ -263,13 +368,16 @@ export class StockTable {
     const row: Row = {
       tr: h('tr', { testid: `stock-row-${i.distributorId}-${i.sku}`, 'data-distributor': i.distributorId, 'data-sku': i.sku }),
       onHand: h('td', { class: 'num', testid: 'stock-on-hand' }), reserved: num(), incoming: h('td', { class: 'num', testid: 'stock-incoming' }),
-      available: num(), threshold: num(), fill,
+      available: h('td', { class: 'num avail' }), threshold: num(), fill,
+      velocity: h('td', { class: 'num', testid: 'stock-velocity' }), spark: h('td', { class: 'spark-col', testid: 'stock-spark' }),
+      cover: h('td', { class: 'num cover', testid: 'stock-cover' }), restock: h('td', { class: 'num', testid: 'stock-restock' }),
     };
     row.tr.append(
       own ? '' : h('td', { class: 'nowrap' }, h('b', null, i.distributorId), ' ', h('span', { class: 'muted small' }, this.names.get(i.distributorId) ?? '')),
       h('td', { class: 'mono' }, i.sku),
       row.onHand, row.reserved, row.incoming, row.available, row.threshold,
       h('td', { class: 'meter-col' }, h('div', { class: 'meter', title: 'available vs threshold (the mark)' }, fill, h('div', { class: 'mark' }))),
+      row.velocity, row.spark, row.cover, row.restock,
     );
     return row;
   }
@@ -292,6 +400,20 @@ export class StockTable {
     // The mark (threshold) sits at half the bar.
     const scale = i.threshold > 0 ? i.threshold * 2 : Math.max(avail, 1);
     row.fill.style.width = `${Math.max(0, Math.min(100, (100 * avail) / scale))}%`;
+    // The forecast: the values as the server gave them (data-value), shown rounded.
+    setText(row.velocity, fmtVelocity(i.velocityPerDay));
+    row.velocity.dataset.value = String(i.velocityPerDay);
+    setText(row.cover, fmtCover(i.daysOfCover));
+    row.cover.dataset.value = i.daysOfCover === null ? '' : String(i.daysOfCover);
+    setText(row.restock, i.suggestedRestock ? fmtInt(i.suggestedRestock) : '—');
+    row.restock.dataset.units = String(i.suggestedRestock);
+    row.tr.dataset.lowCover = String(i.lowCover === true);
+    row.tr.classList.toggle('low-cover', i.lowCover === true);
+    const seen = this.velocities.get(stockKey(i.distributorId, i.sku)) ?? [];
+    if (row.spark.dataset.points !== seen.join(',')) {
+      row.spark.dataset.points = seen.join(',');
+      row.spark.replaceChildren(sparkline(seen, `velocity per day, last ${seen.length} seen 最近日销量`));
+    }
     row.tr.hidden = !this.matches(i);
   }
 }

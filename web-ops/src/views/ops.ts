@@ -1,15 +1,17 @@
-// The operations view: live campaign board, allocation feed, alerts, distributor stock (with a chosen distributor's
-// stocktake and stock statement), transfers, returns, order lookup, the exception queue, order review, pre-orders,
+// The operations view: live campaign board, allocation feed, alerts, order analytics, distributor stock (with a chosen
+// distributor's stocktake and stock statement), the stock forecast with its suggested transfers, transfers, returns, order lookup, the exception queue, order review, pre-orders,
 // policies, and ERP (SAP imports and reconciliation).
 import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
 import { connectView } from '../live';
 import { Shell } from '../shell';
 import { AlertsPanel } from '../components/alerts';
+import { AnalyticsPanel } from '../components/analytics';
 import { CampaignBoard } from '../components/campaignBoard';
 import { ErpPanel } from '../components/erp';
 import { ExceptionsPanel } from '../components/exceptions';
 import { Feed } from '../components/feed';
+import { ForecastPanel } from '../components/forecast';
 import { OrderDialog, OrderLookup } from '../components/orderDetail';
 import { PoliciesPanel } from '../components/policies';
 import { PreOrdersPanel } from '../components/preorders';
@@ -22,16 +24,19 @@ import { StocktakePanel } from '../components/stocktake';
 import { TransfersPanel } from '../components/transfers';
 import type { Distributor } from '../types';
 
-const tabs = ['live', 'stock', 'transfers', 'returns', 'orders', 'exceptions', 'reviews', 'preorders', 'policies', 'erp'] as const;
+const tabs = ['live', 'analytics', 'stock', 'forecast', 'transfers', 'returns', 'orders', 'exceptions', 'reviews', 'preorders', 'policies', 'erp'] as const;
 type TabId = (typeof tabs)[number];
 
 export function mountOps(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
   const lowBadge = h('span', { class: 'count', testid: 'low-stock-count', hidden: true });
+  const lowCoverBadge = h('span', { class: 'count', testid: 'low-cover-count', hidden: true });
   const alertBadge = h('span', { class: 'count', testid: 'open-alerts-count', hidden: true });
   const reviewBadge = h('span', { class: 'count', testid: 'reviews-count', hidden: true });
   const shell = new Shell(session, 'Routing 订单路由 · Ops 运营', () => signOut(), [
     { id: 'live', label: 'Live board 实时看板', badge: alertBadge },
+    { id: 'analytics', label: 'Analytics 订单经营' },
     { id: 'stock', label: 'Stock 库存', badge: lowBadge },
+    { id: 'forecast', label: 'Forecast 库存预测', badge: lowCoverBadge },
     { id: 'transfers', label: 'Transfers 调拨' },
     { id: 'returns', label: 'Returns 退换货' },
     { id: 'orders', label: 'Orders 订单' },
@@ -48,7 +53,11 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   const simulation = new SimulationControl();
   const feed = new Feed({ title: 'Allocation feed 分配动态', testid: 'allocation-feed', onOpen: (id) => void dialog.open(id), showRejectedToggle: true });
   const alerts = new AlertsPanel({ onCount: (n) => setBadge(alertBadge, n) });
-  const stock = new StockTable({ onLowCount: (n) => setBadge(lowBadge, n), onDistributors: (list) => tools.distributors(list) });
+  const stock = new StockTable({ onLowCount: (n) => setBadge(lowBadge, n), onLowCoverCount: (n) => setBadge(lowCoverBadge, n),
+    onDistributors: (list) => tools.distributors(list) });
+  const analytics = new AnalyticsPanel();
+  const forecast = new ForecastPanel();
+  let analyticsLoaded = false;
   const stocktake = new StocktakePanel({ stocked: (id) => stock.stocked(id) });
   const statement = new StockStatement();
   const tools = distributorTools((id) => { stocktake.setDistributor(id); statement.setDistributor(id); });
@@ -68,7 +77,9 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
       h('div', { class: 'span-all' }, board.el),
       feed.el,
       alerts.el),
+    analytics: h('div', { class: 'tab', testid: 'tab-panel-analytics' }, analytics.el),
     stock: h('div', { class: 'tab', testid: 'tab-panel-stock' }, stock.el, tools.el, stocktake.el, statement.el),
+    forecast: h('div', { class: 'tab', testid: 'tab-panel-forecast' }, forecast.el),
     transfers: h('div', { class: 'tab', testid: 'tab-panel-transfers' }, transfers.el),
     returns: h('div', { class: 'tab', testid: 'tab-panel-returns' }, returns.el),
     orders: h('div', { class: 'tab', testid: 'tab-panel-orders' }, lookup.el),
@@ -87,6 +98,10 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     const id: TabId = (tabs as readonly string[]).includes(tab) ? (tab as TabId) : 'live';
     for (const t of tabs) sections[t].hidden = t !== id;
     shell.selectTab(id);
+    analytics.setShown(id === 'analytics');
+    forecast.setShown(id === 'forecast');
+    if (id === 'analytics' && !analyticsLoaded) { analyticsLoaded = true; void analytics.load(); }
+    if (id === 'forecast') void forecast.load();
     if (id === 'orders' && arg) void lookup.lookup(decodeURIComponent(arg));
     if (id === 'stock') { void stocktake.load(); void statement.load(); }
     if (id === 'transfers') void transfers.load();
@@ -108,23 +123,26 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     // The review queue and the pre-orders have no live snapshot to replay onto: reloading the one shown is enough.
     resync: () => Promise.all([board.resync(), stock.resync(), alerts.resync(),
       sections.reviews.hidden ? reviews.loadCount() : reviews.load(), sections.preorders.hidden ? null : preorders.load(),
-      sections.transfers.hidden ? null : transfers.load()]),
+      sections.transfers.hidden ? null : transfers.load(), sections.forecast.hidden ? null : forecast.load()]),
     onGap: (at) => feed.markGap(`Reconnected 已重连 at ${fmtTime(at)}: orders during the interruption are not listed; counters and stock are resynced.`),
   });
   live.on('campaignProgress', (events) => board.onProgress(events));
-  live.on('orderAllocated', (events) => { board.onOrders(events, 'allocated'); feed.onAllocated(events); });
+  live.on('orderAllocated', (events) => { board.onOrders(events, 'allocated'); feed.onAllocated(events); analytics.onOrders(); });
   live.on('orderRejected', (events) => {
     board.onOrders(events, 'rejected');
+    analytics.onOrders();
     feed.onRejected(events);
     if (!sections.exceptions.hidden) void exceptions.load(); // a new exception, maybe
   });
   live.on('orderChanged', (events) => {
+    analytics.onOrders();
     reviews.onOrderChanged(events, !sections.reviews.hidden);
     if (!sections.preorders.hidden) preorders.onOrderChanged(events);
   });
-  live.on('inventoryChanged', (events) => stock.onInventory(events));
+  live.on('inventoryChanged', (events) => { stock.onInventory(events); forecast.onChanged(); });
   live.on('transferChanged', (events) => {
     stock.onTransfers(events);
+    forecast.onChanged();
     transfers.onTransferChanged(events, !sections.transfers.hidden);
   });
   live.on('alertRaised', (events) => alerts.onAlerts(events));
@@ -138,6 +156,9 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
       window.removeEventListener('hashchange', route);
       void live.stop();
       board.destroy();
+      stock.destroy();
+      analytics.destroy();
+      forecast.destroy();
       alerts.destroy();
       simulation.destroy();
       dialog.destroy();
