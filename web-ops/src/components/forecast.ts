@@ -1,8 +1,8 @@
 // The stock forecast (库存预测, ops): every distributor and SKU with how fast it sells, its days of cover (the server's
 // lowCover highlighted) and the suggested restock, shortest cover first as the server sorts it, and for each row the
 // transfers the server suggests from neighbours with stock to spare, each one click from a transfer request
-// (POST /api/transfers). Each suggestion's request keeps its Idempotency-Key for a retry of the same request after a
-// failure that may not have reached the server, so a transfer is never requested twice by a retry; the answer (the
+// (POST /api/transfers). After a failure that may not have reached the server, the suggestion offers a retry of that
+// same request (same body, same Idempotency-Key), so a transfer is never requested twice by a retry; the answer (the
 // transfer, or the refusal with its code) shows under the suggestion. Read again on demand and, while shown, when stock
 // or transfers change (at most every 2 s).
 import { api, ApiError } from '../api';
@@ -16,8 +16,10 @@ import { problemText, Suggestions } from './stockParts';
 const shownCap = 300;
 const liveEveryMs = 2000;
 
-/** A suggestion's request under way, or its refusal (and whether a retry of the same request may mend it). */
-type Pending = { error: unknown; retry: boolean } | { sending: true };
+/** A suggestion's request under way, or its failure: refused, or one a retry of the same request may mend (its body is
+ *  kept, so the retry sends it unchanged with the same key even when the suggestion has moved since: the first may
+ *  have been done, and holding its units changes the forecast). */
+type Pending = { error: unknown; retry: TransferRequest | null } | { sending: true };
 
 const rowKey = (distributorId: string, sku: string): string => `${distributorId}\u0000${sku}`;
 const suggestionKey = (to: string, sku: string, from: string): string => `${to}\u0000${sku}\u0000${from}`;
@@ -116,7 +118,7 @@ export class ForecastPanel {
 
   /** A row is drawn again when its figures, its requested transfers or one of its suggestions' requests change. */
   private version(r: ForecastRow): string {
-    const pending = r.suggestedTransfers.map((s) => {
+    const pending = this.offered(r).map((s) => {
       const p = this.pending.get(suggestionKey(r.distributorId, r.sku, s.fromDistributorId));
       return !p ? '' : 'error' in p ? `e:${problemText(p.error)}` : 'sending';
     });
@@ -134,8 +136,8 @@ export class ForecastPanel {
     h('td', { class: 'num cover', testid: 'forecast-cover', 'data-value': r.daysOfCover === null ? '' : r.daysOfCover }, fmtCover(r.daysOfCover)),
     h('td', { class: 'num', testid: 'forecast-restock', 'data-units': r.suggestedRestock }, r.suggestedRestock ? fmtInt(r.suggestedRestock) : '—'),
     h('td', { class: 'suggestions' },
-      r.suggestedTransfers.length
-        ? h('ul', { class: 'plain' }, r.suggestedTransfers.map((s) => this.suggestion(r, s)))
+      this.offered(r).length
+        ? h('ul', { class: 'plain' }, this.offered(r).map((s) => this.suggestion(r, s)))
         : h('span', { class: 'muted small' }, r.suggestedRestock ? 'no neighbour with stock to spare 附近无富余库存' : '—'),
       (this.requested.get(rowKey(r.distributorId, r.sku)) ?? []).map((t) =>
         h('div', { class: 'ok small', testid: 'forecast-transfer-created', 'data-transfer-id': t.transferId, 'data-from': t.fromDistributorId },
@@ -143,30 +145,43 @@ export class ForecastPanel {
           ` · ${fmtInt(t.quantity)} × ${t.sku} ${t.fromDistributorId} → ${t.toDistributorId}; counted as incoming once dispatched 发货后计入在途`))));
   }
 
+  /** The server's suggestions, and any request of this row that failed in a way a retry may mend whose source is no longer
+   *  suggested (its retry stays offered). */
+  private offered(r: ForecastRow): SuggestedTransfer[] {
+    const retries: SuggestedTransfer[] = [];
+    for (const [key, p] of this.pending) {
+      if (!key.startsWith(`${rowKey(r.distributorId, r.sku)}\u0000`) || !('error' in p) || !p.retry) continue;
+      const from = p.retry.fromDistributorId;
+      if (!r.suggestedTransfers.some((s) => s.fromDistributorId === from)) retries.push({ fromDistributorId: from, quantity: p.retry.quantity, distanceKm: Number.NaN });
+    }
+    return [...r.suggestedTransfers, ...retries];
+  }
+
   private suggestion(r: ForecastRow, s: SuggestedTransfer): HTMLElement {
     const key = suggestionKey(r.distributorId, r.sku, s.fromDistributorId);
     const pending = this.pending.get(key);
     // A transfer from this source was requested here already: another is a second one, and says so.
     const again = (this.requested.get(rowKey(r.distributorId, r.sku)) ?? []).some((t) => t.fromDistributorId === s.fromDistributorId);
+    const retry = pending && 'error' in pending ? pending.retry : null;
     const button = h('button', { type: 'button', class: again ? 'small' : 'small primary', testid: 'forecast-create-transfer',
-      disabled: !!pending && 'sending' in pending, onclick: () => void this.request(r, s) },
-    again ? 'Create another 再次创建' : 'Create transfer 创建调拨');
+      disabled: !!pending && 'sending' in pending, 'data-retry': retry ? String(retry.quantity) : null,
+      onclick: () => void this.request(r, retry ?? { fromDistributorId: s.fromDistributorId, toDistributorId: r.distributorId, sku: r.sku, quantity: s.quantity }) },
+    retry ? `Retry ${fmtInt(retry.quantity)} 重试` : again ? 'Create another 再次创建' : 'Create transfer 创建调拨');
     const answer = pending && 'error' in pending
       ? h('div', { class: 'error small', role: 'alert', testid: 'forecast-transfer-error',
         'data-code': pending.error instanceof ApiError && pending.error.code ? pending.error.code : null },
-      `Not requested 未申请: ${problemText(pending.error)}${pending.retry ? ' — click again to retry the same request 可再次点击重试' : ''}`)
+      `Not requested 未申请: ${problemText(pending.error)}${retry ? ` — retry the same request (${fmtInt(retry.quantity)}) 可重试同一请求` : ''}`)
       : null;
     return h('li', { class: 'suggestion', testid: 'forecast-suggestion', 'data-from': s.fromDistributorId, 'data-quantity': s.quantity },
-      h('span', { class: 'small' }, h('b', { class: 'mono' }, s.fromDistributorId), ` → ${fmtInt(s.quantity)} · ${s.distanceKm.toLocaleString('en-US', { maximumFractionDigits: 1 })} km `),
+      h('span', { class: 'small' }, h('b', { class: 'mono' }, s.fromDistributorId), ` → ${fmtInt(s.quantity)}${Number.isNaN(s.distanceKm) ? '' : ` · ${s.distanceKm.toLocaleString('en-US', { maximumFractionDigits: 1 })} km`} `),
       button, answer);
   }
 
-  /** Requests the suggested transfer: the same key when the same request is sent again after a failure a retry may mend. */
-  private async request(r: ForecastRow, s: SuggestedTransfer): Promise<void> {
-    const key = suggestionKey(r.distributorId, r.sku, s.fromDistributorId);
+  /** Requests a transfer: the same key when the same request is sent again after a failure a retry may mend. */
+  private async request(r: ForecastRow, body: TransferRequest): Promise<void> {
+    const key = suggestionKey(r.distributorId, r.sku, body.fromDistributorId);
     let keys = this.keys.get(key);
     if (!keys) this.keys.set(key, (keys = new IdempotencyKeys('transfer')));
-    const body: TransferRequest = { fromDistributorId: s.fromDistributorId, toDistributorId: r.distributorId, sku: r.sku, quantity: s.quantity };
     const { key: idempotencyKey } = keys.take(body);
     this.pending.set(key, { sending: true });
     this.rows.update(r);
@@ -178,7 +193,7 @@ export class ForecastPanel {
       if (!list.some((t) => t.transferId === transfer.transferId)) list.push(transfer);
       this.requested.set(rowKey(r.distributorId, r.sku), list);
     } catch (e) {
-      this.pending.set(key, { error: e, retry: keys.settle(e) });
+      this.pending.set(key, { error: e, retry: keys.settle(e) ? body : null });
     }
     this.rows.update(r);
     void this.load();

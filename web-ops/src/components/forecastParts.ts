@@ -1,14 +1,14 @@
 // Small pieces the forecast views share (the stock tables, the Forecast page): velocity and cover in words, and a
 // sparkline of the velocities seen.
-import { fmtInt } from '../dom';
 
-/** Units a day: 277.3 · 0.42 · — (nothing sells). */
-export const fmtVelocity = (v: number): string =>
-  v <= 0 ? '—' : v >= 100 ? fmtInt(Math.round(v)) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+const oneDecimal = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** Units a day: 1,277.3 · 0.42 · — (nothing sells). */
+export const fmtVelocity = (v: number): string => (v <= 0 ? '—' : v >= 10 ? oneDecimal.format(v) : v.toFixed(2));
 
 /** Days of cover: 0.36 d · 12.5 d · ∞ (nothing sells: null). */
 export const fmtCover = (days: number | null): string =>
-  days === null ? '∞' : `${days >= 100 ? fmtInt(Math.round(days)) : days >= 10 ? days.toFixed(1) : days.toFixed(2)} d`;
+  days === null ? '∞' : `${days >= 10 ? oneDecimal.format(days) : days.toFixed(2)} d`;
 
 const svgNs = 'http://www.w3.org/2000/svg';
 
@@ -26,13 +26,15 @@ export function sparkline(values: number[], title: string): SVGSVGElement {
   if (values.length === 0) return svg;
   const max = Math.max(...values), min = Math.min(...values, 0);
   const span = max - min || 1;
-  const x = (i: number) => values.length === 1 ? w - pad : pad + (i * (w - 2 * pad)) / (values.length - 1);
+  // One value: a level line across, ending in its dot.
+  const points = values.length === 1 ? [values[0], values[0]] : values;
+  const x = (i: number) => pad + (i * (w - 2 * pad)) / (points.length - 1);
   const y = (v: number) => hgt - pad - ((v - min) * (hgt - 2 * pad)) / span;
   const line = document.createElementNS(svgNs, 'polyline');
-  line.setAttribute('points', values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '));
+  line.setAttribute('points', points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '));
   svg.appendChild(line);
   const dot = document.createElementNS(svgNs, 'circle');
-  dot.setAttribute('cx', x(values.length - 1).toFixed(1));
+  dot.setAttribute('cx', x(points.length - 1).toFixed(1));
   dot.setAttribute('cy', y(values[values.length - 1]).toFixed(1));
   dot.setAttribute('r', '2');
   svg.appendChild(dot);
