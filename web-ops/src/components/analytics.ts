@@ -148,8 +148,8 @@ export class AnalyticsPanel {
     this.csv = h('button', { type: 'button', class: 'ghost', testid: 'analytics-csv', onclick: () => void this.download() }, 'CSV 导出');
     this.periodText = h('p', { class: 'muted small', testid: 'analytics-period-text' });
     this.figuresEl = h('dl', { class: 'facts analytics-figures', testid: 'analytics-figures' });
-    this.trendBox = h('div', { class: 'chart-box analytics-chart', testid: 'analytics-trend' }, h('canvas', { 'aria-label': 'Fill rate trend 满足率趋势', role: 'img' }));
-    this.failuresBox = h('div', { class: 'chart-box analytics-chart', testid: 'analytics-failures-chart' }, h('canvas', { 'aria-label': 'Failure reasons 失败原因', role: 'img' }));
+    this.trendBox = h('div', { class: 'analytics-chart', testid: 'analytics-trend' }, h('canvas', { 'aria-label': 'Fill rate trend 满足率趋势', role: 'img' }));
+    this.failuresBox = h('div', { class: 'analytics-chart', testid: 'analytics-failures-chart' }, h('canvas', { 'aria-label': 'Failure reasons 失败原因', role: 'img' }));
     this.failuresList = h('ul', { class: 'plain small failure-list', testid: 'analytics-failures' });
     this.heat = h('div', { class: 'heatmap', testid: 'analytics-heatmap', role: 'table', 'aria-label': 'Orders by hour of day 各小时订单数' });
     this.heatNote = h('p', { class: 'muted small' });
@@ -327,12 +327,14 @@ export class AnalyticsPanel {
       h('li', { testid: 'failure-reason', 'data-code': r.code, 'data-count': r.count }, h('b', null, fmtInt(r.count)), ' · ', causeLabel(r.code), h('span', { class: 'muted' }, ` (${r.code})`))));
     if (reasons.length === 0) this.failuresList.appendChild(h('li', { class: 'muted' }, 'No failed orders in this period. 此期间无失败订单。'));
     this.failuresBox.hidden = reasons.length === 0;
-    const labels = reasons.map((r) => causeLabel(r.code));
+    // Two lines per label, English over Chinese, so a phone's narrow chart keeps both readable.
+    const labels = reasons.map((r) => { const text = causeLabel(r.code); const at = text.search(/[\u3400-\u9fff]/); return at > 0 ? [text.slice(0, at).trim(), text.slice(at)] : text; });
     const data = reasons.map((r) => r.count);
+    this.failuresBox.style.height = `${Math.max(110, 40 + reasons.length * 44)}px`;
     if (!this.failuresChart) {
       this.failuresChart = new Chart(this.failuresBox.querySelector('canvas')!, {
         type: 'bar',
-        data: { labels, datasets: [{ label: 'Orders 订单', data, backgroundColor: '#d9534f', borderWidth: 0 }] },
+        data: { labels, datasets: [{ label: 'Orders 订单', data, backgroundColor: '#d9534f', borderWidth: 0, maxBarThickness: 26 }] },
         options: {
           indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false,
           plugins: { legend: { display: false } },

@@ -373,7 +373,7 @@ export class StockTable {
       cover: h('td', { class: 'num cover', testid: 'stock-cover' }), restock: h('td', { class: 'num', testid: 'stock-restock' }),
     };
     row.tr.append(
-      own ? '' : h('td', { class: 'nowrap' }, h('b', null, i.distributorId), ' ', h('span', { class: 'muted small' }, this.names.get(i.distributorId) ?? '')),
+      own ? '' : h('td', { class: 'nowrap' }, h('b', null, i.distributorId), ' ', h('span', { class: 'muted small dist-name' }, this.names.get(i.distributorId) ?? '')),
       h('td', { class: 'mono' }, i.sku),
       row.onHand, row.reserved, row.incoming, row.available, row.threshold,
       h('td', { class: 'meter-col' }, h('div', { class: 'meter', title: 'available vs threshold (the mark)' }, fill, h('div', { class: 'mark' }))),

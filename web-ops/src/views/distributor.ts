@@ -71,7 +71,8 @@ export function mountDistributor(root: HTMLElement, session: Session, signOut: (
     h('p', null, lowCount, ' SKUs below threshold 低于补货线 · ', lowCoverCount, ' low cover 可售天数不足 · ', openCount, ' open alerts 未处理告警'));
 
   const sections: Record<TabId, HTMLElement> = {
-    stock: h('div', { class: 'tab distributor-grid', testid: 'tab-panel-stock' }, summary, alerts.el, stock.el, feed.el),
+    // The stock table spans the page (its forecast columns need the width); alerts and allocations share a row below.
+    stock: h('div', { class: 'tab distributor-grid', testid: 'tab-panel-stock' }, summary, stock.el, alerts.el, feed.el),
     analytics: h('div', { class: 'tab', testid: 'tab-panel-analytics' }, analytics.el),
     transfers: h('div', { class: 'tab', testid: 'tab-panel-transfers' }, transfers.el),
     returns: h('div', { class: 'tab', testid: 'tab-panel-returns' }, returns.el),
