@@ -13,7 +13,7 @@ import {
 } from 'chart.js';
 import { analyticsQuery, api } from '../api';
 import { causeLabel, dateInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, saveText, setText } from '../dom';
-import type { AnalyticsQuery, Campaign, Distributor, DistributorFigures, OrderAnalytics } from '../types';
+import type { AnalyticsQuery, DistributorFigures, OrderAnalytics } from '../types';
 import { problemText, StatusLine } from './stockParts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -123,7 +123,6 @@ export class AnalyticsPanel {
   private failuresChart: Chart | null = null;
   private generation = 0;
   private abort: AbortController | null = null;
-  private listsLoaded = false;
   private shown = false;
   private stale = false;
   private liveTimer: number | undefined;
@@ -209,21 +208,22 @@ export class AnalyticsPanel {
     };
   }
 
+  /** The campaigns (and, for ops, the distributors) to choose from, read again with every load (new ones appear). */
   private async loadLists(): Promise<void> {
-    if (this.listsLoaded) return;
-    this.listsLoaded = true;
     const [campaigns, distributors] = await Promise.all([
-      api.campaigns().catch(() => [] as Campaign[]),
-      this.distributor ? api.distributors().catch(() => [] as Distributor[]) : Promise.resolve([] as Distributor[]),
+      api.campaigns().catch(() => null),
+      this.distributor ? api.distributors().catch(() => null) : Promise.resolve(null),
     ]);
-    const keep = (select: HTMLSelectElement, options: HTMLOptionElement[]) => {
+    // A list that could not be read keeps the options it had (and the choice made).
+    const keep = (select: HTMLSelectElement, options: HTMLOptionElement[] | undefined) => {
+      if (!options) return;
       const value = select.value;
       select.replaceChildren(select.options[0], ...options);
       select.value = value;
     };
-    keep(this.campaign, campaigns.map((c) => h('option', { value: c.id }, c.name && c.name !== c.id ? `${c.id} · ${c.name}` : c.id)));
+    keep(this.campaign, campaigns?.map((c) => h('option', { value: c.id }, c.name && c.name !== c.id ? `${c.id} · ${c.name}` : c.id)));
     if (this.distributor) {
-      keep(this.distributor, distributors.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
+      keep(this.distributor, distributors?.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }))
         .map((d) => h('option', { value: d.id }, `${d.id} · ${d.name}`)));
     }
   }

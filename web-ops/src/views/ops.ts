@@ -123,7 +123,8 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     // The review queue and the pre-orders have no live snapshot to replay onto: reloading the one shown is enough.
     resync: () => Promise.all([board.resync(), stock.resync(), alerts.resync(),
       sections.reviews.hidden ? reviews.loadCount() : reviews.load(), sections.preorders.hidden ? null : preorders.load(),
-      sections.transfers.hidden ? null : transfers.load(), sections.forecast.hidden ? null : forecast.load()]),
+      sections.transfers.hidden ? null : transfers.load(), sections.forecast.hidden ? null : forecast.load(),
+      sections.analytics.hidden || !analyticsLoaded ? null : analytics.load()]),
     onGap: (at) => feed.markGap(`Reconnected 已重连 at ${fmtTime(at)}: orders during the interruption are not listed; counters and stock are resynced.`),
   });
   live.on('campaignProgress', (events) => board.onProgress(events));
