@@ -125,7 +125,7 @@ export class StockTable {
             h('th', { class: 'meter-col' }, 'Level 水位'),
             h('th', { class: 'num', title: 'units a day its orders take, recent sales weighted most 近期日均销量' }, 'Velocity/day 日销量'),
             h('th', { class: 'spark-col', title: 'velocity per day as seen since this page loaded 本页加载以来的日销量变化' }, 'Trend 趋势'),
-            h('th', { class: 'num', title: '(available + incoming) ÷ velocity; — when nothing sells （可用 + 在途）÷ 日销量' }, 'Days of cover 可售天数'),
+            h('th', { class: 'num', title: '(available + incoming) ÷ velocity; ∞ when nothing sells （可用 + 在途）÷ 日销量，无销量时为 ∞' }, 'Days of cover 可售天数'),
             h('th', { class: 'num', title: 'units to reach the target days of cover 达到目标可售天数所需补货量' }, 'Suggested restock 建议补货'))),
           this.tbody)),
     );
