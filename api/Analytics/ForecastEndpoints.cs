@@ -42,7 +42,7 @@ public static class ForecastEndpoints
             if (only is not null && !ids.Contains(only)) return Problems.NotFound($"distributor '{only}' does not exist");
             var inventories = await Task.WhenAll(ids.Select(async id => (Id: id, Items: await grains.GetGrain<IDistributorGrain>(id).GetInventoryAsync())));
             var locations = directory.ToDictionary(d => d.Id, d => d.Location, StringComparer.Ordinal);
-            var (target, low) = (options.Value.TargetDaysOfCover, options.Value.LowCoverDays);
+            var target = options.Value.TargetDaysOfCover;
 
             var all = inventories.SelectMany(inv => inv.Items.Where(i => sku is null || i.Sku == sku).Select(i => (inv.Id, Item: i))).ToList();
             var rows = all.Where(r => only is null || r.Id == only)
@@ -56,7 +56,7 @@ public static class ForecastEndpoints
                             .Select(t => new SuggestedTransfer(t.FromDistributorId, t.Quantity, Math.Round(Distance(t.FromDistributorId, r.Id), 1)))
                             .ToList();
                     return new ForecastRow(r.Id, r.Item.Sku, r.Item.OnHand, r.Item.Reserved, r.Item.Available, r.Item.Incoming, r.Item.VelocityPerDay,
-                        r.Item.DaysOfCover, Cover.IsLow(r.Item.DaysOfCover, low), r.Item.SuggestedRestock, transfers);
+                        r.Item.DaysOfCover, r.Item.LowCover, r.Item.SuggestedRestock, transfers);
                 })
                 .ToList();
             return TypedResults.Ok(rows);

@@ -38,10 +38,11 @@ public sealed record DistributorResponse(string Id, string Name, IReadOnlyList<s
 /// transfers and not yet received; the forecast (<see cref="VelocityPerDay"/> sold a day, <see cref="DaysOfCover"/> left
 /// at that rate, null when nothing sells, <see cref="SuggestedRestock"/> to the target cover) is as of the read.</summary>
 public sealed record InventoryItemResponse(string Sku, int OnHand, int Reserved, int Available, int Threshold, bool BelowThreshold, int Incoming,
-    double VelocityPerDay, double? DaysOfCover, int SuggestedRestock)
+    double VelocityPerDay, double? DaysOfCover, int SuggestedRestock, bool LowCover)
 {
     public static InventoryItemResponse From(InventoryItem i) =>
-        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.BelowThreshold, i.Incoming, i.VelocityPerDay, i.DaysOfCover, i.SuggestedRestock);
+        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.BelowThreshold, i.Incoming, i.VelocityPerDay, i.DaysOfCover, i.SuggestedRestock,
+            i.LowCover);
 }
 
 public static class DistributorEndpoints

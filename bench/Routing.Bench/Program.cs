@@ -8,6 +8,7 @@ using Routing.LocalPostgres;
 //   --smoke                      a few seconds per target with tiny numbers (what the test suite runs)
 //   --scenarios hot-sku,spread   --targets ceiling,naive,engine-memory   --target NAME=URL (already running)
 //   --duration S  --warmup S  --clients N  --share 0.7  --json PATH  --configuration Release
+//   --analytics [ORDERS]         the analytics query over a million orders on PostgreSQL instead (bench/results/analytics.json)
 string? Option(string name)
 {
     var i = Array.IndexOf(args, name);
@@ -31,6 +32,23 @@ if (Option("--clients") is { } clients) options = options with { Clients = int.P
 if (Option("--share") is { } share) options = options with { SteadyShare = double.Parse(share, CultureInfo.InvariantCulture) };
 if (Option("--json") is { } json) options = options with { JsonPath = json };
 if (options.IsSmoke && Option("--json") is null) options = options with { JsonPath = null };
+
+// --analytics [ORDERS]: GET /api/analytics/orders over a million orders (by default) on PostgreSQL, p50/p95 per query.
+if (args.Contains("--analytics"))
+{
+    var orders = int.TryParse(Option("--analytics"), CultureInfo.InvariantCulture, out var n) ? n : (options.IsSmoke ? 2_000 : 1_000_000);
+    var analytics = Routing.Bench.Analytics.AnalyticsBenchRunner.RunAsync(options with { JsonPath = Option("--json") ?? Path.Combine(repo, "bench", "results", "analytics.json") },
+        orders, repeats: options.IsSmoke ? 3 : 20, Console.Out);
+    if (await Task.WhenAny(analytics, Task.Delay(TimeSpan.FromMinutes(30))) != analytics)
+    {
+        Console.Error.WriteLine("bench: the analytics run took over 30 min; stopping");
+        await Routing.Bench.Targets.HostProcess.StopAllAsync();
+        await LocalPostgresServer.StopAllAsync();
+        return 2;
+    }
+    await analytics;
+    return 0;
+}
 
 // Bounded: a run that overstays its budget is stopped.
 var budget = TimeSpan.FromSeconds(120) + (options.Warmup + 2 * options.Duration + TimeSpan.FromSeconds(90)) * options.Scenarios.Count * options.Targets.Count;

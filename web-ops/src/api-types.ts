@@ -1843,6 +1843,13 @@ export interface components {
             velocityPerDay: number;
             /** Format: double */
             daysOfCover?: null | number;
+            /**
+             * Format: int32
+             * @default 0
+             */
+            suggestedRestock: number;
+            /** @default false */
+            lowCover: boolean;
             name?: null | string;
             distributorId?: null | string;
             /** Format: int32 */
@@ -1871,6 +1878,7 @@ export interface components {
             daysOfCover: null | number;
             /** Format: int32 */
             suggestedRestock: number;
+            lowCover: boolean;
         };
         LedgerMovement: {
             distributorId: string;

@@ -65,6 +65,9 @@ public sealed class RunningTarget(Uri baseUrl, params IAsyncDisposable[] resourc
 {
     public Uri BaseUrl { get; } = baseUrl;
 
+    /// <summary>The target's own PostgreSQL, when the driver started one for it.</summary>
+    public Routing.LocalPostgres.LocalPostgresServer? Postgres => resources.OfType<Routing.LocalPostgres.LocalPostgresServer>().FirstOrDefault();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var r in resources.Reverse()) await r.DisposeAsync();

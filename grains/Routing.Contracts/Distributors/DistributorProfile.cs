@@ -35,6 +35,9 @@ public sealed record InventoryItem(
     /// <summary>Units to order to cover the target days of sales (<c>Routing:Forecast:TargetDaysOfCover</c>).</summary>
     [Id(7)] public int SuggestedRestock { get; init; }
 
+    /// <summary>Days of cover below <c>Routing:Forecast:LowCoverDays</c> (the <c>LowCover</c> alert's rule).</summary>
+    [Id(8)] public bool LowCover { get; init; }
+
     public int Available => StockRules.Available(OnHand, Reserved);
     /// <summary>Available below the restock threshold (the stock rule the low-stock alert follows).</summary>
     public bool BelowThreshold => StockRules.IsLow(Available, Threshold);

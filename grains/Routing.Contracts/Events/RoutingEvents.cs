@@ -65,7 +65,8 @@ public sealed record TransferChanged(
 }
 
 /// <summary>A distributor's stock of a SKU changed; with what is available and whether that is below the threshold or out
-/// (the stock rules', so a live view shows them without deriving them), with the forecast's velocity and days of cover.</summary>
+/// (the stock rules', so a live view shows them without deriving them), with the forecast's velocity, days of cover, restock and
+/// whether cover is below <c>lowCoverDays</c>.</summary>
 [GenerateSerializer, Immutable]
 public sealed record InventoryChanged(
     DateTimeOffset At,
@@ -75,7 +76,9 @@ public sealed record InventoryChanged(
     [property: Id(3)] int Reserved,
     [property: Id(4)] int Threshold,
     [property: Id(5)] double VelocityPerDay = 0,
-    [property: Id(6)] double? DaysOfCover = null) : RoutingEvent(At)
+    [property: Id(6)] double? DaysOfCover = null,
+    [property: Id(7)] int SuggestedRestock = 0,
+    [property: Id(8)] bool LowCover = false) : RoutingEvent(At)
 {
     public override string Name => EventNames.InventoryChanged;
     public override string? DistributorId => Distributor;

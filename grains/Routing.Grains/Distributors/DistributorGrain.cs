@@ -467,7 +467,7 @@ public sealed partial class DistributorGrain(
                 : null));
         }
         var forecast = Forecast(sku, stock);
-        var lowCover = Cover.IsLow(forecast.DaysOfCover, forecastOptions.Value.LowCoverDays);
+        var lowCover = forecast.LowCover;
         if (lowCover != stock.LowCoverRaised)
         {
             stock.LowCoverRaised = lowCover;
@@ -509,7 +509,7 @@ public sealed partial class DistributorGrain(
     {
         var forecast = Forecast(sku, stock);
         events.Publish(new InventoryChanged(clock.GetUtcNow(), Id, sku, stock.OnHand, stock.Reserved, stock.Threshold,
-            forecast.VelocityPerDay, forecast.DaysOfCover));
+            forecast.VelocityPerDay, forecast.DaysOfCover, forecast.SuggestedRestock, forecast.LowCover));
     }
 
     private void RollLoadDate()
@@ -558,17 +558,19 @@ public sealed partial class DistributorGrain(
             VelocityPerDay = forecast.VelocityPerDay,
             DaysOfCover = forecast.DaysOfCover,
             SuggestedRestock = forecast.SuggestedRestock,
+            LowCover = forecast.LowCover,
         };
     }
 
     /// <summary>The SKU's forecast now (<see cref="Velocity"/>, <see cref="Cover"/>): velocity, days of cover, the
     /// restock to the target cover.</summary>
-    private (int Incoming, double VelocityPerDay, double? DaysOfCover, int SuggestedRestock) Forecast(string sku, StockState s)
+    private (int Incoming, double VelocityPerDay, double? DaysOfCover, int SuggestedRestock, bool LowCover) Forecast(string sku, StockState s)
     {
         var incoming = IncomingOf(sku);
         var perDay = (s.Velocity ?? Velocity.None).PerDay(clock.GetUtcNow());
-        return (incoming, Math.Round(perDay, 2), Cover.Days(s.Available, incoming, perDay) is { } days ? Math.Round(days, 2) : null,
-            Cover.SuggestedRestock(s.Available, incoming, perDay, forecastOptions.Value.TargetDaysOfCover));
+        var days = Cover.Days(s.Available, incoming, perDay);
+        return (incoming, Math.Round(perDay, 2), days is { } d ? Math.Round(d, 2) : null,
+            Cover.SuggestedRestock(s.Available, incoming, perDay, forecastOptions.Value.TargetDaysOfCover), Cover.IsLow(days, forecastOptions.Value.LowCoverDays));
     }
 
     private static IEnumerable<(string Sku, int Quantity)> PerSku(IEnumerable<OrderLine> lines) =>

@@ -136,12 +136,16 @@ public sealed record OrderAnalytics(
 
     private static double? Rate(long part, long whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
 
-    /// <summary>The figures as a spreadsheet reads them: one <c>figure,key,value</c> row each.</summary>
+    /// <summary>The figures as a spreadsheet reads them: one <c>figure,key,value</c> row each, after what they cover.</summary>
     public string Csv()
     {
         var rows = new List<string> { "figure,key,value" };
         void Add(string figure, string key, object? value) =>
             rows.Add($"{figure},{key},{Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}");
+        Add("period", "from", From.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Add("period", "to", To.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Add("filter", "campaignId", CampaignId);
+        Add("filter", "distributorId", DistributorId);
         Add("orders", "placed", Orders.Placed);
         Add("orders", "allocated", Orders.Allocated);
         Add("orders", "rejected", Orders.Rejected);

@@ -28,6 +28,7 @@ public sealed class ForecastApiTests(ApiFactory api)
         var stock = await world.StockAsync(world.DistributorA);
         var velocity = (double)stock["velocityPerDay"]!;
         Assert.InRange(velocity, 82, 84);
+        Assert.True((bool)stock["lowCover"]!);
         Assert.Equal(Math.Round(70 / velocity, 2), (double)stock["daysOfCover"]!, 2);
         Assert.InRange((int)stock["suggestedRestock"]!, (int)Math.Ceiling((14 * velocity) - 70) - 1, (int)Math.Ceiling((14 * velocity) - 70) + 1);
         var raised = Assert.Single(await LowCoverAlertsAsync(distributorA, world));

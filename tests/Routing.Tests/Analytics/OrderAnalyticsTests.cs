@@ -67,6 +67,8 @@ public sealed class OrderAnalyticsTests(ApiFactory api)
             .Expect(HttpStatusCode.OK)["orders"]!["placed"]!);
         var csv = await world.Ops.GetJsonAsync($"/api/analytics/orders?campaignId={world.Campaign}&format=csv");
         Assert.Equal("text/csv", csv.ContentType);
+        Assert.StartsWith($"figure,key,value\nperiod,from,", csv.Text, StringComparison.Ordinal);
+        Assert.Contains($"filter,campaignId,{world.Campaign}\n", csv.Text, StringComparison.Ordinal);
         Assert.Contains("orders,placed,4\n", csv.Text, StringComparison.Ordinal);
         Assert.Contains($"distributorUnits,{world.DistributorA},8\n", csv.Text, StringComparison.Ordinal);
         (await world.AsCustomer(world.CustomerX).GetJsonAsync("/api/analytics/orders")).ExpectProblem(HttpStatusCode.Forbidden);
