@@ -65,6 +65,9 @@ public sealed class RunningTarget(Uri baseUrl, params IAsyncDisposable[] resourc
 {
     public Uri BaseUrl { get; } = baseUrl;
 
+    /// <summary>The target's process, when the driver started one (for its working set).</summary>
+    public int? ProcessId => resources.OfType<HostProcess>().FirstOrDefault()?.Id;
+
     public async ValueTask DisposeAsync()
     {
         foreach (var r in resources.Reverse()) await r.DisposeAsync();
