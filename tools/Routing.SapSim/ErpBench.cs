@@ -73,7 +73,8 @@ public sealed class ErpBench(ErpClient client, TextWriter log, Func<long?>? work
             distributors.Append(CultureInfo.InvariantCulture, $"{Distributor(d)},Bench distributor {d},42{d % 90 + 10:D2},{30 + d % 100 * 0.01:0.00},{114 + d % 100 * 0.01:0.00},{1 + d % 3},100000,true\n");
         Expect(await client.ImportAsync("distributors", $"bench-distributors-{spec.Tag}", distributors.ToString(), "text/csv", null, TimeSpan.FromSeconds(1), ct),
             spec.Distributors, "distributors");
-        log.WriteLine($"   set up through the import API in {setup.Elapsed.TotalSeconds:0.0} s");
+        var setupSeconds = Math.Round(setup.Elapsed.TotalSeconds, 1);
+        log.WriteLine($"   set up through the import API in {setupSeconds:0.0} s");
 
         string stock;
         if (spec.Csv)
@@ -122,7 +123,7 @@ public sealed class ErpBench(ErpClient client, TextWriter log, Func<long?>? work
             $"   reconciliation: {done.Status}, {done.Processed:N0} rows, {done.Matched:N0} matched, {done.Differences.Count:N0} differences in {reconcilePhase.Seconds:0.0} s " +
             $"(accepted after {accepted:0.0} s) = {reconcilePhase.RowsPerSecond:N0} rows/s{Peak(reconcilePhase)}"));
 
-        return new ErpBenchResult(spec, Math.Round(setup.Elapsed.TotalSeconds, 1), importPhase, imported.Applied, imported.Unchanged, imported.RejectedCount,
+        return new ErpBenchResult(spec, setupSeconds, importPhase, imported.Applied, imported.Unchanged, imported.RejectedCount,
             reconcilePhase, Math.Round(accepted, 2), done.Processed, done.Matched, done.Differences.Count, imported.Status, done.Status);
     }
 

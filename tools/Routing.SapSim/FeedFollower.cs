@@ -54,7 +54,7 @@ public sealed class FeedFollower(ErpClient client, TextWriter output, string cur
                 if (e.TryGetProperty("cursor", out var c) && c.GetString() is { } at) SaveCursor(cursor = at);
                 printed++;
             }
-            if (page.Next is { } next && next != cursor) SaveCursor(cursor = next);
+            if (page.Next is { Length: > 0 } next && next != cursor) SaveCursor(cursor = next);
             if (page.Events.Count >= pageSize) continue;
             if (!follow) break;
             try { await Task.Delay(pollEvery, ct); }

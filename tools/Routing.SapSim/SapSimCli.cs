@@ -9,7 +9,8 @@ public static class SapSimCli
 {
     public const string Usage = """
         usage: sap-sim VERB [--url URL] [--token JWT] [options]
-          demo     [--follow] [--cursor-file F]       import master data and stock (with bad rows), reconcile a snapshot, read the feed
+          demo     [--follow] [--cursor-file F] [--run ID]   import master data and stock (with bad rows), reconcile a snapshot,
+                   read the feed; batch and snapshot ids end in ID (default: the time, so each run is new)
           import   --kind products|distributors|customers|stock --batch B --file F.csv|F.json
           snapshot --file F.json|F.csv [--id S] [--as-of T] [--tolerance N]
           feed     [--follow] [--cursor-file F] [--limit N]
@@ -55,7 +56,7 @@ public static class SapSimCli
             switch (verb)
             {
                 case "demo":
-                    var runId = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+                    var runId = Option("--run") ?? DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
                     await standIn.DemoAsync(runId, ct);
                     output.WriteLine("== ERP feed" + (follow ? " (following; Ctrl-C stops)" : ""));
                     await new FeedFollower(client, output, cursorFile).RunAsync(follow, TimeSpan.FromSeconds(1), ct);
