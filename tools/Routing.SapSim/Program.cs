@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Routing.SapSim;
 
 // The SAP stand-in: `scripts/sap-sim.sh demo` against `dotnet run --project api`; see SapSimCli.Usage.
@@ -8,4 +9,10 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = !stop.IsCancellationRequested;
     stop.Cancel();
 };
+// `kill` (SIGTERM) stops it the same way.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
 return await SapSimCli.RunAsync(args, Console.Out, Console.Error, stop.Token);

@@ -48,22 +48,42 @@ public static class Report
         output.WriteLine(atRisk.Count == 0 ? "   orders at risk: none" : $"   orders at risk: {atRisk.Count} ({string.Join(", ", atRisk.Take(20))}{(atRisk.Count > 20 ? ", …" : "")})");
     }
 
-    /// <summary>One feed event on one line: when, what, and its other fields as name=value (objects as compact JSON).</summary>
+    /// <summary>One feed event on one line: when, what, then its fields as name=value, nulls left out and nested objects
+    /// flattened (an order's allocations as <c>d-13 UREA-50 3</c>), and its cursor last.</summary>
     public static string Event(JsonElement e)
     {
-        static string? Text(JsonElement e, string name) =>
-            e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null;
         var line = new StringBuilder();
-        line.Append(Text(e, "at") ?? "-").Append("  ").Append((Text(e, "type") ?? "?").PadRight(18));
-        if (e.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var p in e.EnumerateObject())
-            {
-                if (p.NameEquals("at") || p.NameEquals("type") || p.NameEquals("cursor")) continue;
-                line.Append(' ').Append(p.Name).Append('=').Append(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText());
-            }
-        }
-        line.Append("  [").Append(Text(e, "cursor")).Append(']');
+        var at = e.TryGetProperty("at", out var a) && a.TryGetDateTimeOffset(out var time)
+            ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff", Invariant)
+            : "-";
+        var type = e.TryGetProperty("type", out var t) ? t.ToString() : "?";
+        line.Append(at).Append("  ").Append(type.PadRight(18));
+        foreach (var p in e.EnumerateObject())
+            if (!p.NameEquals("at") && !p.NameEquals("type") && !p.NameEquals("cursor")) Fields(line, p.Name, p.Value);
+        line.Append("  [").Append(e.TryGetProperty("cursor", out var c) ? c.ToString() : "").Append(']');
         return line.ToString();
     }
+
+    private static void Fields(StringBuilder line, string name, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                return;
+            case JsonValueKind.Object:
+                foreach (var p in value.EnumerateObject()) Fields(line, p.Name, p.Value);
+                return;
+            case JsonValueKind.Array:
+                line.Append(' ').Append(name).Append('=').AppendJoin("; ", value.EnumerateArray().Select(Compact));
+                return;
+            default:
+                line.Append(' ').Append(name).Append('=').Append(value.ToString());
+                return;
+        }
+    }
+
+    /// <summary>An array item: an object's values side by side (<c>d-13 UREA-50 3</c>), anything else as it is.</summary>
+    private static string Compact(JsonElement item) => item.ValueKind == JsonValueKind.Object
+        ? string.Join(' ', item.EnumerateObject().Where(p => p.Value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)).Select(p => p.Value.ToString()))
+        : item.ToString();
 }
