@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Routing.Api.Alerts;
+using Routing.Api.Analytics;
 using Routing.Api.Auth;
 using Routing.Api.Campaigns;
 using Routing.Api.Customers;
@@ -15,6 +16,7 @@ using Routing.Api.Orders;
 using Routing.Api.Policies;
 using Routing.Api.Products;
 using Routing.Api.Stock;
+using Routing.Grains.Distributors;
 using Routing.Silo;
 using Routing.Silo.Postgres;
 
@@ -55,6 +57,7 @@ try
     builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("orleans");
     builder.Services.ConfigureHttpJsonOptions(o => StrictJson.Apply(o.SerializerOptions));
     builder.Services.AddRoutingRateLimits(builder.Configuration);
+    builder.Services.Configure<ForecastOptions>(builder.Configuration.GetSection(ForecastOptions.Section));
     builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
     builder.WebHost.ConfigureKestrel(k =>
     {
@@ -99,6 +102,7 @@ try
     app.MapStocktakeEndpoints();
     app.MapReconciliationEndpoints();
     app.MapImportEndpoints();
+    app.MapForecastEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

@@ -58,6 +58,7 @@ public static class RoutingSiloExtensions
         }
         silo.AddRoutingStorage(settings);
         silo.Services.Configure<ReservationExpiryOptions>(configuration.GetSection(ReservationExpiryOptions.Section));
+        silo.Services.Configure<ForecastOptions>(configuration.GetSection(ForecastOptions.Section));
         silo.Services.AddRoutingGrainServices();
         // Traces follow a request into every grain it calls, when traces are exported at all (see RoutingTelemetry).
         if (RoutingTelemetry.TracingEnabled(configuration)) silo.AddActivityPropagation();
@@ -162,6 +163,7 @@ public static class RoutingSiloExtensions
         services.TryAddSingleton<OrderPlacement>();
         services.AddInMemoryHistory();
         services.AddOptions<ReservationExpiryOptions>();
+        services.AddOptions<ForecastOptions>();
         return services;
     }
 }

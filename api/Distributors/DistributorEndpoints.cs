@@ -35,11 +35,13 @@ public sealed record DistributorResponse(string Id, string Name, IReadOnlyList<s
 }
 
 /// <summary>A SKU's stock at a distributor as the API shows it. <see cref="Incoming"/> counts units dispatched here by
-/// transfers and not yet received.</summary>
-public sealed record InventoryItemResponse(string Sku, int OnHand, int Reserved, int Available, int Threshold, bool BelowThreshold, int Incoming)
+/// transfers and not yet received; the forecast (<see cref="VelocityPerDay"/> sold a day, <see cref="DaysOfCover"/> left
+/// at that rate, null when nothing sells, <see cref="SuggestedRestock"/> to the target cover) is as of the read.</summary>
+public sealed record InventoryItemResponse(string Sku, int OnHand, int Reserved, int Available, int Threshold, bool BelowThreshold, int Incoming,
+    double VelocityPerDay, double? DaysOfCover, int SuggestedRestock)
 {
     public static InventoryItemResponse From(InventoryItem i) =>
-        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.BelowThreshold, i.Incoming);
+        new(i.Sku, i.OnHand, i.Reserved, i.Available, i.Threshold, i.BelowThreshold, i.Incoming, i.VelocityPerDay, i.DaysOfCover, i.SuggestedRestock);
 }
 
 public static class DistributorEndpoints

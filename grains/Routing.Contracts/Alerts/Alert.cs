@@ -17,6 +17,8 @@ public enum AlertKind
     /// <summary>SAP's on hand would have taken on hand below what is reserved: it went down to reserved only, and the
     /// orders holding that stock are at risk.</summary>
     ReconciliationShortfall,
+    /// <summary>A SKU's stock covers fewer days of sales than <c>lowCoverDays</c> at its current velocity (库存预测).</summary>
+    LowCover,
 }
 
 /// <summary>An alert to raise. Alerts with the same <see cref="DedupeKey"/> while one is open are counted, not repeated.</summary>

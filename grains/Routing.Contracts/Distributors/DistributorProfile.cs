@@ -26,6 +26,15 @@ public sealed record InventoryItem(
     /// <summary>Units dispatched to this distributor by transfers and not yet received.</summary>
     [Id(4)] public int Incoming { get; init; }
 
+    /// <summary>Units a day its orders take here (<see cref="Velocity"/>), as of the read.</summary>
+    [Id(5)] public double VelocityPerDay { get; init; }
+
+    /// <summary>Days the available and incoming units last at that velocity; null when nothing sells.</summary>
+    [Id(6)] public double? DaysOfCover { get; init; }
+
+    /// <summary>Units to order to cover the target days of sales (<c>Routing:Forecast:TargetDaysOfCover</c>).</summary>
+    [Id(7)] public int SuggestedRestock { get; init; }
+
     public int Available => StockRules.Available(OnHand, Reserved);
     /// <summary>Available below the restock threshold (the stock rule the low-stock alert follows).</summary>
     public bool BelowThreshold => StockRules.IsLow(Available, Threshold);

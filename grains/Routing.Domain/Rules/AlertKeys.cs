@@ -10,6 +10,9 @@ public static class AlertKeys
     /// <summary>One per distributor and SKU: nothing is available.</summary>
     public static string OutOfStock(string distributorId, string sku) => $"out-of-stock:{distributorId}:{sku}";
 
+    /// <summary>One per distributor and SKU: its stock covers fewer days of sales than <c>lowCoverDays</c>.</summary>
+    public static string LowCover(string distributorId, string sku) => $"low-cover:{distributorId}:{sku}";
+
     /// <summary>One per order: substitutes were suggested for it.</summary>
     public static string SubstitutionSuggested(string orderId) => $"substitution:{orderId}";
 

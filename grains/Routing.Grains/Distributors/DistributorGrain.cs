@@ -34,6 +34,7 @@ public sealed partial class DistributorGrain(
     IRoutingHistory history,
     IOperationStore operations,
     IOptions<ReservationExpiryOptions> expiryOptions,
+    IOptions<ForecastOptions> forecastOptions,
     TimeProvider clock,
     ILogger<DistributorGrain> logger) : Grain, IDistributorGrain
 {
@@ -249,6 +250,7 @@ public sealed partial class DistributorGrain(
         {
             var stock = S.Stock[sku];
             stock.Reserved += quantity;
+            stock.Velocity = (stock.Velocity ?? Velocity.None).Add(quantity, clock.GetUtcNow());
             S.LoadToday += quantity;
             Record(MovementKind.Reserve, sku, quantity, stock.OnHand, stock.Reserved - quantity, stock, orderId, cause);
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
@@ -464,6 +466,17 @@ public sealed partial class DistributorGrain(
                     DistributorId: Id, Sku: sku)
                 : null));
         }
+        var forecast = Forecast(sku, stock);
+        var lowCover = Cover.IsLow(forecast.DaysOfCover, forecastOptions.Value.LowCoverDays);
+        if (lowCover != stock.LowCoverRaised)
+        {
+            stock.LowCoverRaised = lowCover;
+            alerts.Add(new AlertChange(AlertKeys.LowCover(Id, sku), lowCover
+                ? new AlertDraft(AlertKind.LowCover, AlertKeys.LowCover(Id, sku),
+                    $"{Id} {sku}: {forecast.DaysOfCover:0.#} days of cover at {forecast.VelocityPerDay:0.#} a day, below {forecastOptions.Value.LowCoverDays:0.#}; " +
+                    $"restock {forecast.SuggestedRestock}", DistributorId: Id, Sku: sku)
+                : null));
+        }
         return alerts;
     }
 
@@ -532,7 +545,27 @@ public sealed partial class DistributorGrain(
     private DistributorSnapshot EmptySnapshot() =>
         new(Id, false, [], default, int.MaxValue, 0, 0, new Dictionary<string, StockLevel>());
 
-    private InventoryItem ToItem(string sku, StockState s) => new(sku, s.OnHand, s.Reserved, s.Threshold) { Incoming = IncomingOf(sku) };
+    private InventoryItem ToItem(string sku, StockState s)
+    {
+        var forecast = Forecast(sku, s);
+        return new(sku, s.OnHand, s.Reserved, s.Threshold)
+        {
+            Incoming = forecast.Incoming,
+            VelocityPerDay = forecast.VelocityPerDay,
+            DaysOfCover = forecast.DaysOfCover,
+            SuggestedRestock = forecast.SuggestedRestock,
+        };
+    }
+
+    /// <summary>The SKU's forecast now (<see cref="Velocity"/>, <see cref="Cover"/>): velocity, days of cover, the
+    /// restock to the target cover.</summary>
+    private (int Incoming, double VelocityPerDay, double? DaysOfCover, int SuggestedRestock) Forecast(string sku, StockState s)
+    {
+        var incoming = IncomingOf(sku);
+        var perDay = (s.Velocity ?? Velocity.None).PerDay(clock.GetUtcNow());
+        return (incoming, Math.Round(perDay, 2), Cover.Days(s.Available, incoming, perDay) is { } days ? Math.Round(days, 2) : null,
+            Cover.SuggestedRestock(s.Available, incoming, perDay, forecastOptions.Value.TargetDaysOfCover));
+    }
 
     private static IEnumerable<(string Sku, int Quantity)> PerSku(IEnumerable<OrderLine> lines) =>
         lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(l => l.Quantity)));

@@ -52,6 +52,9 @@ public sealed class StockState
     [Id(2)] public int Threshold { get; set; }
     [Id(3)] public bool LowStockRaised { get; set; }
     [Id(4)] public bool OutOfStockRaised { get; set; }
+    /// <summary>How fast its orders take it (<see cref="Velocity"/>); null until the first order here.</summary>
+    [Id(5)] public Velocity? Velocity { get; set; }
+    [Id(6)] public bool LowCoverRaised { get; set; }
 
     public int Available => StockRules.Available(OnHand, Reserved);
 }

@@ -18,6 +18,7 @@ public sealed class RestartTests(PostgresFixture postgres)
         var db = await postgres.CreateDatabaseAsync("restart");
         Dictionary<string, OrderView> orders = [];
         IReadOnlyList<Reservation> reservations;
+        IReadOnlyList<InventoryItem> inventory;
         IReadOnlyList<Alert> alerts;
         CampaignView campaignBefore;
         PgWorld world;
@@ -36,6 +37,8 @@ public sealed class RestartTests(PostgresFixture postgres)
             Assert.Contains(orders.Values, o => o.Status == OrderStatus.Allocated);
             Assert.Contains(orders.Values, o => o.Status == OrderStatus.Rejected); // 45 units wanted, 40 in stock: the last orders do not fit whole
             reservations = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetReservationsAsync();
+            inventory = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetInventoryAsync();
+            Assert.All(inventory, i => Assert.True(i.VelocityPerDay > 0));
             alerts = await world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery());
             Assert.NotEmpty(alerts); // low and out of stock, allocation failed
             campaignBefore = (await Eventually.UntilAsync(() => world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync(),
@@ -55,6 +58,11 @@ public sealed class RestartTests(PostgresFixture postgres)
             var reservationsAfter = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetReservationsAsync();
             Assert.Equal(reservations.Select(r => (r.OrderId, r.Lines.Sum(l => l.Quantity))).Order(),
                 reservationsAfter.Select(r => (r.OrderId, r.Lines.Sum(l => l.Quantity))).Order());
+            // The forecast's velocity is kept with the stock: after the restart it has only decayed by the minutes that
+            // passed (a half-life of 6 hours), never reset.
+            var inventoryAfter = await world.Grains.GetGrain<IDistributorGrain>(world.Distributors[0]).GetInventoryAsync();
+            foreach (var (was, now) in inventory.Zip(inventoryAfter))
+                Assert.InRange(now.VelocityPerDay, was.VelocityPerDay * 0.9, was.VelocityPerDay);
             var alertsAfter = await world.Grains.GetGrain<IAlertLogGrain>(0).ListAsync(new AlertQuery());
             Assert.Equal(alerts.Select(a => (a.Id, a.Kind, a.DedupeKey)), alertsAfter.Select(a => (a.Id, a.Kind, a.DedupeKey)));
             var campaignAfter = await world.Grains.GetGrain<ICampaignGrain>(campaign).GetAsync();
