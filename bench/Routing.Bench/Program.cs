@@ -9,7 +9,7 @@ using Routing.LocalPostgres;
 //   --smoke                      a few seconds per target with tiny numbers (what the test suite runs)
 //   --scenarios hot-sku,spread   --targets ceiling,naive,engine-memory   --target NAME=URL (already running)
 //   --duration S  --warmup S  --clients N  --share 0.7  --json PATH  --configuration Release
-//   --erp [--rows 100000]        SAP's bulk paths instead: a stock import and a reconciliation of that many rows on the
+//   --erp [--rows 100000] [--format csv|json]   SAP's bulk paths instead: a stock import and a reconciliation of that many rows on the
 //                                engine on PostgreSQL (--targets engine-memory,engine-postgres for both); bench/results/erp.json
 string? Option(string name)
 {
@@ -27,7 +27,7 @@ if (args.Contains("--erp"))
     if (Option("--targets") is { } erpTargets) erp = erp with { Targets = erpTargets.Split(',').Select(TargetCatalog.ByName).ToList() };
     if (Option("--json") is { } erpJson) erp = erp with { JsonPath = erpJson };
     var rows = Option("--rows") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : erp.IsSmoke ? BenchOptions.ErpSmokeRows : BenchOptions.ErpRows;
-    var erpRun = ErpBenchRunner.RunAsync(erp, rows, Console.Out);
+    var erpRun = ErpBenchRunner.RunAsync(erp, rows, Console.Out, csv: Option("--format") is not "json");
     var erpBudget = TimeSpan.FromMinutes(5) + TimeSpan.FromMinutes(30) * erp.Targets.Count;
     if (await Task.WhenAny(erpRun, Task.Delay(erpBudget)) != erpRun)
     {

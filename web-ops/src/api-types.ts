@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stock forecast per distributor and SKU (?sku=&distributorId=): velocity, days of cover, suggested restock and (ops) transfers, shortest cover first */
+        get: operations["forecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/policy-defaults": {
         parameters: {
             query?: never;
@@ -1114,7 +1131,7 @@ export interface components {
             at: string;
         };
         /** @enum {unknown} */
-        AlertKind: "LowStock" | "OutOfStock" | "SubstitutionSuggested" | "AllocationFailed" | "ReconciliationDifference" | "CampaignNotFormed" | "TransferDiscrepancy" | "StocktakeShortfall" | "ReconciliationShortfall";
+        AlertKind: "LowStock" | "OutOfStock" | "SubstitutionSuggested" | "AllocationFailed" | "ReconciliationDifference" | "CampaignNotFormed" | "TransferDiscrepancy" | "StocktakeShortfall" | "ReconciliationShortfall" | "LowCover";
         AlertRaisedEvent: {
             alert: components["schemas"]["Alert"];
             name?: null | string;
@@ -1643,6 +1660,26 @@ export interface components {
             /** Format: int32 */
             failed: number;
         };
+        ForecastRow: {
+            distributorId: string;
+            sku: string;
+            /** Format: int32 */
+            onHand: number;
+            /** Format: int32 */
+            reserved: number;
+            /** Format: int32 */
+            available: number;
+            /** Format: int32 */
+            incoming: number;
+            /** Format: double */
+            velocityPerDay: number;
+            /** Format: double */
+            daysOfCover: null | number;
+            lowCover: boolean;
+            /** Format: int32 */
+            suggestedRestock: number;
+            suggestedTransfers: components["schemas"]["SuggestedTransfer"][];
+        };
         Hold: {
             kind: string;
             reason: string;
@@ -1732,6 +1769,12 @@ export interface components {
             belowThreshold: boolean;
             /** Format: int32 */
             incoming: number;
+            /** Format: double */
+            velocityPerDay: number;
+            /** Format: double */
+            daysOfCover: null | number;
+            /** Format: int32 */
+            suggestedRestock: number;
         };
         LedgerMovement: {
             distributorId: string;
@@ -2206,6 +2249,13 @@ export interface components {
             action: string;
             sku?: null | string;
         };
+        SuggestedTransfer: {
+            fromDistributorId: string;
+            /** Format: int32 */
+            quantity: number;
+            /** Format: double */
+            distanceKm: number;
+        };
         TransferChangedEvent: {
             transfer: components["schemas"]["TransferView"];
             name?: null | string;
@@ -2531,6 +2581,87 @@ export interface operations {
             };
             /** @description Unprocessable Entity (codes `idempotencyKeyReused`, `duplicateSku`, `returnExceedsShipped`, `returnSpansDistributors`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    forecast: {
+        parameters: {
+            query?: {
+                sku?: string;
+                distributorId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForecastRow"][];
+                };
+            };
+            /** @description Bad Request (code `controlCharacters`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not Found (code `notFound`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

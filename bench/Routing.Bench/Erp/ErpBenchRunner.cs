@@ -19,7 +19,7 @@ public sealed record ErpReport(DateTimeOffset StartedAt, double Seconds, bool Sm
 /// with the API process's peak working set sampled during each (<see cref="ErpBench"/>).</summary>
 public static class ErpBenchRunner
 {
-    public static async Task<ErpReport> RunAsync(BenchOptions options, int rows, TextWriter log)
+    public static async Task<ErpReport> RunAsync(BenchOptions options, int rows, TextWriter log, bool csv = true)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -33,18 +33,18 @@ public static class ErpBenchRunner
             await using var running = await target.Start(context);
             using var http = ErpClient.CreateHttp(running.BaseUrl, Jwt.Issue(options.SigningKey, "erp"));
             var bench = new ErpBench(new ErpClient(http), log, running.ProcessId is { } pid ? () => WorkingSet(pid) : null);
-            var spec = ErpBenchSpec.ForRows(rows, started.ToString("HHmmss", CultureInfo.InvariantCulture));
+            var spec = ErpBenchSpec.ForRows(rows, started.ToString("HHmmss", CultureInfo.InvariantCulture)) with { Csv = csv };
             using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
             results.Add(new ErpRun(target.Name, target.Description, await bench.RunAsync(spec, cancel.Token)));
         }
 
         var report = new ErpReport(started, Math.Round(clock.Elapsed.TotalSeconds, 1), options.IsSmoke, MachineInfo.Read(loadBefore), results);
         log.WriteLine();
-        log.WriteLine("| target | rows | stock import: s, rows/s, API peak MiB | reconciliation: s, rows/s, API peak MiB | applied / rejected | differences | correct |");
-        log.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+        log.WriteLine("| target | rows | format | stock import: s, rows/s, API peak MiB | reconciliation: s, rows/s, API peak MiB | applied / rejected | differences | correct |");
+        log.WriteLine("|---|---:|---|---:|---:|---:|---:|---|");
         foreach (var (name, _, r) in results)
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {r.Spec.Rows:N0} | {r.StockImport.Seconds:0.0}, {r.StockImport.RowsPerSecond:N0}, {Mib(r.StockImport)} | " +
+                $"| {name} | {r.Spec.Rows:N0} | {(r.Spec.Csv ? "CSV" : "JSON")} | {r.StockImport.Seconds:0.0}, {r.StockImport.RowsPerSecond:N0}, {Mib(r.StockImport)} | " +
                 $"{r.Reconciliation.Seconds:0.0}, {r.Reconciliation.RowsPerSecond:N0}, {Mib(r.Reconciliation)} | {r.Applied:N0} / {r.Rejected:N0} | {r.Differences:N0} | {(r.Correct ? "yes" : "NO")} |"));
         if (options.JsonPath is { } path)
         {

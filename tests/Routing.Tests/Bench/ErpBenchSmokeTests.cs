@@ -32,7 +32,7 @@ public sealed class ErpBenchSmokeTests(ITestOutputHelper output)
             Assert.Equal(r.Spec.Rows - r.Spec.ExpectedDifferences, r.Matched);
             Assert.True(r.Correct);
             Assert.NotNull(r.StockImport.PeakWorkingSetMiB);
-            Assert.Contains("| engine-postgres | 2,000 |", log.ToString());
+            Assert.Contains("| engine-postgres | 2,000 | CSV |", log.ToString());
         }
         finally
         {
