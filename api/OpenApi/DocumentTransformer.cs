@@ -25,6 +25,7 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ["Routing policies"] = "The routing policies orders are allocated by, editable at run time.",
         ["Alerts"] = "Low-stock, out-of-stock, substitution and allocation alerts.",
         ["Simulation"] = "A bounded burst of demo orders for the ops console.",
+        ["Forecast"] = "Stock forecast: sales velocity, days of cover, suggested restock and transfers from distributors with surplus cover.",
         [LiveEventsTransformer.LiveTag] = "What the SignalR hubs push: each event by name, with the array of payloads it delivers.",
     };
 
