@@ -102,7 +102,9 @@ try
     app.MapStocktakeEndpoints();
     app.MapReconciliationEndpoints();
     app.MapImportEndpoints();
+    app.MapFeedEndpoints();
     app.MapForecastEndpoints();
+    app.MapAnalyticsEndpoints();
     app.MapPolicyEndpoints();
     app.MapAlertEndpoints();
     app.MapSimulationEndpoints();

@@ -104,7 +104,7 @@ public static class RoutingSiloExtensions
     private static OrleansGrainStorageSerializer StateSerializer(IServiceProvider services) =>
         new(services.GetRequiredService<Serializer>());
 
-    /// <summary>The history store and the order journal: PostgreSQL when configured, otherwise kept in memory in this process.</summary>
+    /// <summary>The history store, the order journal and the ERP feed: PostgreSQL when configured, otherwise kept in memory in this process.</summary>
     public static IServiceCollection AddRoutingHistory(this IServiceCollection services, RoutingSettings settings)
     {
         if (settings.UsesPostgres)
@@ -117,18 +117,21 @@ public static class RoutingSiloExtensions
             services.TryAddSingleton<IOrderJournal>(sp =>
                 new PostgresOrderJournal(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<PostgresOrderJournal>>()));
             services.TryAddSingleton<IOperationStore>(sp => new PostgresOperationStore(sp.GetRequiredService<NpgsqlDataSource>()));
+            services.TryAddSingleton<IErpFeed>(sp => new PostgresErpFeed(sp.GetRequiredService<NpgsqlDataSource>()));
         }
         else
             services.AddInMemoryHistory();
         return services;
     }
 
-    /// <summary>History and the order journal in this process's memory: one store serves both, as one table does in PostgreSQL.</summary>
+    /// <summary>History, the order journal and the ERP feed in this process's memory: one store serves them all, so an
+    /// event is appended by the write that makes it, as in PostgreSQL.</summary>
     private static IServiceCollection AddInMemoryHistory(this IServiceCollection services)
     {
         services.TryAddSingleton<InMemoryRoutingHistory>();
         services.TryAddSingleton<IRoutingHistory>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
         services.TryAddSingleton<IOrderJournal>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
+        services.TryAddSingleton<IErpFeed>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
         services.TryAddSingleton<IOperationStore, InMemoryOperationStore>();
         return services;
     }

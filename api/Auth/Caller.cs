@@ -121,7 +121,7 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
     /// customer does) never see how other distributors fared:
     /// no routing explanation (it names every candidate's stock and capacity), a routing failure's reason in general
     /// words (the detailed one quotes stock levels), and substitutes' availability only up to what the order needs.
-    /// A distributor sees only its own allocations and its own share.</summary>
+    /// A distributor sees only its own allocations and its own share, and not which distributor is the customer's home.</summary>
     public OrderView Project(OrderView order)
     {
         if (IsOps) return order;
@@ -130,6 +130,7 @@ public sealed record Caller(string Subject, string Role, string? DistributorId, 
             Explanation = null,
             Allocations = IsDistributor ? [.. order.Allocations.Where(a => a.DistributorId == DistributorId)] : order.Allocations,
             Shares = IsDistributor ? [.. order.Shares.Where(s => s.DistributorId == DistributorId)] : order.Shares,
+            HomeDistributorId = IsDistributor && order.HomeDistributorId != DistributorId ? null : order.HomeDistributorId,
             Reason = PublicReason(order),
             Suggestions = order.Suggestions.Count == 0 ? order.Suggestions : [.. order.Suggestions.Select(s =>
                 s with { AvailableNearby = Math.Min(s.AvailableNearby, order.Lines.Where(l => l.Sku == s.OriginalSku).Sum(l => l.Quantity)) })],

@@ -71,6 +71,7 @@ public static class JwtSetup
             .AddPolicy(Roles.Distributor, p => p.RequireRole(Roles.Distributor).RequireClaim(Roles.DistributorIdClaim))
             .AddPolicy(Roles.Customer, p => p.RequireRole(Roles.Customer).RequireClaim(Roles.CustomerIdClaim))
             .AddPolicy(Roles.Payments, p => p.RequireRole(Roles.Ops, Roles.Erp))
+            .AddPolicy(Roles.Erp, p => p.RequireRole(Roles.Erp))
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;
     }

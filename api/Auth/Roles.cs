@@ -6,7 +6,8 @@ public static class Roles
     public const string Ops = "ops";
     public const string Distributor = "distributor";
     public const string Customer = "customer";
-    /// <summary>The ERP and payment integrations' service identity: reads orders, records payments and refunds.</summary>
+    /// <summary>The ERP and payment integrations' service identity: reads orders, records payments and refunds, reads the
+    /// ERP feed. Also the name of the policy only it passes (the feed).</summary>
     public const string Erp = "erp";
     /// <summary>A sales manager: sees and changes the orders of the customers it manages, reads those customers.</summary>
     public const string Sales = "sales";

@@ -21,11 +21,14 @@ public sealed class DocumentTransformer : IOpenApiDocumentTransformer
         ["Transfers"] = "Transfers between distributors: held at the source, dispatched, received (short: a discrepancy), cancelled.",
         ["Returns"] = "Returns and exchanges of shipped orders: requested, received (resellable back on hand, damaged written off).",
         ["Stocktakes"] = "Stocktakes: counted as of a time against the ledger, the difference applied today.",
-        ["ERP"] = "SAP's side: stock snapshots reconciled with SAP winning (on hand as of SAP's count, reservations kept).",
+        ["ERP"] = "SAP's side: imports of master data and stock levels, stock snapshots reconciled with SAP winning (on hand as of SAP's " +
+            "count, reservations kept), and the outbound feed of order and stock changes SAP polls with a cursor (erp only; the same " +
+            "cursor always answers the same events).",
+        ["Forecast"] = "Stock forecast per distributor and SKU: sales velocity, days of cover, suggested restock and transfers from neighbours with surplus.",
+        ["Analytics"] = "Order analytics over a period, campaign or distributor: outcomes, fill rates, failure reasons, hours and distributors (JSON or CSV).",
         ["Routing policies"] = "The routing policies orders are allocated by, editable at run time.",
-        ["Alerts"] = "Low-stock, out-of-stock, substitution and allocation alerts.",
+        ["Alerts"] = "Low-stock, out-of-stock, low-cover, substitution, allocation and reconciliation alerts.",
         ["Simulation"] = "A bounded burst of demo orders for the ops console.",
-        ["Forecast"] = "Stock forecast: sales velocity, days of cover, suggested restock and transfers from distributors with surplus cover.",
         [LiveEventsTransformer.LiveTag] = "What the SignalR hubs push: each event by name, with the array of payloads it delivers.",
     };
 

@@ -128,17 +128,23 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
             else write.Done.TrySetResult(null);
         }
         if (unique.Count == 0) return;
-        var rows = unique.Select(w =>
+        var rows = unique.Select((w, ord) =>
         {
             var o = w.Record.Listed;
+            var facts = OrderFacts.Of(o);
             return new
             {
                 order_id = o.OrderId,
                 customer_id = o.CustomerId,
                 campaign_id = o.CampaignId,
                 status = o.Status.ToString(),
-                distributor_ids = o.Allocations.Select(a => a.DistributorId).Distinct().ToArray(),
-                quantity = o.Lines.Sum(l => l.Quantity),
+                distributor_ids = facts.Distributors,
+                quantity = facts.Ordered,
+                allocated_units = facts.Allocated,
+                at_home = facts.AtHome,
+                cause = facts.Cause,
+                distributor_units = facts.Units,
+                confirm_minutes = facts.ConfirmMinutes,
                 unit_price = o.UnitPrice,
                 placed_at = o.PlacedAt,
                 updated_at = o.UpdatedAt,
@@ -150,21 +156,31 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 body = o,
                 state = w.Record.State,
                 expected = w.Expected,
+                ord,
+                feed = PostgresErpFeed.Candidates(o),
             };
         }).ToList();
 
         // sales_manager_id is written once, by the insert: an order keeps the sales manager it was placed under.
+        // The ERP feed's events are written by the same statement, for the records it wrote only: each of a write's
+        // candidates when the record it replaced (read by `old`, in the statement's snapshot: the version the write
+        // expected, since a writer learns a version only once it committed) had another status or payment status.
         await using var command = _db.CreateCommand("""
             WITH r AS (
                 SELECT * FROM jsonb_to_recordset(@rows) AS r(order_id text, customer_id text, campaign_id text, status text,
                        distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
                        revision integer, payment_expires_at timestamptz, decision_due_at timestamptz, preorder boolean, sales_manager_id text,
-                       body jsonb, state text, expected integer)),
+                       body jsonb, state text, expected integer, ord integer, feed jsonb, allocated_units integer, at_home boolean,
+                       cause text, distributor_units integer[], confirm_minutes double precision[])),
+            old AS (
+                SELECT o.order_id, o.status, o.body->'payment'->>'status' AS payment_status
+                  FROM routing_orders o JOIN r ON r.order_id = o.order_id AND r.expected IS NOT NULL),
             updated AS (
                 UPDATE routing_orders o
                    SET status = r.status, distributor_ids = r.distributor_ids, quantity = r.quantity, unit_price = r.unit_price,
                        updated_at = r.updated_at, revision = r.revision, payment_expires_at = r.payment_expires_at,
-                       decision_due_at = r.decision_due_at, body = r.body,
+                       decision_due_at = r.decision_due_at, body = r.body, allocated_units = r.allocated_units, at_home = r.at_home,
+                       cause = r.cause, distributor_units = r.distributor_units, confirm_minutes = r.confirm_minutes,
                        state = decode(r.state, 'base64'),
                        version = o.version + 1
                   FROM r
@@ -173,13 +189,27 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
             inserted AS (
                 INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
                                             placed_at, updated_at, revision, payment_expires_at, decision_due_at, preorder,
-                                            sales_manager_id, body, state, version)
+                                            sales_manager_id, body, state, version, allocated_units, at_home, cause, distributor_units,
+                                            confirm_minutes)
                 SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at,
-                       revision, payment_expires_at, decision_due_at, preorder, sales_manager_id, body, decode(state, 'base64'), 1
+                       revision, payment_expires_at, decision_due_at, preorder, sales_manager_id, body, decode(state, 'base64'), 1,
+                       allocated_units, at_home, cause, distributor_units, confirm_minutes
                   FROM r WHERE r.expected IS NULL
                 ON CONFLICT (order_id) DO NOTHING
-                RETURNING order_id, version)
-            SELECT order_id, version FROM updated UNION ALL SELECT order_id, version FROM inserted
+                RETURNING order_id, version),
+            written AS (SELECT order_id, version FROM updated UNION ALL SELECT order_id, version FROM inserted),
+            fed AS (
+                INSERT INTO routing_erp_events (key, type, at, body)
+                SELECT 'order:' || w.order_id || ':' || w.version || ':' || (f.e->>'type'), f.e->>'type', r.updated_at, f.e->'body'
+                  FROM written w
+                  JOIN r ON r.order_id = w.order_id
+                  LEFT JOIN old ON old.order_id = w.order_id
+                 CROSS JOIN LATERAL jsonb_array_elements(r.feed) WITH ORDINALITY AS f(e, i)
+                 WHERE CASE f.e->>'watch' WHEN 'Status' THEN old.status IS DISTINCT FROM f.e->>'value'
+                                          ELSE old.payment_status IS DISTINCT FROM f.e->>'value' END
+                 ORDER BY r.ord, f.i
+                ON CONFLICT (key) DO NOTHING)
+            SELECT order_id, version FROM written
             """);
         // byte[] serializes as base64 in JSON, which decode(…, 'base64') reads back.
         command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows, PostgresRoutingHistory.Json) });

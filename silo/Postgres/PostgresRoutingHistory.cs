@@ -171,7 +171,7 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
     private async Task WriteAsync(List<Write> batch)
     {
         var movements = batch.SelectMany(w => w.Movements)
-            .Select(m => new
+            .Select((m, ord) => new
             {
                 distributor_id = m.DistributorId,
                 seq = m.Seq,
@@ -185,18 +185,34 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
                 order_id = m.OrderId,
                 cause = m.Cause,
                 at = m.At,
+                ord,
+                feed = PostgresErpFeed.Candidate(m),
             }).ToList();
 
         await using var command = _db.CreateBatch();
         if (movements.Count > 0)
         {
+            // The ERP feed's event of a movement is written with it, and only when its row is new: an append sent again
+            // (the distributor's outbox retries until it hears back) emits nothing twice.
             var append = new NpgsqlBatchCommand("""
-                INSERT INTO routing_inventory_ledger (distributor_id, seq, kind, sku, quantity, on_hand_before, on_hand_after,
-                                                      reserved_before, reserved_after, order_id, cause, at)
-                SELECT * FROM jsonb_to_recordset(@rows) AS r(distributor_id text, seq bigint, kind text, sku text, quantity integer,
-                       on_hand_before integer, on_hand_after integer, reserved_before integer, reserved_after integer, order_id text,
-                       cause text, at timestamptz)
-                ON CONFLICT (distributor_id, seq) DO NOTHING
+                WITH r AS (
+                    SELECT * FROM jsonb_to_recordset(@rows) AS r(distributor_id text, seq bigint, kind text, sku text, quantity integer,
+                           on_hand_before integer, on_hand_after integer, reserved_before integer, reserved_after integer, order_id text,
+                           cause text, at timestamptz, ord integer, feed jsonb)),
+                appended AS (
+                    INSERT INTO routing_inventory_ledger (distributor_id, seq, kind, sku, quantity, on_hand_before, on_hand_after,
+                                                          reserved_before, reserved_after, order_id, cause, at)
+                    SELECT distributor_id, seq, kind, sku, quantity, on_hand_before, on_hand_after, reserved_before, reserved_after,
+                           order_id, cause, at
+                      FROM r
+                    ON CONFLICT (distributor_id, seq) DO NOTHING
+                    RETURNING distributor_id, seq)
+                INSERT INTO routing_erp_events (key, type, at, body)
+                SELECT 'ledger:' || a.distributor_id || ':' || a.seq, r.feed->>'type', r.at, r.feed->'body'
+                  FROM appended a JOIN r ON r.distributor_id = a.distributor_id AND r.seq = a.seq
+                 WHERE r.feed->>'type' IS NOT NULL
+                 ORDER BY r.ord
+                ON CONFLICT (key) DO NOTHING
                 """);
             append.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(movements, Json) });
             command.BatchCommands.Add(append);

@@ -37,7 +37,8 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger logg
             foreach (var migration in Known.Where(m => m.Version > current))
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction))
+                // No command timeout: a step may rewrite a large table (0013 backfills every order); the token bounds it.
+                await using (var command = new NpgsqlCommand(migration.Sql, connection, transaction) { CommandTimeout = 0 })
                     await command.ExecuteNonQueryAsync(cancellationToken);
                 await using (var record = new NpgsqlCommand("INSERT INTO routing_schema_version (version, name) VALUES (@v, @n)", connection, transaction))
                 {

@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/erp/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ERP feed: order and stock changes after a cursor, in order (poll with the page's next as after) */
+        get: operations["listErpEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/forecast": {
         parameters: {
             query?: never;
@@ -64,6 +81,23 @@ export interface paths {
         };
         /** Stock forecast per distributor and SKU (?sku=&distributorId=): velocity, days of cover, suggested restock and (ops) transfers, shortest cover first */
         get: operations["forecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Order analytics over ?from=&to= (default: the last 7 days), ?campaignId=, ?distributorId= (a distributor: its own); ?format=csv */
+        get: operations["orderAnalytics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1273,6 +1307,15 @@ export interface components {
             kind: string;
             salesManagerId: null | string;
         };
+        DistributorFigures: {
+            distributorId: string;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            units: number;
+            /** Format: double */
+            confirmMedianMinutes: null | number;
+        };
         DistributorRequest: {
             id: string;
             name: string;
@@ -1295,6 +1338,46 @@ export interface components {
             /** Format: int32 */
             dailyCapacity: number;
             active: boolean;
+        };
+        ErpEvent: {
+            cursor: string;
+            type: components["schemas"]["ErpEventType"];
+            /** Format: date-time */
+            at: string;
+            order: null | components["schemas"]["ErpOrderFacts"];
+            stock: null | components["schemas"]["ErpStockFacts"];
+        };
+        /** @enum {unknown} */
+        ErpEventType: "orderAllocated" | "orderPaid" | "orderConfirmed" | "orderShipped" | "orderCancelled" | "refundDue" | "returnReceived" | "transferDispatched" | "transferReceived" | "stockAdjusted";
+        ErpFeedPage: {
+            events: components["schemas"]["ErpEvent"][];
+            next: string;
+        };
+        ErpOrderFacts: {
+            orderId: string;
+            customerId: string;
+            campaignId: null | string;
+            status: components["schemas"]["OrderStatus"];
+            allocations: components["schemas"]["Allocation"][];
+            /** Format: double */
+            unitPrice: null | number;
+            /** Format: double */
+            total: null | number;
+            payment: null | components["schemas"]["Payment"];
+            cancelReason: null | string;
+        };
+        ErpStockFacts: {
+            distributorId: string;
+            /** Format: int64 */
+            seq: number;
+            kind: components["schemas"]["MovementKind"];
+            sku: string;
+            /** Format: int32 */
+            quantity: number;
+            /** Format: int32 */
+            onHandAfter: number;
+            operationId: null | string;
+            cause: string;
         };
         ExceptionOrder: {
             orderId: string;
@@ -1686,6 +1769,12 @@ export interface components {
             /** Format: date-time */
             raisedAt: string;
         };
+        HourCount: {
+            /** Format: int32 */
+            hour: number;
+            /** Format: int64 */
+            orders: number;
+        };
         HttpValidationProblemDetails: {
             type?: null | string;
             /** @description The status in words. */
@@ -1747,6 +1836,13 @@ export interface components {
             reserved: number;
             /** Format: int32 */
             threshold: number;
+            /**
+             * Format: double
+             * @default 0
+             */
+            velocityPerDay: number;
+            /** Format: double */
+            daysOfCover?: null | number;
             name?: null | string;
             distributorId?: null | string;
             /** Format: int32 */
@@ -1843,6 +1939,25 @@ export interface components {
             at: string;
             distributorId?: null | string;
         };
+        OrderAnalytics: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            campaignId: null | string;
+            distributorId: null | string;
+            orders: components["schemas"]["OrderCounts"];
+            units: components["schemas"]["UnitCounts"];
+            /** Format: double */
+            fillRate: null | number;
+            /** Format: double */
+            orderFillRate: null | number;
+            /** Format: double */
+            homeDistributorRate: null | number;
+            failureReasons: components["schemas"]["ReasonCount"][];
+            byHour: components["schemas"]["HourCount"][];
+            byDistributor: components["schemas"]["DistributorFigures"][];
+        };
         OrderChangedEvent: {
             orderId: string;
             campaignId: null | string;
@@ -1854,6 +1969,22 @@ export interface components {
             /** Format: date-time */
             at: string;
             distributorId?: null | string;
+        };
+        OrderCounts: {
+            /** Format: int64 */
+            placed: number;
+            /** Format: int64 */
+            allocated: number;
+            /** Format: int64 */
+            rejected: number;
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            onHold: number;
+            /** Format: int64 */
+            exception: number;
+            /** Format: int64 */
+            preOrder: number;
         };
         OrderLine: {
             sku: string;
@@ -1885,6 +2016,8 @@ export interface components {
             status: components["schemas"]["OrderStatus"];
             /** Format: date-time */
             updatedAt: string;
+            /** Format: date-time */
+            confirmedAt?: null | string;
         };
         /** @enum {unknown} */
         OrderStatus: "Allocated" | "Confirmed" | "Shipped" | "Completed" | "Rejected" | "Cancelled" | "Exception" | "AwaitingSubstitution" | "Backordered" | "OnHold" | "PreOrder";
@@ -1914,6 +2047,7 @@ export interface components {
             /** Format: date-time */
             expiresAt?: null | string;
             preOrder?: boolean;
+            homeDistributorId?: null | string;
         };
         Payment: {
             status: components["schemas"]["PaymentStatus"];
@@ -2026,6 +2160,11 @@ export interface components {
              * @default 0.1
              */
             load: number;
+        };
+        ReasonCount: {
+            code: string;
+            /** Format: int64 */
+            count: number;
         };
         ReceivedLine: {
             sku: string;
@@ -2295,6 +2434,12 @@ export interface components {
             dispatchedAt?: null | string;
             /** Format: date-time */
             receivedAt?: null | string;
+        };
+        UnitCounts: {
+            /** Format: int64 */
+            ordered: number;
+            /** Format: int64 */
+            allocated: number;
         };
         WeightsDto: {
             /** Format: double */
@@ -2612,6 +2757,80 @@ export interface operations {
             };
         };
     };
+    listErpEvents: {
+        parameters: {
+            query?: {
+                /** @description The cursor to read after: a page's next (or an event's cursor); none: from the first event */
+                after?: string;
+                /** @description Most events in the page: 1 to 1000, 100 unless given */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErpFeedPage"];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badLimit`, `invalidCursor`, `invalidParameter`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     forecast: {
         parameters: {
             query?: {
@@ -2662,6 +2881,83 @@ export interface operations {
             };
             /** @description Not Found (code `notFound`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests (code `rateLimited`) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Service Unavailable (code `storageUnavailable`) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    orderAnalytics: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                campaignId?: string;
+                distributorId?: string;
+                utcOffsetMinutes?: number;
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderAnalytics"];
+                    "text/csv": components["schemas"]["OrderAnalytics"];
+                };
+            };
+            /** @description Bad Request (codes `controlCharacters`, `badFormat`, `badOffset`, `badRange`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized (code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Forbidden (code `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,8 +2,8 @@
 import { currentToken } from './auth';
 import type {
   Alert, BulkApproveResult, Campaign, Distributor, ExceptionOrder, FlashSaleStatus, InventoryItem, OrderView, PolicyDefaults, PolicyRequest,
-  LedgerSummaryRow, PreOrderRequest, Product, ReceivedLine, ReturnRequest, ReturnView, ReviewRules, RoutingPolicy, StocktakeRequest,
-  StocktakeView, TransferRequest, TransferView,
+  ImportKind, ImportView, LedgerSummaryRow, PreOrderRequest, Product, ReceivedLine, ReturnRequest, ReturnView, ReviewRules, RoutingPolicy,
+  SnapshotView, StockSnapshotRequest, StocktakeRequest, StocktakeView, TransferRequest, TransferView,
 } from './types';
 
 /** The fulfilment steps of a share, in order: confirm, ship (takes the units off stock), complete. */
@@ -36,6 +36,8 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** More request headers (Idempotency-Key). */
   headers?: Record<string, string>;
+  /** A body sent as it is (a file being uploaded, streamed by the browser), instead of `body` as JSON. */
+  upload?: { body: Blob; contentType: string };
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -62,12 +64,13 @@ async function send<T>(path: string, options: RequestOptions): Promise<{ body: T
   const token = options.token ?? currentToken();
   if (!options.anonymous && token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.upload) headers['Content-Type'] = options.upload.contentType;
   let response: Response;
   try {
     response = await fetch(path, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.upload ? options.upload.body : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
       cache: 'no-store',
     });
@@ -188,6 +191,20 @@ export const api = {
     request<LedgerSummaryRow[]>(`/api/distributors/${enc(id)}/ledger/summary${query({ from, to })}`),
   ledgerSummaryCsv: (id: string, from: string, to: string) =>
     requestText(`/api/distributors/${enc(id)}/ledger/summary${query({ from, to, format: 'csv' })}`, 'text/csv'),
+  /** SAP imports (erp, ops), newest first; `status` null for all. */
+  imports: (status: string | null, page: number, pageSize: number) =>
+    requestPage<ImportView>(`/api/erp/imports${query({ status: status ?? undefined })}`, page, pageSize),
+  importView: (id: string) => request<ImportView>(`/api/erp/imports/${enc(id)}`),
+  /** Uploads an import as it is: CSV (`text/csv`, kind and batch id in the query) or JSON (the envelope; the query names
+   *  what the envelope leaves out). Answers when every row is applied or rejected; GET importView shows it meanwhile. */
+  importBatch: (params: { kind?: ImportKind; batchId?: string }, body: Blob, contentType: 'text/csv' | 'application/json') =>
+    request<ImportView>(`/api/erp/imports${query(params)}`, { method: 'POST', upload: { body, contentType } }),
+  /** SAP stock snapshots (对账), newest first; `status` null for all. */
+  snapshots: (status: string | null, page: number, pageSize: number) =>
+    requestPage<SnapshotView>(`/api/erp/stock-snapshots${query({ status: status ?? undefined })}`, page, pageSize),
+  snapshot: (id: string) => request<SnapshotView>(`/api/erp/stock-snapshots/${enc(id)}`),
+  /** Accepted at once (Running); reconciled in the background. The same id and body again is the same snapshot. */
+  reconcile: (body: StockSnapshotRequest) => request<SnapshotView>('/api/erp/stock-snapshots', { method: 'POST', body }),
   products: () => requestAll<Product>('/api/products'),
   policies: () => requestAll<RoutingPolicy>('/api/policies'),
   policyDefaults: () => request<PolicyDefaults>('/api/policy-defaults'),

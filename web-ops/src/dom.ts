@@ -142,6 +142,22 @@ export function fromInputValue(value: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+/** Saves text as a file the browser downloads (a CSV export, a template). */
+export function saveText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: filename, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A fresh id for something sent to SAP's side of the API, by the local time: `sap-20261202-060512`. */
+export function timeId(prefix: string, d = new Date()): string {
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return `${prefix}-${d.getFullYear()}${p2(d.getMonth() + 1)}${p2(d.getDate())}-${p2(d.getHours())}${p2(d.getMinutes())}${p2(d.getSeconds())}`;
+}
+
 /** A table body with one row per item, in order. A row whose item is unchanged (the same `version`) is kept as it is,
  *  so a reload or a live update of other rows leaves what is being typed in it alone. */
 export class KeyedRows<T> {
@@ -243,6 +259,10 @@ export const statusLabels: Record<string, string> = {
   ReconciliationDifference: 'Reconciliation 对账差异',
   TransferDiscrepancy: 'Transfer discrepancy 调拨差异',
   StocktakeShortfall: 'Stocktake shortfall 盘点短缺',
+  ReconciliationShortfall: 'Reconciliation shortfall 对账短缺',
+  // SAP imports and stock snapshots
+  Running: 'Running 进行中',
+  Failed: 'Failed 中断',
   // transfers (调拨) and returns (退换货)
   Requested: 'Requested 已申请',
   InTransit: 'In transit 在途',

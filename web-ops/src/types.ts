@@ -86,6 +86,23 @@ export type StocktakeRequest = Schemas['StocktakeRequest'];
 /** GET /api/distributors/{id}/ledger/summary: one SKU's stock statement (进销存) over a period. */
 export type LedgerSummaryRow = Written<Schemas['LedgerSummaryRow']>;
 
+// ---- ERP (SAP): imports and reconciliation ----
+
+/** What an import brings: products, distributors, customers or stock (as the request names it). */
+export type ImportKind = Schemas['ImportKind'];
+export type ImportStatus = Schemas['ImportStatus'];
+/** GET /api/erp/imports[/{id}]: an import and how far it got. */
+export type ImportView = Written<Schemas['ImportView']>;
+/** A row not applied: its number (1 = the first after the header, or the first of `rows`), a code, the detail. */
+export type ImportRejection = Written<Schemas['ImportRejection']>;
+export type SnapshotStatus = Schemas['SnapshotStatus'];
+/** GET /api/erp/stock-snapshots[/{id}]: a SAP stock snapshot and its reconciliation. */
+export type SnapshotView = Written<Schemas['SnapshotView']>;
+/** One SKU where SAP and Routing differed: sap − ours, what was applied, a shortfall below reserved. */
+export type SnapshotDifference = Written<Schemas['SnapshotDifference']>;
+/** POST /api/erp/stock-snapshots */
+export type StockSnapshotRequest = Schemas['StockSnapshotRequest'];
+
 /** GET /api/products */
 export type Product = Written<Schemas['Product']>;
 

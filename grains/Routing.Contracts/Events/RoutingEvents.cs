@@ -65,7 +65,7 @@ public sealed record TransferChanged(
 }
 
 /// <summary>A distributor's stock of a SKU changed; with what is available and whether that is below the threshold or out
-/// (the stock rules', so a live view shows them without deriving them).</summary>
+/// (the stock rules', so a live view shows them without deriving them), with the forecast's velocity and days of cover.</summary>
 [GenerateSerializer, Immutable]
 public sealed record InventoryChanged(
     DateTimeOffset At,
@@ -73,7 +73,9 @@ public sealed record InventoryChanged(
     [property: Id(1)] string Sku,
     [property: Id(2)] int OnHand,
     [property: Id(3)] int Reserved,
-    [property: Id(4)] int Threshold) : RoutingEvent(At)
+    [property: Id(4)] int Threshold,
+    [property: Id(5)] double VelocityPerDay = 0,
+    [property: Id(6)] double? DaysOfCover = null) : RoutingEvent(At)
 {
     public override string Name => EventNames.InventoryChanged;
     public override string? DistributorId => Distributor;

@@ -87,6 +87,10 @@ public sealed record OrderView(
 
     /// <summary>Set when it was taken as a pre-order (by a sales manager or ops), whatever became of it since.</summary>
     [Id(20)] public bool PreOrder { get; init; }
+
+    /// <summary>The customer's home distributor (归属) when the order was placed (null: none, or an order placed before
+    /// this was kept): what the analytics' home-distributor rate compares the allocations with.</summary>
+    [Id(21)] public string? HomeDistributorId { get; init; }
 }
 
 /// <summary>One distributor's share of an order: its allocations there are one reservation, so they are confirmed,
@@ -99,6 +103,10 @@ public sealed record OrderShare(
     [property: Id(1)] OrderStatus Status,
     [property: Id(2)] DateTimeOffset UpdatedAt)
 {
+    /// <summary>When the distributor confirmed its share (null until it did, and for shares confirmed before this was kept):
+    /// what the analytics' time to confirm is measured to.</summary>
+    [Id(3)] public DateTimeOffset? ConfirmedAt { get; init; }
+
     /// <summary>One share per distributor the allocations name, in the order they first appear.</summary>
     public static IReadOnlyList<OrderShare> Of(IReadOnlyList<Allocation> allocations, OrderStatus status, DateTimeOffset at) =>
         [.. allocations.Select(a => a.DistributorId).Distinct(StringComparer.Ordinal).Select(d => new OrderShare(d, status, at))];

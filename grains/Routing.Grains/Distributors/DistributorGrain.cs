@@ -505,8 +505,12 @@ public sealed partial class DistributorGrain(
     /// <summary>An alert to raise, or (when <see cref="Raise"/> is null) the open alert with this key to clear.</summary>
     private sealed record AlertChange(string Key, AlertDraft? Raise);
 
-    private void PublishInventory(string sku, StockState stock) =>
-        events.Publish(new InventoryChanged(clock.GetUtcNow(), Id, sku, stock.OnHand, stock.Reserved, stock.Threshold));
+    private void PublishInventory(string sku, StockState stock)
+    {
+        var forecast = Forecast(sku, stock);
+        events.Publish(new InventoryChanged(clock.GetUtcNow(), Id, sku, stock.OnHand, stock.Reserved, stock.Threshold,
+            forecast.VelocityPerDay, forecast.DaysOfCover));
+    }
 
     private void RollLoadDate()
     {

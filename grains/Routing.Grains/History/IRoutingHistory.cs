@@ -26,6 +26,10 @@ public interface IRoutingHistory
     /// (<see cref="LedgerSummary"/>): movements are in the period by their time, and follow each other by sequence.</summary>
     Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until);
 
+    /// <summary>The orders an analysis counts (<see cref="OrderAnalytics"/>), grouped by what it counts of them, and each
+    /// distributor's part (only the query's distributor when it names one).</summary>
+    Task<(IReadOnlyList<OrderGroup> Groups, IReadOnlyList<DistributorFigures> Distributors)> OrderAnalyticsAsync(AnalyticsQuery query);
+
     /// <summary>Per SKU, the last movement written at or before <paramref name="at"/>: its number and the on hand it left
     /// (what a stocktake counted at that time is compared with).</summary>
     Task<IReadOnlyDictionary<string, (long Seq, int OnHand)>> OnHandAtAsync(string distributorId, DateTimeOffset at);

@@ -6,8 +6,9 @@ namespace Routing.Grains.History;
 
 /// <summary>History and the order journal kept in this process, for the embedded single-process default (memory
 /// storage): lost on restart, like everything else in that mode. Same semantics as PostgreSQL: an order's state and its
-/// listed row are one record, written with a version check; ledger movements are appended once each.</summary>
-public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
+/// listed row are one record, written with a version check; ledger movements are appended once each; the ERP feed's
+/// events are appended by the writes that make them (a cursor is an event's place in the list).</summary>
+public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IErpFeed
 {
     private readonly ConcurrentDictionary<string, Stored> _orders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, long), LedgerMovement> _ledger = new();
@@ -19,6 +20,8 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, DateTimeOffset>> _expiring = new(StringComparer.Ordinal);
     /// <summary>Orders waiting for a decision, with when it is due (the journal's index, as in PostgreSQL).</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _decisionsDue = new(StringComparer.Ordinal);
+    /// <summary>The ERP feed, in order: the event at index i has the cursor (0, i + 1). Appended and read under its lock.</summary>
+    private readonly List<ErpChange> _feed = [];
 
     /// <summary>An order's record as kept here: its state as bytes (a long sale's heap holds no object graph per order).</summary>
     private sealed record Stored(OrderView Listed, byte[] State, int Version);
@@ -32,6 +35,7 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
         if (expectedVersion is not { } expected)
         {
             if (!_orders.TryAdd(id, new Stored(record.Listed, record.State, 1))) return Task.FromResult<int?>(null);
+            Feed(ErpFeedRules.OrderChanges(null, record.Listed));
             _byCustomer.GetOrAdd(record.Listed.CustomerId, _ => new(StringComparer.Ordinal)).TryAdd(id, 0);
             CountUnits(null, record.Listed);
             IndexDeadlines(record);
@@ -40,6 +44,7 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
         if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return Task.FromResult<int?>(null);
         var next = new Stored(record.Listed, record.State, expected + 1);
         if (!_orders.TryUpdate(id, next, current)) return Task.FromResult<int?>(null);
+        Feed(ErpFeedRules.OrderChanges(current.Listed, record.Listed));
         CountUnits(current.Listed, record.Listed);
         IndexDeadlines(record);
         return Task.FromResult<int?>(next.Version);
@@ -54,6 +59,24 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
         var expiring = _expiring.GetOrAdd(campaignId, _ => new(StringComparer.Ordinal));
         if (record.PaymentExpiresAt is { } at) expiring[record.Listed.OrderId] = at;
         else expiring.TryRemove(record.Listed.OrderId, out _);
+    }
+
+    public Task<(IReadOnlyList<OrderGroup> Groups, IReadOnlyList<DistributorFigures> Distributors)> OrderAnalyticsAsync(AnalyticsQuery query)
+    {
+        var orders = _orders.Values.Select(o => o.Listed)
+            .Where(o => o.PlacedAt >= query.From && o.PlacedAt < query.To && (query.CampaignId is null || o.CampaignId == query.CampaignId)
+                && (query.DistributorId is null || o.Allocations.Any(a => a.DistributorId == query.DistributorId)))
+            .ToList();
+        IReadOnlyList<OrderGroup> groups = [.. orders.Select(o => OrderGroup.Of(o, query.DistributorId, query.UtcOffsetMinutes))
+            .GroupBy(g => (g.Status, g.Cause, g.Hour, g.Filled, g.AtHome))
+            .Select(g => g.First() with { Orders = g.Sum(x => x.Orders), Ordered = g.Sum(x => x.Ordered), Allocated = g.Sum(x => x.Allocated) })];
+        IReadOnlyList<DistributorFigures> distributors = [.. orders
+            .Select(OrderFacts.Of)
+            .SelectMany(f => f.Distributors.Select((d, i) => (DistributorId: d, Units: f.Units[i], Minutes: f.ConfirmMinutes[i])))
+            .Where(a => query.DistributorId is null || a.DistributorId == query.DistributorId)
+            .GroupBy(a => a.DistributorId, StringComparer.Ordinal)
+            .Select(d => new DistributorFigures(d.Key, d.Count(), d.Sum(a => a.Units), OrderAnalytics.Median(d.Select(a => a.Minutes).OfType<double>())))];
+        return Task.FromResult((groups, distributors));
     }
 
     public Task<IReadOnlyList<string>> ExpiringPaymentsAsync(string campaignId, DateTimeOffset asOf, int limit) =>
@@ -87,8 +110,25 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal
 
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
     {
-        foreach (var m in movements) _ledger.TryAdd((m.DistributorId, m.Seq), m);
+        foreach (var m in movements)
+            if (_ledger.TryAdd((m.DistributorId, m.Seq), m) && ErpFeedRules.OfMovement(m) is { } change) Feed([change]);
         return Task.FromResult(true);
+    }
+
+    private void Feed(IEnumerable<ErpChange> changes)
+    {
+        lock (_feed) _feed.AddRange(changes);
+    }
+
+    public Task<IReadOnlyList<ErpEvent>> ReadAsync(ErpCursor after, int limit)
+    {
+        lock (_feed)
+        {
+            // Minor is the number of events before the next one; a cursor of another store (Major > 0) is past them all.
+            var from = after.Major > 0 ? _feed.Count : (int)Math.Min(after.Minor, _feed.Count);
+            return Task.FromResult<IReadOnlyList<ErpEvent>>(
+                [.. _feed.GetRange(from, Math.Min(limit, _feed.Count - from)).Select((change, i) => change.WithCursor(new ErpCursor(0, from + i + 1)))]);
+        }
     }
 
     public Task<IReadOnlyList<string>> CampaignOrderIdsAsync(string campaignId) =>

@@ -275,7 +275,8 @@ public sealed class OrderGrain(
         // Before the state write, and idempotent: if the write fails, a retry does it again without doing it twice.
         if (atDistributor is not null) await Task.WhenAll(moving.Select(atDistributor));
         var now = clock.GetUtcNow();
-        IReadOnlyList<OrderShare> next = [.. shares.Select(s => moving.Contains(s.DistributorId) ? s with { Status = to, UpdatedAt = now } : s)];
+        IReadOnlyList<OrderShare> next = [.. shares.Select(s => !moving.Contains(s.DistributorId) ? s
+            : s with { Status = to, UpdatedAt = now, ConfirmedAt = to == OrderStatus.Confirmed ? now : s.ConfirmedAt })];
         var changed = order with { Shares = next, Status = OrderRules.LeastAdvanced(next.Select(s => s.Status)), UpdatedAt = now };
         await SaveAsync(order, changed);
         return await DoneAsync(changed);

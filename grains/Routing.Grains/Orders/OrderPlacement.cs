@@ -161,6 +161,7 @@ public sealed partial class OrderPlacement(
             Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
             Cause = ExceptionRules.CauseOf(status, plan.Explanation.Decisions),
             SalesManagerId = customer.SalesManagerId,
+            HomeDistributorId = customer.HomeDistributorId,
             // An allocated order of a campaign with a payment window owes its total by the deadline (a held one once approved).
             Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, lines.Select(l => l.Quantity), unitPrice, now) : null,
             Holds = holds,

@@ -35,6 +35,22 @@ public sealed class World
         EndsAt = StartsAt.AddDays(2);
     }
 
+    /// <summary>The same world reached through another host on the same storage (a restarted API): reads and orders go
+    /// there; creating more of it still goes through the first.</summary>
+    private World(ApiFactory api, World same)
+    {
+        Api = api;
+        Ops = api.Ops();
+        _door = new HttpDoor(Ops);
+        _world = same._world;
+        _campaign = same._campaign;
+        StartsAt = same.StartsAt;
+        EndsAt = same.EndsAt;
+    }
+
+    /// <summary>This world as another host on the same storage sees it.</summary>
+    public World On(ApiFactory api) => new(api, this);
+
     public ApiFactory Api { get; }
     public HttpClient Ops { get; }
     public string Tag => _world.Tag;

@@ -119,4 +119,20 @@ public sealed class PostgresApiTests(PostgresFixture postgres)
         await api.InitializeAsync();
         await Erp.ImportTests.StockImportAsync(api);
     }
+
+    [Fact]
+    public async Task Analytics_on_postgres_count_a_known_sequence_and_the_same_after_a_restart()
+    {
+        var db = await postgres.CreateDatabaseAsync("analytics");
+        World world;
+        await using (var api = new PostgresApi(db))
+        {
+            await api.InitializeAsync();
+            world = await Analytics.OrderAnalyticsTests.SequenceAsync(api);
+            await Analytics.OrderAnalyticsTests.CheckAsync(world);
+        }
+        await using var restarted = new PostgresApi(db);
+        await restarted.InitializeAsync();
+        await Analytics.OrderAnalyticsTests.CheckAsync(world.On(restarted));
+    }
 }

@@ -3,7 +3,7 @@
 // with reserved and released beside. The CSV download asks the API for ?format=csv with the session's token (a plain
 // link could not send it) and saves the answer from a Blob.
 import { api } from '../api';
-import { dateInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, setText } from '../dom';
+import { dateInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, saveText, setText } from '../dom';
 import type { LedgerSummaryRow } from '../types';
 import { problemText, StatusLine } from './stockParts';
 
@@ -128,13 +128,9 @@ export class StockStatement {
     this.csv.disabled = true;
     try {
       const text = await api.ledgerSummaryCsv(id, range.from, range.to);
-      const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-      const a = h('a', { href: url, download: `stock-statement-${id}-${this.from.value}-${this.to.value}.csv`, hidden: true });
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      this.status.show('ok', `CSV saved 已导出: ${a.download}`);
+      const name = `stock-statement-${id}-${this.from.value}-${this.to.value}.csv`;
+      saveText(name, text);
+      this.status.show('ok', `CSV saved 已导出: ${name}`);
     } catch (e) {
       this.status.show('error', `CSV not saved 导出失败: ${problemText(e)}`);
     } finally {

@@ -1,12 +1,13 @@
 // The operations view: live campaign board, allocation feed, alerts, distributor stock (with a chosen distributor's
 // stocktake and stock statement), transfers, returns, order lookup, the exception queue, order review, pre-orders,
-// policies.
+// policies, and ERP (SAP imports and reconciliation).
 import type { Session } from '../auth';
 import { fmtTime, h, setText } from '../dom';
 import { connectView } from '../live';
 import { Shell } from '../shell';
 import { AlertsPanel } from '../components/alerts';
 import { CampaignBoard } from '../components/campaignBoard';
+import { ErpPanel } from '../components/erp';
 import { ExceptionsPanel } from '../components/exceptions';
 import { Feed } from '../components/feed';
 import { OrderDialog, OrderLookup } from '../components/orderDetail';
@@ -21,7 +22,7 @@ import { StocktakePanel } from '../components/stocktake';
 import { TransfersPanel } from '../components/transfers';
 import type { Distributor } from '../types';
 
-const tabs = ['live', 'stock', 'transfers', 'returns', 'orders', 'exceptions', 'reviews', 'preorders', 'policies'] as const;
+const tabs = ['live', 'stock', 'transfers', 'returns', 'orders', 'exceptions', 'reviews', 'preorders', 'policies', 'erp'] as const;
 type TabId = (typeof tabs)[number];
 
 export function mountOps(root: HTMLElement, session: Session, signOut: (message?: string) => void): { destroy(): void } {
@@ -38,6 +39,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     { id: 'reviews', label: 'Review 审核', badge: reviewBadge },
     { id: 'preorders', label: 'Pre-orders 预下单' },
     { id: 'policies', label: 'Policies 路由策略' },
+    { id: 'erp', label: 'ERP / SAP 对接' },
   ]);
   const setBadge = (el: HTMLElement, n: number) => { el.hidden = n === 0; setText(el, String(n)); };
 
@@ -57,6 +59,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
   const reviews = new ReviewPanel((id) => void dialog.open(id), (n) => setBadge(reviewBadge, n));
   const preorders = new PreOrdersPanel((id) => void dialog.open(id));
   const policies = new PoliciesPanel(() => board.campaigns().map((c) => ({ id: c.id, policy: c.policy })));
+  const erp = new ErpPanel();
   let policiesLoaded = false;
 
   board.el.querySelector('.panel-head')!.appendChild(simulation.el);
@@ -73,13 +76,14 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     reviews: h('div', { class: 'tab', testid: 'tab-panel-reviews' }, reviews.el),
     preorders: h('div', { class: 'tab', testid: 'tab-panel-preorders' }, preorders.el),
     policies: h('div', { class: 'tab', testid: 'tab-panel-policies' }, policies.el),
+    erp: h('div', { class: 'tab', testid: 'tab-panel-erp' }, erp.el),
   };
   shell.main.append(...Object.values(sections));
   root.replaceChildren(shell.el);
   document.title = 'Routing · Ops console 运营控制台';
 
   const route = () => {
-    const [tab, arg] = location.hash.replace(/^#\/?/, '').split('/');
+    const [tab, arg, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
     const id: TabId = (tabs as readonly string[]).includes(tab) ? (tab as TabId) : 'live';
     for (const t of tabs) sections[t].hidden = t !== id;
     shell.selectTab(id);
@@ -91,6 +95,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
     if (id === 'reviews') void reviews.load();
     if (id === 'preorders') void preorders.load();
     if (id === 'policies' && !policiesLoaded) { policiesLoaded = true; void policies.load(); }
+    if (id === 'erp') erp.route(arg === undefined ? [] : [arg, ...rest]);
   };
   window.addEventListener('hashchange', route);
   route();
@@ -138,6 +143,7 @@ export function mountOps(root: HTMLElement, session: Session, signOut: (message?
       dialog.destroy();
       reviews.destroy();
       preorders.destroy();
+      erp.destroy();
     },
   };
 }
