@@ -51,6 +51,23 @@ public sealed record BenchOptions
         IsSmoke = true,
     };
 
+    /// <summary>Rows of the ERP mode's stock import and reconciliation (<c>--erp</c>): 200 distributors × 500 products.</summary>
+    public const int ErpRows = 100_000;
+
+    /// <summary>Rows of the ERP mode's smoke run (what the test suite runs): 4 distributors × 500 products.</summary>
+    public const int ErpSmokeRows = 2_000;
+
+    /// <summary>The ERP mode: the engine on PostgreSQL, results in bench/results/erp.json (none for a smoke run).</summary>
+    public static BenchOptions Erp(string repoRoot, string configuration, bool smoke) => new()
+    {
+        RepoRoot = repoRoot,
+        Configuration = configuration,
+        Scenarios = [],
+        Targets = [TargetCatalog.ByName(TargetCatalog.EnginePostgres)],
+        JsonPath = smoke ? null : Path.Combine(repoRoot, "bench", "results", "erp.json"),
+        IsSmoke = smoke,
+    };
+
     /// <summary>The repository root: the nearest directory above <paramref name="start"/> holding Routing.sln.</summary>
     public static string FindRepoRoot(string start)
     {

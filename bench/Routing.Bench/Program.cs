@@ -1,5 +1,6 @@
 using System.Globalization;
 using Routing.Bench;
+using Routing.Bench.Erp;
 using Routing.Bench.Scenarios;
 using Routing.Bench.Targets;
 using Routing.LocalPostgres;
@@ -9,6 +10,8 @@ using Routing.LocalPostgres;
 //   --scenarios hot-sku,spread   --targets ceiling,naive,engine-memory   --target NAME=URL (already running)
 //   --duration S  --warmup S  --clients N  --share 0.7  --json PATH  --configuration Release
 //   --analytics [ORDERS]         the analytics query over a million orders on PostgreSQL instead (bench/results/analytics.json)
+//   --erp [--rows 100000] [--format csv|json]   SAP's bulk paths instead: a stock import and a reconciliation of that many rows on the
+//                                engine on PostgreSQL (--targets engine-memory,engine-postgres for both); bench/results/erp.json
 string? Option(string name)
 {
     var i = Array.IndexOf(args, name);
@@ -18,6 +21,27 @@ string? Option(string name)
 var repo = BenchOptions.FindRepoRoot(AppContext.BaseDirectory);
 var configuration = Option("--configuration") ?? "Release";
 var options = args.Contains("--smoke") ? BenchOptions.Smoke(repo, configuration) : BenchOptions.Full(repo) with { Configuration = configuration };
+
+if (args.Contains("--erp"))
+{
+    var erp = BenchOptions.Erp(repo, configuration, options.IsSmoke);
+    if (Option("--targets") is { } erpTargets) erp = erp with { Targets = erpTargets.Split(',').Select(TargetCatalog.ByName).ToList() };
+    if (Option("--json") is { } erpJson) erp = erp with { JsonPath = erpJson };
+    var rows = Option("--rows") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : erp.IsSmoke ? BenchOptions.ErpSmokeRows : BenchOptions.ErpRows;
+    var erpRun = ErpBenchRunner.RunAsync(erp, rows, Console.Out, csv: Option("--format") is not "json");
+    var erpBudget = TimeSpan.FromMinutes(5) + TimeSpan.FromMinutes(30) * erp.Targets.Count;
+    if (await Task.WhenAny(erpRun, Task.Delay(erpBudget)) != erpRun)
+    {
+        Console.Error.WriteLine($"bench: over its time budget of {erpBudget.TotalMinutes:0} min; stopping");
+        await Routing.Bench.Targets.HostProcess.StopAllAsync();
+        await LocalPostgresServer.StopAllAsync();
+        return 2;
+    }
+    var erpReport = await erpRun;
+    var wrong = erpReport.Results.Where(x => !x.Result.Correct).Select(x => x.Target).ToList();
+    if (wrong.Count > 0) Console.Error.WriteLine($"bench: not every row applied and reconciled as sent on {string.Join(", ", wrong)}");
+    return wrong.Count > 0 ? 1 : 0;
+}
 
 if (Option("--scenarios") is { } scenarios)
     options = options with { Scenarios = scenarios.Split(',').Select(s => ScenarioSpec.ByName(s, options.IsSmoke ? 0.02 : 1)).ToList() };

@@ -67,6 +67,8 @@ public sealed class RunningTarget(Uri baseUrl, params IAsyncDisposable[] resourc
 
     /// <summary>The target's own PostgreSQL, when the driver started one for it.</summary>
     public Routing.LocalPostgres.LocalPostgresServer? Postgres => resources.OfType<Routing.LocalPostgres.LocalPostgresServer>().FirstOrDefault();
+    /// <summary>The target's process, when the driver started one (for its working set).</summary>
+    public int? ProcessId => resources.OfType<HostProcess>().FirstOrDefault()?.Id;
 
     public async ValueTask DisposeAsync()
     {
