@@ -17,6 +17,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { until } from './until.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -84,23 +85,6 @@ function decodeJwt(token) {
   try { return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')); } catch { return {}; }
 }
 
-/** Polls `check` (truthy, or not throwing) until it holds or `timeout` ms pass; then fails with `message` (a string, or
- *  a function asked then) and the last reason. The node side's page.waitForFunction, for what the page cannot see. */
-async function until(check, { timeout = 5000, interval = 25, message = 'the condition did not hold' } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    let reason;
-    try {
-      if (await check()) return;
-    } catch (e) {
-      reason = e;
-    }
-    if (Date.now() >= deadline) {
-      assert.fail(`${typeof message === 'function' ? message() : message} within ${timeout} ms${reason ? `: ${reason.message}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-}
 
 // ---------- browser helpers ----------
 

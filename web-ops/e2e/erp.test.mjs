@@ -16,6 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { until } from './until.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -63,20 +64,6 @@ const distributorFor = (id, customer) => ({
   id, name: `ERP e2e ${id}`, regions: [customer.region], location: customer.location, priority: 1, dailyCapacity: 1000,
 });
 
-/** Polls `check` until it holds or `timeout` ms pass, then fails with `message` and the last reason. */
-async function until(check, { timeout = 5000, interval = 50, message = 'the condition did not hold' } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    let reason;
-    try {
-      if (await check()) return;
-    } catch (e) {
-      reason = e;
-    }
-    if (Date.now() >= deadline) assert.fail(`${typeof message === 'function' ? message() : message} within ${timeout} ms${reason ? `: ${reason.message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-}
 
 // ---------- browser helpers ----------
 

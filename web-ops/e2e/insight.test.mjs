@@ -20,6 +20,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { until } from './until.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -91,20 +92,6 @@ async function placeOrders(count, quantity, keyPrefix) {
   return orders;
 }
 
-/** Polls `check` until it holds or `timeout` ms pass, then fails with `message` and the last reason. */
-async function until(check, { timeout = 5000, interval = 50, message = 'the condition did not hold' } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    let reason;
-    try {
-      if (await check()) return;
-    } catch (e) {
-      reason = e;
-    }
-    if (Date.now() >= deadline) assert.fail(`${typeof message === 'function' ? message() : message} within ${timeout} ms${reason ? `: ${reason.message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
-}
 
 /** A day in China time (the browser's here), as the analytics' query names its start: 2026-12-07T00:00:00+08:00. */
 const chinaDayStart = (plusDays = 0) => `${new Date(Date.now() + 8 * 3_600_000 + plusDays * 86_400_000).toISOString().slice(0, 10)}T00:00:00+08:00`;
