@@ -33,6 +33,8 @@ public static class ImportReader
     /// <summary>One row's JSON may be at most this long.</summary>
     private const int MaxRowBytes = 64 * 1024;
 
+    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
+
     private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 };
 
     private enum Phase { Start, Envelope, Rows, End }
@@ -45,12 +47,28 @@ public static class ImportReader
         var phase = Phase.Start;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var items = new List<ImportItem>();
+        var first = true;
         try
         {
             while (true)
             {
                 var read = await pipe.ReadAsync(cancellationToken);
                 var buffer = read.Buffer;
+                if (first)
+                {
+                    // A file saved with a UTF-8 byte order mark (as spreadsheet tools do): the mark is not JSON.
+                    if (buffer.Length < Bom.Length && !read.IsCompleted)
+                    {
+                        pipe.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    }
+                    first = false;
+                    if (buffer.Length >= Bom.Length && buffer.Slice(0, Bom.Length).ToArray().AsSpan().SequenceEqual(Bom))
+                    {
+                        pipe.AdvanceTo(buffer.GetPosition(Bom.Length));
+                        continue;
+                    }
+                }
                 long consumed = 0;
                 ImportFormatException? broken = null;
                 try

@@ -201,6 +201,20 @@ public sealed class ImportTests(ApiFactory api)
         Assert.All(imported, item => Assert.Equal(int.Parse(((string)item["sku"]!)[^5..], System.Globalization.CultureInfo.InvariantCulture), (int)item["onHand"]!));
     }
 
+    [Fact]
+    public async Task A_json_file_saved_with_a_byte_order_mark_imports_like_any_other()
+    {
+        var world = await World.CreateAsync(api);
+        using var erp = api.Client(api.Token(Roles.Erp));
+        var json = $$"""{"batchId":"bom-{{world.Tag}}","kind":"stock","rows":[{"distributorId":"{{world.DistributorA}}","sku":"{{world.Sku}}","onHand":321,"threshold":4}]}""";
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(json)]);
+        content.Headers.ContentType = new("application/json");
+        using var reply = await erp.PostAsync("/api/erp/imports", content);
+        Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        Assert.Equal((1, 1, 0, 0), Counts(JsonNode.Parse(await reply.Content.ReadAsStringAsync())!));
+        Assert.Equal(321, (int)(await world.StockAsync(world.DistributorA))["onHand"]!);
+    }
+
     /// <summary>A body sent in two parts, the second only once <paramref name="second"/> allows it.</summary>
     private sealed class TwoPartContent(string first, string rest, Task second) : HttpContent
     {
