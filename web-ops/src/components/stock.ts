@@ -3,17 +3,15 @@
 // the page loaded), its days of cover (rows the server calls low cover highlighted) and the suggested restock.
 // Loaded from REST, kept live by inventoryChanged events (stock, velocity, cover); only changed rows are touched, once per
 // frame. Incoming (units dispatched here by transfers, not yet received) is not in those events: a transferChanged reads
-// it again from REST. Nor are the suggested restock and whether cover is low (the server's rule, its lowCoverDays
-// setting): after stock changes the forecast is read again, at most every 2 s, so the console derives neither.
+// it again from REST. The suggested restock and whether cover is low (the server's rule, its lowCoverDays setting) come
+// in the rows and the events, so the console derives neither.
 import { api, errorText } from '../api';
 import { fmtInt, h, schedule, setText, SnapshotSync, stockKey } from '../dom';
-import type { Distributor, ForecastRow, InventoryChangedEvent, InventoryItem, TransferChangedEvent } from '../types';
+import type { Distributor, InventoryChangedEvent, InventoryItem, TransferChangedEvent } from '../types';
 import { fmtCover, fmtVelocity, sparkline } from './forecastParts';
 
 /** How many velocities a row's sparkline keeps (the newest). */
 const sparkPoints = 30;
-/** The forecast (restock, low cover) is read again at most this often while stock changes. */
-const forecastEveryMs = 2000;
 
 interface Item {
   distributorId: string;
@@ -27,8 +25,8 @@ interface Item {
   velocityPerDay: number;
   daysOfCover: number | null;
   suggestedRestock: number;
-  /** The server's word from the forecast; null until it has been read. */
-  lowCover: boolean | null;
+  /** The server's word: cover below its lowCoverDays. */
+  lowCover: boolean;
 }
 
 interface Row {
@@ -54,15 +52,15 @@ export interface StockOptions {
   onDistributors?: (list: Distributor[]) => void;
 }
 
-/** What the server says of a stock level (available, below threshold, velocity, cover): the console derives no stock rule
- *  itself. An event does not say what is incoming, the restock or whether cover is low: the last ones read stay. */
+/** What the server says of a stock level (available, below threshold, velocity, cover, restock, low cover): the console
+ *  derives no stock rule itself. An event does not say what is incoming: the last one read stays. */
 const itemOf = (distributorId: string, s: InventoryItem | InventoryChangedEvent, known?: Item): Item => ({
   distributorId, sku: s.sku, onHand: s.onHand, reserved: s.reserved, threshold: s.threshold, available: s.available, belowThreshold: s.belowThreshold,
   incoming: 'incoming' in s ? s.incoming : known?.incoming ?? 0,
   velocityPerDay: s.velocityPerDay ?? 0,
   daysOfCover: s.daysOfCover ?? null,
-  suggestedRestock: 'suggestedRestock' in s ? s.suggestedRestock : known?.suggestedRestock ?? 0,
-  lowCover: known?.lowCover ?? null,
+  suggestedRestock: s.suggestedRestock ?? 0,
+  lowCover: s.lowCover ?? false,
 });
 
 export class StockTable {
@@ -81,9 +79,6 @@ export class StockTable {
   private readingIncoming = false;
   /** Velocities seen per row (load and live events), oldest first, for its sparkline. */
   private readonly velocities = new Map<string, number[]>();
-  private forecastTimer: number | undefined;
-  private readingForecast = false;
-  private forecastAgain = false;
   private rebuild = true;
   private text = '';
   private lowOnly = false;
@@ -197,51 +192,10 @@ export class StockTable {
     if (mine.length === 0) return;
     this.sync.record(mine);
     this.apply(mine);
-    this.forecastSoon();
   }
 
   destroy(): void {
-    window.clearTimeout(this.forecastTimer);
-  }
-
-  /** Reads the forecast within `forecastEveryMs` (one timer for every change meanwhile). */
-  private forecastSoon(): void {
-    if (this.forecastTimer === undefined) {
-      this.forecastTimer = window.setTimeout(() => { this.forecastTimer = undefined; void this.readForecast(); }, forecastEveryMs);
-    }
-  }
-
-  /** The server's restock, low cover and incoming per row (one request: ops every row, a distributor its own). */
-  private async readForecast(): Promise<void> {
-    if (this.readingForecast) { this.forecastAgain = true; return; }
-    this.readingForecast = true;
-    try {
-      this.applyForecast(await api.forecast(this.forecastFilter()));
-    } catch {
-      // The next change asks again; the rows keep what was last read.
-    } finally {
-      this.readingForecast = false;
-      if (this.forecastAgain) { this.forecastAgain = false; this.forecastSoon(); }
-    }
-  }
-
-  private forecastFilter(): { distributorId?: string } {
-    return this.options.distributorId ? { distributorId: this.options.distributorId } : {};
-  }
-
-  private applyForecast(rows: ForecastRow[]): void {
-    for (const f of rows) {
-      const key = stockKey(f.distributorId, f.sku);
-      const known = this.items.get(key);
-      if (!known) continue; // a row not loaded yet comes with its stock (threshold) from the next inventory read
-      if (known.lowCover !== f.lowCover || known.suggestedRestock !== f.suggestedRestock || known.incoming !== f.incoming) {
-        known.lowCover = f.lowCover;
-        known.suggestedRestock = f.suggestedRestock;
-        known.incoming = f.incoming;
-        this.dirty.add(key);
-      }
-    }
-    schedule(this, () => this.render());
+    // Nothing to stop: every change comes from REST reads and live events.
   }
 
   /** Keeps a velocity for the row's sparkline (a repeat of the last one adds nothing). */
@@ -253,7 +207,7 @@ export class StockTable {
     if (seen.length > sparkPoints) seen.splice(0, seen.length - sparkPoints);
   }
 
-  private async load(): Promise<{ distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[]; forecast: ForecastRow[] | null }> {
+  private async load(): Promise<{ distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[] }> {
     const own = this.options.distributorId;
     const distributors = own ? [await api.distributor(own)] : await api.distributors();
     distributors.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
@@ -264,12 +218,10 @@ export class StockTable {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) inventories.push({ id, items: await api.inventory(id) });
     };
     await Promise.all(Array.from({ length: Math.min(6, queue.length) }, worker));
-    // After the stock, so every row it names is known; without it the rows show no low-cover mark until the next read.
-    const forecast = await api.forecast(this.forecastFilter()).catch(() => null);
-    return { distributors, inventories, forecast };
+    return { distributors, inventories };
   }
 
-  private applySnapshot(snapshot: { distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[]; forecast: ForecastRow[] | null }): void {
+  private applySnapshot(snapshot: { distributors: Distributor[]; inventories: { id: string; items: InventoryItem[] }[] }): void {
     const before = new Map(this.items);
     this.items.clear();
     this.names.clear();
@@ -281,7 +233,6 @@ export class StockTable {
         this.seeVelocity(key, i.velocityPerDay);
       }
     }
-    if (snapshot.forecast) this.applyForecast(snapshot.forecast);
     if (this.distributorSelect) {
       const current = this.distributorSelect.value;
       this.distributorSelect.replaceChildren(
@@ -407,8 +358,8 @@ export class StockTable {
     row.cover.dataset.value = i.daysOfCover === null ? '' : String(i.daysOfCover);
     setText(row.restock, i.suggestedRestock ? fmtInt(i.suggestedRestock) : '—');
     row.restock.dataset.units = String(i.suggestedRestock);
-    row.tr.dataset.lowCover = String(i.lowCover === true);
-    row.tr.classList.toggle('low-cover', i.lowCover === true);
+    row.tr.dataset.lowCover = String(i.lowCover);
+    row.tr.classList.toggle('low-cover', i.lowCover);
     const seen = this.velocities.get(stockKey(i.distributorId, i.sku)) ?? [];
     if (row.spark.dataset.points !== seen.join(',')) {
       row.spark.dataset.points = seen.join(',');
