@@ -17,7 +17,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { until } from './until.mjs';
+import { restClient, until } from './support.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -42,27 +42,7 @@ const restore = []; // stock to put back after the test: [distributorId, sku, on
 
 // ---------- REST helpers (node side) ----------
 
-async function rest(method, path, token, body, headers = {}) {
-  const response = await fetch(`${env.url}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-  return { status: response.status, json };
-}
-
-async function restOk(method, path, token, body) {
-  const r = await rest(method, path, token, body);
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
+const { rest, restOk } = restClient(env.url);
 
 async function inventoryItem(distributorId, sku) {
   const items = await restOk('GET', `/api/distributors/${distributorId}/inventory`, env.ops);

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { until } from './until.mjs';
+import { restClient, until } from './support.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -52,23 +52,7 @@ const placed = []; // order ids placed here
 
 // ---------- REST helpers (node side) ----------
 
-async function rest(method, path, token, body, headers = {}) {
-  const response = await fetch(`${env.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = text; }
-  return { status: response.status, json, text };
-}
-
-async function restOk(method, path, token, body, headers) {
-  const r = await rest(method, path, token, body, headers);
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${path} → ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
+const { rest, restOk } = restClient(env.url);
 
 const inventoryItem = async (distributorId) =>
   (await restOk('GET', `/api/distributors/${distributorId}/inventory`, env.ops)).find((i) => i.sku === sku);
