@@ -202,6 +202,40 @@ public sealed class ImportTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Stock_imports_racing_a_flash_sale_never_take_on_hand_below_reserved()
+    {
+        var world = await World.CreateAsync(api, stockA: 60, stockB: 0, threshold: 0);
+        using var erp = api.Client(api.Token(Roles.Erp));
+        var customers = new[] { world.CustomerX }.Concat(await world.CustomersAsync(5)).ToList();
+        var until = DateTimeOffset.UtcNow.AddSeconds(3);
+        var sale = Task.WhenAll(customers.Select(async customer =>
+        {
+            for (var n = 0; DateTimeOffset.UtcNow < until; n++) await world.OrderAsync(customer, 2, $"race-{n}");
+        }));
+        // SAP's counts arrive while the sale goes on, some of them below what the sale has reserved by then.
+        var levels = new List<int>();
+        for (var i = 0; DateTimeOffset.UtcNow < until; i++)
+        {
+            var onHand = 70 - (i * 17 % 60); // the first (70) is above anything 60 units could have reserved: it applies
+            var view = await ImportAsync(erp, new JsonObject
+            {
+                ["batchId"] = $"race-{world.Tag}-{i}", ["kind"] = "stock",
+                ["rows"] = new JsonArray(Row(world.DistributorA, world.Sku, onHand, 0)),
+            });
+            if ((int)view["applied"]! == 1) levels.Add(onHand);
+            else if ((int)view["unchanged"]! == 0) Assert.Equal([(1, "belowReserved")], Rejections(view));
+        }
+        await sale;
+
+        Assert.NotEmpty(levels);
+        var stock = await world.StockAsync(world.DistributorA);
+        Assert.True((int)stock["reserved"]! <= (int)stock["onHand"]!, $"reserved {stock["reserved"]} > on hand {stock["onHand"]}");
+        // Every movement left reserved within on hand, whichever came first.
+        var ledger = (await world.Ops.GetJsonAsync($"/api/distributors/{world.DistributorA}/ledger?pageSize=500")).Expect(HttpStatusCode.OK).AsArray();
+        Assert.All(ledger, m => Assert.True((int)m!["reservedAfter"]! <= (int)m["onHandAfter"]!, m.ToJsonString()));
+    }
+
+    [Fact]
     public async Task A_json_file_saved_with_a_byte_order_mark_imports_like_any_other()
     {
         var world = await World.CreateAsync(api);
