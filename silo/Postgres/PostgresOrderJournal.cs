@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
+using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Domain.Rules;
 using Routing.Grains.History;
@@ -158,6 +159,7 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 expected = w.Expected,
                 ord,
                 feed = PostgresErpFeed.Candidates(o),
+                fences = w.Record.Fences?.Select(f => new { d = f.DistributorId, e = f.Epoch }),
             };
         }).ToList();
 
@@ -171,7 +173,19 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                        distributor_ids text[], quantity integer, unit_price numeric, placed_at timestamptz, updated_at timestamptz,
                        revision integer, payment_expires_at timestamptz, decision_due_at timestamptz, preorder boolean, sales_manager_id text,
                        body jsonb, state text, expected integer, ord integer, feed jsonb, allocated_units integer, at_home boolean,
-                       cause text, distributor_units integer[], confirm_minutes double precision[])),
+                       cause text, distributor_units integer[], confirm_minutes double precision[], fences jsonb)),
+            fence AS (
+                SELECT r.order_id, f->>'d' AS distributor_id, (f->>'e')::bigint AS epoch
+                  FROM r CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.fences, '[]'::jsonb)) AS f),
+            epochs AS (
+                SELECT e.distributor_id, e.epoch FROM routing_distributor_epochs e
+                 WHERE e.distributor_id IN (SELECT distributor_id FROM fence)
+                 ORDER BY e.distributor_id FOR SHARE),
+            stale AS (
+                SELECT fence.order_id, array_agg(fence.distributor_id) AS distributor_ids
+                  FROM fence LEFT JOIN epochs USING (distributor_id)
+                 WHERE epochs.epoch IS DISTINCT FROM fence.epoch
+                 GROUP BY fence.order_id),
             old AS (
                 SELECT o.order_id, o.status, o.body->'payment'->>'status' AS payment_status
                   FROM routing_orders o JOIN r ON r.order_id = o.order_id AND r.expected IS NOT NULL),
@@ -185,6 +199,7 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                        version = o.version + 1
                   FROM r
                  WHERE r.expected IS NOT NULL AND o.order_id = r.order_id AND o.version = r.expected
+                   AND r.order_id NOT IN (SELECT order_id FROM stale)
                 RETURNING o.order_id, o.version),
             inserted AS (
                 INSERT INTO routing_orders (order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price,
@@ -194,7 +209,7 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                 SELECT order_id, customer_id, campaign_id, status, distributor_ids, quantity, unit_price, placed_at, updated_at,
                        revision, payment_expires_at, decision_due_at, preorder, sales_manager_id, body, decode(state, 'base64'), 1,
                        allocated_units, at_home, cause, distributor_units, confirm_minutes
-                  FROM r WHERE r.expected IS NULL
+                  FROM r WHERE r.expected IS NULL AND r.order_id NOT IN (SELECT order_id FROM stale)
                 ON CONFLICT (order_id) DO NOTHING
                 RETURNING order_id, version),
             written AS (SELECT order_id, version FROM updated UNION ALL SELECT order_id, version FROM inserted),
@@ -209,17 +224,56 @@ public sealed partial class PostgresOrderJournal : IOrderJournal, IAsyncDisposab
                                           ELSE old.payment_status IS DISTINCT FROM f.e->>'value' END
                  ORDER BY r.ord, f.i
                 ON CONFLICT (key) DO NOTHING)
-            SELECT order_id, version FROM written
+            SELECT order_id, version, NULL::text[] FROM written
+            UNION ALL SELECT order_id, 0, distributor_ids FROM stale
             """);
         // byte[] serializes as base64 in JSON, which decode(…, 'base64') reads back.
         command.Parameters.Add(new NpgsqlParameter("rows", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(rows, PostgresRoutingHistory.Json) });
         var versions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var moved = new Dictionary<string, string[]>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync())
         {
-            while (await reader.ReadAsync()) versions[reader.GetString(0)] = reader.GetInt32(1);
+            while (await reader.ReadAsync())
+            {
+                if (reader.IsDBNull(2)) versions[reader.GetString(0)] = reader.GetInt32(1);
+                else moved[reader.GetString(0)] = reader.GetFieldValue<string[]>(2);
+            }
         }
         foreach (var write in unique)
-            write.Done.TrySetResult(versions.TryGetValue(write.Record.Listed.OrderId, out var version) ? version : null);
+        {
+            var id = write.Record.Listed.OrderId;
+            if (moved.TryGetValue(id, out var stale))
+                write.Done.TrySetException(new ReservationsMovedException(id, [.. write.Record.Fences!.Where(f => stale.Contains(f.DistributorId))]));
+            else write.Done.TrySetResult(versions.TryGetValue(id, out var version) ? version : null);
+        }
+    }
+
+    public async Task<long> BeginEpochAsync(string distributorId)
+    {
+        // Waits for every write holding the distributor's row (FOR SHARE) to finish, so a read after this sees them.
+        await using var command = _db.CreateCommand("""
+            INSERT INTO routing_distributor_epochs AS e (distributor_id, epoch) VALUES (@d, 1)
+            ON CONFLICT (distributor_id) DO UPDATE SET epoch = e.epoch + 1
+            RETURNING epoch
+            """);
+        command.Parameters.AddWithValue("d", distributorId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The statuses of orders that hold stock, as SQL (the same list as the partial index
+    /// <c>ix_routing_orders_holding</c> of migration 0014, so the planner uses it).</summary>
+    public static readonly string HoldingStatuses =
+        string.Join(", ", Enum.GetValues<OrderStatus>().Where(OrderRules.HoldsStock).Select(s => $"'{s}'"));
+
+    public async Task<IReadOnlyList<OrderView>> OrdersHoldingStockAtAsync(string distributorId)
+    {
+        await using var command = _db.CreateCommand(
+            $"SELECT body::text FROM routing_orders WHERE distributor_ids @> ARRAY[@d]::text[] AND status IN ({HoldingStatuses})");
+        command.Parameters.AddWithValue("d", distributorId);
+        var orders = new List<OrderView>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) orders.Add(JsonSerializer.Deserialize<OrderView>(reader.GetString(0), PostgresRoutingHistory.Json)!);
+        return orders;
     }
 
     private async Task ReadBatchAsync(List<PendingRead> batch)

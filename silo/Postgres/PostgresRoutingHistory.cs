@@ -70,13 +70,36 @@ public sealed partial class PostgresRoutingHistory : IRoutingHistory, IAsyncDisp
             .RunAsync(_db, "body::text", $"placed_at {(search.OldestFirst ? "ASC" : "DESC")}, order_id", search.Page, search.PageSize,
                 row => JsonSerializer.Deserialize<OrderView>(row.GetString(0), Json)!);
 
+    private const string MovementColumns = "seq, kind, sku, quantity, on_hand_before, on_hand_after, reserved_before, reserved_after, order_id, cause, at";
+
+    private static LedgerMovement Movement(string distributorId, NpgsqlDataReader row) =>
+        new(distributorId, row.GetInt64(0), Enum.Parse<MovementKind>(row.GetString(1), ignoreCase: true),
+            row.GetString(2), row.GetInt32(3), row.GetInt32(4), row.GetInt32(5), row.GetInt32(6), row.GetInt32(7),
+            row.IsDBNull(8) ? null : row.GetString(8), row.GetString(9), row.GetFieldValue<DateTimeOffset>(10));
+
     public Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize) =>
         new PagedSelect("routing_inventory_ledger")
             .Where("distributor_id = @d", "d", distributorId)
-            .RunAsync(_db, "seq, kind, sku, quantity, on_hand_before, on_hand_after, reserved_before, reserved_after, order_id, cause, at",
-                "seq DESC", page, pageSize, row => new LedgerMovement(distributorId, row.GetInt64(0), Enum.Parse<MovementKind>(row.GetString(1), ignoreCase: true),
-                    row.GetString(2), row.GetInt32(3), row.GetInt32(4), row.GetInt32(5), row.GetInt32(6), row.GetInt32(7),
-                    row.IsDBNull(8) ? null : row.GetString(8), row.GetString(9), row.GetFieldValue<DateTimeOffset>(10)));
+            .RunAsync(_db, MovementColumns, "seq DESC", page, pageSize, row => Movement(distributorId, row));
+
+    public async Task<IReadOnlyDictionary<string, LedgerMovement>> LedgerTailAsync(string distributorId, long afterSeq)
+    {
+        // A range of the primary key: only what was appended since the distributor's last saved state.
+        await using var command = _db.CreateCommand($"""
+            SELECT DISTINCT ON (sku) {MovementColumns} FROM routing_inventory_ledger
+             WHERE distributor_id = @d AND seq > @after ORDER BY sku, seq DESC
+            """);
+        command.Parameters.AddWithValue("d", distributorId);
+        command.Parameters.AddWithValue("after", afterSeq);
+        var last = new Dictionary<string, LedgerMovement>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var movement = Movement(distributorId, reader);
+            last[movement.Sku] = movement;
+        }
+        return last;
+    }
 
     public async Task<IReadOnlyList<LedgerSummaryRow>> LedgerSummaryAsync(string distributorId, DateTimeOffset since, DateTimeOffset until)
     {

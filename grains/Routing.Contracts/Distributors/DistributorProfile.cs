@@ -44,7 +44,8 @@ public sealed record InventoryItem(
 }
 
 /// <summary>Units held for one order at one distributor. <see cref="Verified"/> once the order's placer has confirmed,
-/// after the fact, that the order really holds them; an unverified reservation whose order never saved expires.
+/// after the fact, that the order really holds them, or when it was rebuilt from the order's journal record; an
+/// unverified reservation whose order never saved expires.
 /// <see cref="CustomerId"/> names the customer grain that placed it (it answers for a placement in progress); without
 /// it (a re-route, or a reservation made before placements moved to the customer) the order grain answers.
 /// <see cref="Attempts"/> are the placement attempts that reserved it and have not given it back: a placement that fails
@@ -73,12 +74,14 @@ public sealed record ReservationRequest(
     [property: Id(3)] long AttemptId = 0);
 
 /// <summary>The answer to a reservation; on failure, why (<see cref="Refusal"/>) and what is actually left, so the
-/// router can re-plan.</summary>
+/// router can re-plan. <see cref="Epoch"/> names the distributor's activation that holds it: the order's journal record
+/// names it too, and is written only while that activation is the distributor's latest.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ReservationResult(
     [property: Id(0)] bool Success,
     [property: Id(3)] Finding? Refusal,
-    [property: Id(2)] DistributorSnapshot Snapshot)
+    [property: Id(2)] DistributorSnapshot Snapshot,
+    [property: Id(4)] long Epoch = 0)
 {
     /// <summary>The refusal in words, with the distributor's id.</summary>
     public string? Reason => Refusal is null ? null : $"{Snapshot.Id}: {Refusal.Text}";

@@ -25,8 +25,9 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// <summary>Reserves every line or none. Idempotent by order id: a repeat returns success without reserving twice.</summary>
     Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines);
 
-    /// <summary>Reserves for many orders in one turn and one durable write, each order all or nothing and answered
-    /// alone (the answers in the order of the requests); idempotent per order id like <see cref="ReserveAsync"/>.</summary>
+    /// <summary>Reserves for many orders in one turn, each order all or nothing and answered alone (the answers in the
+    /// order of the requests); idempotent per order id like <see cref="ReserveAsync"/>. Nothing is written here: a
+    /// reservation becomes durable with its order's journal record, which names this activation's epoch.</summary>
     Task<IReadOnlyList<ReservationResult>> ReserveManyAsync(IReadOnlyList<ReservationRequest> requests);
 
     /// <summary>Releases an order's reservation; idempotent (releasing nothing is fine).</summary>
@@ -35,6 +36,10 @@ public interface IDistributorGrain : IGrainWithStringKey
     /// <summary>A failed placement attempt gives back its claim on an order's reservation: released only when no other
     /// attempt of the order still claims it and it is not verified (its order's record holds it). Idempotent.</summary>
     Task ReleaseAttemptAsync(string orderId, long attemptId);
+
+    /// <summary>An order's journal write found that this distributor activated again after <paramref name="epoch"/>
+    /// reserved for it: if this activation is that epoch's, another one has taken over, and this one goes.</summary>
+    Task ReservationsMovedAsync(long epoch);
 
     /// <summary>Turns an order's reservation into a shipment: on hand and reserved both drop. Idempotent.</summary>
     Task<bool> ShipAsync(string orderId);

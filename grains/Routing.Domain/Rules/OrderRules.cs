@@ -22,6 +22,11 @@ public static class OrderRules
     public static bool HoldsStock(OrderStatus status) =>
         status is OrderStatus.Allocated or OrderStatus.Confirmed or OrderStatus.OnHold or OrderStatus.PreOrder;
 
+    /// <summary>Whether it holds reservations at one of its distributors, whose share is at <paramref name="shareStatus"/>:
+    /// it holds stock, and that share has not shipped. A distributor's reserved units are the sum of these (rebuilt from
+    /// the order journal when it activates).</summary>
+    public static bool HoldsStockAt(OrderStatus status, OrderStatus shareStatus) => HoldsStock(status) && !HasShipped(shareStatus);
+
     /// <summary>Whether it waits for a decision with a deadline: a held order for its review (auto-rejected at its
     /// <c>expiresAt</c>, if the review rules say so), a pre-order for its confirmation (expired at its <c>expiresAt</c>).</summary>
     public static bool AwaitsDecision(OrderStatus status) => status is OrderStatus.OnHold or OrderStatus.PreOrder;

@@ -220,7 +220,7 @@ public sealed partial class DistributorGrain
                 alerts.AddRange(CheckThresholds(row.Sku, stock));
             }
             string[] atRisk = shortfall
-                ? [.. _reservations.All.Where(r => r.Lines.Any(l => l.Sku == row.Sku)).Select(r => r.OrderId).Order(StringComparer.Ordinal)]
+                ? [.. _reservations.Values.Where(r => r.Lines.Any(l => l.Sku == row.Sku)).Select(r => r.OrderId).Order(StringComparer.Ordinal)]
                 : [];
             if (Math.Abs(difference) > tolerance)
             {

@@ -17,21 +17,21 @@ using Routing.Grains.Infrastructure;
 namespace Routing.Grains.Distributors;
 
 /// <summary>One distributor's profile, stock and reservations: the only place stock is decided.
-/// Reentrant, so a flash sale's concurrent reservations share writes (group commit): every call checks and changes
-/// stock synchronously, in one turn with no await in between, so reserved ≤ on hand always holds in memory, and each
-/// call answers only after a write covering its change has finished. Alerts are raised in the order of the changes.
-/// Every stock movement is saved with the stock it changed (an outbox in the state) and then appended to the ledger
-/// in the background, so the ledger adds no round trip to a reservation and loses nothing in a crash.</summary>
+/// Every call checks and changes stock synchronously, in one turn with no await in between, so reserved ≤ on hand always
+/// holds. Reservations are live state, never written here: an order's reservations become durable with its journal
+/// record, and each activation rebuilds them from the journal (<see cref="IOrderJournal.OrdersHoldingStockAtAsync"/>)
+/// after taking a new epoch (<see cref="IOrderJournal.BeginEpochAsync"/>), which fences out every journal write of a
+/// reservation made by an earlier activation. So a reservation costs no write here, and the reserved count lives in one
+/// place. What else changes stock (receipts, shipments, transfers, stocktakes) is written with group commit before it is
+/// answered. Alerts are raised in the order of the changes. Every stock movement goes to the ledger in the background,
+/// in order (an outbox in the state for those whose change is written here).</summary>
 [Reentrant]
 public sealed partial class DistributorGrain(
     [PersistentState("distributor", StorageNames.Routing)] IPersistentState<DistributorState> state,
-    [PersistentState("reservations-recent", StorageNames.Routing)] IPersistentState<ReservationShelf> recentReservations,
-    [PersistentState("reservations-middle", StorageNames.Routing)] IPersistentState<ReservationShelf> middleReservations,
-    [PersistentState("reservations-older", StorageNames.Routing)] IPersistentState<ReservationShelf> olderReservations,
-    [PersistentState("reservations-archive", StorageNames.Routing)] IPersistentState<ReservationShelf> archivedReservations,
     IRoutingEventPublisher events,
     SnapshotOutbox snapshots,
     IRoutingHistory history,
+    IOrderJournal journal,
     IOperationStore operations,
     IOptions<ReservationExpiryOptions> expiryOptions,
     IOptions<ForecastOptions> forecastOptions,
@@ -43,53 +43,102 @@ public sealed partial class DistributorGrain(
 
     private IGrainTimer? _pushTimer;
     private bool _pushPending;
-    /// <summary>Ledger writes in flight or done, by movement number: a movement leaves the outbox once written.</summary>
-    private readonly Dictionary<long, Task<bool>> _ledgerWrites = [];
+    /// <summary>The ledger write in flight: one at a time, in order, so the ledger always holds a prefix of the movements
+    /// (an activation goes on from its end).</summary>
+    private Task? _ledgerSend;
+    /// <summary>Movements of changes whose state write has not finished: they (and what follows them) wait for it before
+    /// they go to the ledger, so the ledger never shows a change the state could lose.</summary>
+    private readonly SortedSet<long> _awaitingWrite = [];
+    /// <summary>Changes since the last state write that need none before they are answered (reservations' effects on
+    /// today's load, velocity, alert marks, the ledger's numbering): written by the timer or on deactivation.</summary>
+    private bool _unsaved;
+    /// <summary>This activation's epoch: its reservations are durable only through journal records that name it.</summary>
+    private long _epoch;
     /// <summary>Alert changes go to the log one call's batch after another, in the order the stock changed.</summary>
     private Task _alerts = Task.CompletedTask;
 
     private GroupCommit Commit => field ??= new GroupCommit(WriteAsync);
-    private readonly ReservationBook _reservations = new([recentReservations, middleReservations, olderReservations, archivedReservations]);
+    /// <summary>Open reservations by order: rebuilt from the journal on activation, changed in memory only.</summary>
+    private readonly Dictionary<string, Reservation> _reservations = new(StringComparer.Ordinal);
 
     private string Id => this.GetPrimaryKeyString();
     private DistributorState S => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // The epoch first: from here on no reservation of an earlier activation becomes durable, and every one that did
+        // is in what the journal answers next.
+        _epoch = await journal.BeginEpochAsync(Id);
+        var holding = await journal.OrdersHoldingStockAtAsync(Id);
+        var tail = await history.LedgerTailAsync(Id, S.LedgerSeq);
+        if (tail.Count > 0) S.LedgerSeq = Math.Max(S.LedgerSeq, tail.Values.Max(m => m.Seq));
+        foreach (var order in holding)
+        {
+            // A share shipped here whose order's record does not say so yet (its write came after this one's) holds nothing.
+            if (S.Applied.ContainsKey(ShippedKey(order.OrderId))) continue;
+            var lines = HeldHere(order);
+            if (lines.Length > 0)
+                _reservations[order.OrderId] = new Reservation(order.OrderId, lines, order.UpdatedAt, Verified: true, CustomerId: order.CustomerId);
+        }
         var expiry = expiryOptions.Value;
         // Interleaving: while it asks the placers (customer or order grains) about reservations, they may be calling this grain.
         this.RegisterGrainTimer(CheckUnverifiedReservationsAsync,
             new GrainTimerCreationOptions(expiry.CheckEvery, expiry.CheckEvery) { Interleave = true });
-        var reconciled = ReconcileReservedWithShelves();
-        if (reconciled.Count > 0)
+        var rebuilt = RebuildReserved(tail);
+        if (rebuilt.Count > 0)
         {
             await Commit.CommitAsync();
-            await AfterStockChangedAsync(reconciled);
+            await AfterStockChangedAsync(rebuilt);
         }
         SendLedger();
         if (S.Profile is not null) await PushSnapshotAsync();
     }
 
-    /// <summary>The reservations on the shelves (and the transfer holds) are the authority on what is reserved. A crash
-    /// between writing the stock and writing the shelves leaves the two apart: set reserved from the shelves, with a
-    /// ledger movement saying why.</summary>
-    private List<(string Sku, StockState Stock, List<AlertChange> Alerts)> ReconcileReservedWithShelves()
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Transfer holds are reserved too, and saved with the stock itself.
-        var onShelves = PerSku(_reservations.All.SelectMany(r => r.Lines)
+        if (!_unsaved) return;
+        try
+        {
+            await Commit.CommitAsync();
+        }
+        catch (Exception e)
+        {
+            LogSaveFailed(logger, e, Id);
+        }
+    }
+
+    /// <summary>What an order of the journal holds here: its allocated lines, while it holds stock and its share here has
+    /// not shipped (<see cref="OrderRules.HoldsStockAt"/>); none otherwise.</summary>
+    private OrderLine[] HeldHere(OrderView order)
+    {
+        var share = order.Shares.FirstOrDefault(s => s.DistributorId == Id)?.Status ?? order.Status;
+        return OrderRules.HoldsStockAt(order.Status, share) ? AllocatedHere(order) : [];
+    }
+
+    /// <summary>Sets each SKU's reserved to what the rebuilt reservations and the transfer holds hold. Where that differs
+    /// from what the ledger last said (its tail beyond the saved state, else the saved state), a movement bridges the two
+    /// with why: reservations whose placements never wrote their orders went with the last activation, and ones whose
+    /// movements had not reached the ledger come back from the journal.</summary>
+    private List<(string Sku, StockState Stock, List<AlertChange> Alerts)> RebuildReserved(IReadOnlyDictionary<string, LedgerMovement> tail)
+    {
+        var held = PerSku(_reservations.Values.SelectMany(r => r.Lines)
                 .Concat(S.TransferHolds.Values.Select(h => new OrderLine(h.Sku, h.Quantity))))
             .ToDictionary(x => x.Sku, x => x.Quantity, StringComparer.Ordinal);
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
+        foreach (var sku in held.Keys.Where(sku => !S.Stock.ContainsKey(sku)).ToList()) S.Stock[sku] = new StockState();
         foreach (var (sku, stock) in S.Stock)
         {
-            var reserved = onShelves.GetValueOrDefault(sku);
-            if (stock.Reserved == reserved) continue;
-            var (onHand, before) = (stock.OnHand, stock.Reserved);
-            LogReconciled(logger, Id, sku, before, reserved);
+            var saved = stock.Reserved;
+            var last = tail.TryGetValue(sku, out var movement) ? movement.ReservedAfter : saved;
+            var reserved = held.GetValueOrDefault(sku);
             stock.Reserved = reserved;
-            Record(reserved > before ? MovementKind.Reserve : MovementKind.Release, sku, reserved - before, onHand, before, stock, null,
-                "reconciled with the reservations after an interrupted write");
-            changed.Add((sku, stock, CheckThresholds(sku, stock)));
+            if (reserved != last)
+            {
+                LogRebuilt(logger, Id, sku, last, reserved);
+                Record(reserved > last ? MovementKind.Reserve : MovementKind.Release, sku, reserved - last, stock.OnHand, last, stock, null,
+                    "rebuilt from the order journal when the distributor activated");
+            }
+            if (reserved != saved || reserved != last) changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
         return changed;
     }
@@ -156,25 +205,19 @@ public sealed partial class DistributorGrain(
             S.Stock.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ToItem(kv.Key, kv.Value)).ToList());
 
     public Task<IReadOnlyList<Reservation>> GetReservationsAsync() =>
-        Task.FromResult<IReadOnlyList<Reservation>>(_reservations.All.OrderBy(r => r.ReservedAt).ToList());
+        Task.FromResult<IReadOnlyList<Reservation>>(_reservations.Values.OrderBy(r => r.ReservedAt).ToList());
 
     public async Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<OrderLine> lines) =>
         (await ReserveManyAsync([new ReservationRequest(orderId, [.. lines], CustomerId: null)]))[0];
 
     public async Task<IReadOnlyList<ReservationResult>> ReserveManyAsync(IReadOnlyList<ReservationRequest> requests)
     {
-        // Every request is decided in this one turn, with no await in between; one write then covers them all.
+        // Every request is decided in this one turn, with no await in between; nothing is written here (each order's
+        // journal record makes its reservation durable, naming this activation's epoch).
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
         var outcomes = new (bool Success, Finding? Refusal)[requests.Count];
-        var write = Durability.None;
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var (success, refusal, needs) = TryReserve(requests[i], changed);
-            outcomes[i] = (success, refusal);
-            if (needs > write) write = needs;
-        }
-        if (write == Durability.Write) await Commit.CommitAsync();
-        else if (write == Durability.Wait) await Commit.DurableAsync();
+        for (var i = 0; i < requests.Count; i++) outcomes[i] = TryReserve(requests[i], changed);
+        Changed(changed);
 
         var reserved = outcomes.Count(o => o.Success);
         RoutingMetrics.Reservations.Add(reserved);
@@ -183,56 +226,61 @@ public sealed partial class DistributorGrain(
         if (changed.Count > 0) SchedulePush();
         // One snapshot answers the whole batch: on a refusal, it is what is actually left after every request here.
         var snapshot = S.Profile is null ? EmptySnapshot() : Snapshot();
-        return [.. outcomes.Select(o => new ReservationResult(o.Success, o.Refusal, snapshot))];
+        return [.. outcomes.Select(o => new ReservationResult(o.Success, o.Refusal, snapshot, _epoch))];
     }
 
-    /// <summary>What a request needs before its answer: nothing (a refusal), a wait for the write in flight (a repeat of
-    /// a reservation already written), or a write of its own change.</summary>
-    private enum Durability { None, Wait, Write }
+    /// <summary>After a change that needs no write before its answer (reservations and their releases): marks the state
+    /// unsaved (the timer saves it) and sends its movements to the ledger.</summary>
+    private void Changed(List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
+    {
+        if (changed.Count == 0) return;
+        _unsaved = true;
+        SendLedger();
+    }
 
-    /// <summary>Decides one request synchronously: reserves every line or none (in memory; the caller writes).</summary>
-    private (bool Success, Finding? Refusal, Durability Needs) TryReserve(ReservationRequest request,
+    /// <summary>Decides one request synchronously: reserves every line or none (in memory).</summary>
+    private (bool Success, Finding? Refusal) TryReserve(ReservationRequest request,
         List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
     {
         var (orderId, lines) = (request.OrderId, request.Lines);
-        if (S.Profile is null) return (false, new UnknownDistributor(), Durability.None);
-        if (_reservations.TryGet(orderId, out var existing))
+        if (S.Profile is null) return (false, new UnknownDistributor());
+        if (_reservations.TryGetValue(orderId, out var existing))
         {
             // A retried placement (or a re-route) under the same order id. If it routed differently, the reservation
             // grows to cover both attempts, all or nothing; its check trims it to the order's record later.
             var (covering, growth) = StockRules.Widen(PerSku(existing.Lines), PerSku(lines));
             if (growth.Count > 0)
             {
-                if (!S.Profile.Active) return (false, new DistributorInactive(), Durability.None);
+                if (!S.Profile.Active) return (false, new DistributorInactive());
                 RollLoadDate();
                 if (StockRules.CannotReserve(growth, sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } shortBy)
-                    return (false, shortBy, Durability.None);
+                    return (false, shortBy);
                 Reserve(orderId, growth, "a retry routed differently: its reservation grows to cover both attempts", changed);
-                _reservations.Set(existing with
+                _reservations[orderId] = existing with
                 {
                     Lines = [.. covering.Select(c => new OrderLine(c.Sku, c.Quantity))],
                     ReservedAt = clock.GetUtcNow(),
                     Verified = false,
                     // A verified one is its order's record's: that claim stays until the check has looked again.
                     Attempts = Claimed(existing.Verified ? [RecordClaim] : existing.Attempts, request.AttemptId),
-                });
-                return (true, null, Durability.Write);
+                };
+                return (true, null);
             }
             // The same (or less): the reservation counts as new again, so an expiry check made before the retry (which
-            // found no order) cannot release it. A verified one may still be on its way to storage: wait for it.
-            if (existing.Verified) return (true, null, Durability.Wait);
-            _reservations.Set(existing with { ReservedAt = clock.GetUtcNow(), Attempts = Claimed(existing.Attempts, request.AttemptId) });
-            return (true, null, Durability.Write);
+            // found no order) cannot release it. A verified one is its order's record's already.
+            if (existing.Verified) return (true, null);
+            _reservations[orderId] = existing with { ReservedAt = clock.GetUtcNow(), Attempts = Claimed(existing.Attempts, request.AttemptId) };
+            return (true, null);
         }
-        if (!S.Profile.Active) return (false, new DistributorInactive(), Durability.None);
+        if (!S.Profile.Active) return (false, new DistributorInactive());
 
         RollLoadDate();
         if (StockRules.CannotReserve(PerSku(lines), sku => S.Stock.GetValueOrDefault(sku)?.Available ?? 0, S.LoadToday, S.Profile.DailyCapacity) is { } why)
-            return (false, why, Durability.None);
+            return (false, why);
         Reserve(orderId, PerSku(lines), "order reserved", changed);
-        _reservations.Set(new Reservation(orderId, lines, clock.GetUtcNow(), CustomerId: request.CustomerId,
-            Attempts: request.AttemptId == 0 ? null : [request.AttemptId]));
-        return (true, null, Durability.Write);
+        _reservations[orderId] = new Reservation(orderId, lines, clock.GetUtcNow(), CustomerId: request.CustomerId,
+            Attempts: request.AttemptId == 0 ? null : [request.AttemptId]);
+        return (true, null);
     }
 
     /// <summary>The claim of an order's record on a reservation it was verified to hold (attempt ids are positive).</summary>
@@ -252,42 +300,43 @@ public sealed partial class DistributorGrain(
             stock.Reserved += quantity;
             stock.Velocity = (stock.Velocity ?? Velocity.None).Add(quantity, clock.GetUtcNow());
             S.LoadToday += quantity;
-            Record(MovementKind.Reserve, sku, quantity, stock.OnHand, stock.Reserved - quantity, stock, orderId, cause);
+            Record(MovementKind.Reserve, sku, quantity, stock.OnHand, stock.Reserved - quantity, stock, orderId, cause, awaitsWrite: false);
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
     }
 
     public async Task ReleaseAsync(string orderId)
     {
+        // Nothing to write: the order's record no longer holds it (or never did), and the next activation rebuilds from that.
         var changed = new List<(string Sku, StockState Stock, List<AlertChange> Alerts)>();
-        if (!Release(orderId, "order released its reservation", changed))
-        {
-            // Released already, maybe by a call whose write is still in flight: answer once that is durable.
-            await Commit.DurableAsync();
-            return;
-        }
-        await Commit.CommitAsync();
-
+        if (!Release(orderId, "order released its reservation", changed)) return;
+        Changed(changed);
         await AfterStockChangedAsync(changed);
         SchedulePush();
     }
 
     public async Task ReleaseAttemptAsync(string orderId, long attemptId)
     {
-        if (!_reservations.TryGet(orderId, out var reservation) || reservation.Verified || reservation.Attempts?.Contains(attemptId) != true)
-        {
-            // Not this attempt's (any more): nothing to give back, once what may be in flight is durable.
-            await Commit.DurableAsync();
-            return;
-        }
+        // Not this attempt's (any more): nothing to give back.
+        if (!_reservations.TryGetValue(orderId, out var reservation) || reservation.Verified || reservation.Attempts?.Contains(attemptId) != true) return;
         if (reservation.Attempts.Length > 1)
         {
             // Another attempt of the same order still claims it (in flight, or its record is written): it stays.
-            _reservations.Set(reservation with { Attempts = [.. reservation.Attempts.Where(a => a != attemptId)] });
-            await Commit.CommitAsync();
+            _reservations[orderId] = reservation with { Attempts = [.. reservation.Attempts.Where(a => a != attemptId)] };
             return;
         }
         await ReleaseAsync(orderId);
+    }
+
+    public Task ReservationsMovedAsync(long epoch)
+    {
+        // A newer activation holds this distributor's reservations: this one answers for nothing any more.
+        if (epoch == _epoch)
+        {
+            LogSuperseded(logger, Id, epoch);
+            DeactivateOnIdle();
+        }
+        return Task.CompletedTask;
     }
 
     public async Task SettleReservationsAsync(IReadOnlyList<Reservation> held, IReadOnlyList<Reservation> orphaned)
@@ -303,7 +352,7 @@ public sealed partial class DistributorGrain(
             var lines = trimmed.Any(t => t.Excess > 0)
                 ? [.. trimmed.Where(t => t.Keep > 0).Select(t => new OrderLine(t.Sku, t.Keep))]
                 : current.Lines;
-            _reservations.Set(current with { Lines = lines, Verified = true, Attempts = null });
+            _reservations[current.OrderId] = current with { Lines = lines, Verified = true, Attempts = null };
             dirty = true;
         }
         foreach (var checkedOne in orphaned)
@@ -313,13 +362,13 @@ public sealed partial class DistributorGrain(
             dirty |= Release(checkedOne.OrderId, "expired: its order does not hold it (placement never completed)", changed);
         }
         if (!dirty) return;
-        await Commit.CommitAsync();
+        Changed(changed);
         await AfterStockChangedAsync(changed);
         if (changed.Count > 0) SchedulePush();
     }
 
     private bool IsStillUnverified(Reservation checkedOne, out Reservation current) =>
-        _reservations.TryGet(checkedOne.OrderId, out current) && !current.Verified && current.ReservedAt == checkedOne.ReservedAt;
+        _reservations.TryGetValue(checkedOne.OrderId, out current!) && !current.Verified && current.ReservedAt == checkedOne.ReservedAt;
 
     /// <summary>Gives an order's reserved units back (in memory; the caller saves). False if it held none.</summary>
     private bool Release(string orderId, string cause, List<(string Sku, StockState Stock, List<AlertChange> Alerts)> changed)
@@ -340,7 +389,7 @@ public sealed partial class DistributorGrain(
             var stock = S.Stock[sku];
             stock.Reserved -= quantity;
             if (reservedToday) S.LoadToday = Math.Max(0, S.LoadToday - quantity);
-            Record(MovementKind.Release, sku, -quantity, stock.OnHand, stock.Reserved + quantity, stock, reservation.OrderId, cause);
+            Record(MovementKind.Release, sku, -quantity, stock.OnHand, stock.Reserved + quantity, stock, reservation.OrderId, cause, awaitsWrite: false);
             changed.Add((sku, stock, CheckThresholds(sku, stock)));
         }
     }
@@ -349,9 +398,13 @@ public sealed partial class DistributorGrain(
     {
         if (!_reservations.Remove(orderId, out var reservation))
         {
+            // Shipped before (maybe by a call whose write is in flight): answer once that is durable.
             await Commit.DurableAsync();
-            return false;
+            return S.Applied.ContainsKey(ShippedKey(orderId));
         }
+        // Remembered with the stock: until the order's record says its share shipped, the journal still shows it holding
+        // stock here, and an activation in between must not reserve it again.
+        Remember(ShippedKey(orderId));
         foreach (var (sku, quantity) in PerSku(reservation.Lines))
         {
             var stock = S.Stock[sku];
@@ -383,7 +436,18 @@ public sealed partial class DistributorGrain(
         {
             LogCheckFailed(logger, e, Id);
         }
-        var candidates = _reservations.All.Where(r => !r.Verified && r.ReservedAt < cutoff).Take(options.MaxChecksPerRound).ToList();
+        if (_unsaved)
+        {
+            try
+            {
+                await Commit.CommitAsync();
+            }
+            catch (Exception e)
+            {
+                LogSaveFailed(logger, e, Id);
+            }
+        }
+        var candidates = _reservations.Values.Where(r => !r.Verified && r.ReservedAt < cutoff).Take(options.MaxChecksPerRound).ToList();
         if (candidates.Count == 0) return;
         try
         {
@@ -412,34 +476,48 @@ public sealed partial class DistributorGrain(
     private bool HoldsStockHere(OrderView? order) =>
         order is not null && OrderRules.HoldsStock(order.Status) && order.Allocations.Any(a => a.DistributorId == Id);
 
-    /// <summary>One group-commit write: saves the state with the movements it records, then sends those movements to
-    /// the ledger. Runs synchronously up to the storage call, so no other turn changes the state it writes meanwhile.</summary>
+    /// <summary>One group-commit write: saves the state with the movements it records, then lets those movements go to
+    /// the ledger. Runs synchronously up to the storage call (which serializes the state at once), so no other turn
+    /// changes what it writes meanwhile.</summary>
     private async Task WriteAsync()
     {
         RoutingMetrics.StateWrites.Add(1);
-        // Movements the ledger has confirmed leave the outbox with this write.
-        S.PendingLedger.RemoveAll(m => _ledgerWrites.TryGetValue(m.Seq, out var w) && w.IsCompletedSuccessfully && w.Result);
-        foreach (var seq in _ledgerWrites.Keys.Where(seq => !S.PendingLedger.Exists(m => m.Seq == seq)).ToList())
-            _ledgerWrites.Remove(seq);
-        // The stock and the reservation shelves are written side by side: if a crash lets one land and not the other,
-        // the grain reconciles reserved with the shelves when it next activates (either way round); nothing written
-        // here is acknowledged before both are durable.
-        await Task.WhenAll(state.SaveAsync(this), _reservations.WriteAsync(this));
+        var upTo = S.LedgerSeq;
+        _unsaved = false;
+        await state.SaveAsync(this);
+        _awaitingWrite.RemoveWhere(seq => seq <= upTo);
         SendLedger();
     }
 
-    /// <summary>Sends outbox movements not already on their way; never changes the state (the timer calls it too).</summary>
+    /// <summary>Sends the outbox's movements to the ledger, in order and one write at a time, up to the first whose change
+    /// is still being written; a movement leaves the outbox once the ledger has it (the timer retries a failed write).</summary>
     private void SendLedger()
     {
-        var toSend = S.PendingLedger.Where(m => !_ledgerWrites.TryGetValue(m.Seq, out var w) || (w.IsCompleted && !(w.IsCompletedSuccessfully && w.Result))).ToList();
+        if (_ledgerSend is { IsCompleted: false }) return;
+        var writtenUpTo = _awaitingWrite.Count > 0 ? _awaitingWrite.Min - 1 : long.MaxValue;
+        var toSend = S.PendingLedger.TakeWhile(m => m.Seq <= writtenUpTo).ToList();
         if (toSend.Count == 0) return;
-        var write = history.AppendLedgerAsync(toSend);
-        foreach (var m in toSend) _ledgerWrites[m.Seq] = write;
+        _ledgerSend = AppendAsync(toSend);
     }
 
-    private void Record(MovementKind kind, string sku, int quantity, int onHandBefore, int reservedBefore, StockState after, string? orderId, string cause) =>
+    private async Task AppendAsync(List<LedgerMovement> movements)
+    {
+        if (!await history.AppendLedgerAsync(movements)) return;
+        var last = movements[^1].Seq;
+        S.PendingLedger.RemoveAll(m => m.Seq <= last);
+        _ledgerSend = null;
+        SendLedger();
+    }
+
+    /// <summary>Numbers a movement and puts it in the outbox. One whose change is written here (<paramref name="awaitsWrite"/>)
+    /// waits for that write before it goes to the ledger; a reservation's goes at once (its order's record is its truth).</summary>
+    private void Record(MovementKind kind, string sku, int quantity, int onHandBefore, int reservedBefore, StockState after, string? orderId, string cause,
+        bool awaitsWrite = true)
+    {
         S.PendingLedger.Add(new LedgerMovement(Id, ++S.LedgerSeq, kind, sku, quantity, onHandBefore, after.OnHand,
             reservedBefore, after.Reserved, orderId, cause, clock.GetUtcNow()));
+        if (awaitsWrite) _awaitingWrite.Add(S.LedgerSeq);
+    }
 
     /// <summary>Marks low-stock and out-of-stock crossings on the stock (persisted with it) and returns the alerts
     /// to raise once the change is durable. An alert fires when available crosses below, not on every order.</summary>
@@ -543,8 +621,14 @@ public sealed partial class DistributorGrain(
         RollLoadDate();
         var p = S.Profile!;
         var stock = S.Stock.ToDictionary(kv => kv.Key, kv => new StockLevel(kv.Value.Available, kv.Value.Threshold), StringComparer.Ordinal);
-        return new DistributorSnapshot(Id, p.Active, p.Regions, p.Location, p.Priority, p.DailyCapacity, S.LoadToday, stock, S.LedgerSeq);
+        return new DistributorSnapshot(Id, p.Active, p.Regions, p.Location, p.Priority, p.DailyCapacity, S.LoadToday, stock, SnapshotVersion);
     }
+
+    /// <summary>Orders the distributor's snapshots: by activation, then by movement (an activation may number again
+    /// movements that never reached the ledger, so the number alone could go back).</summary>
+    private long SnapshotVersion => (_epoch << 40) | S.LedgerSeq;
+
+    private static string ShippedKey(string orderId) => $"shipped:{orderId}";
 
     private DistributorSnapshot EmptySnapshot() =>
         new(Id, false, [], default, int.MaxValue, 0, 0, new Dictionary<string, StockLevel>());
@@ -576,8 +660,14 @@ public sealed partial class DistributorGrain(
     private static IEnumerable<(string Sku, int Quantity)> PerSku(IEnumerable<OrderLine> lines) =>
         lines.GroupBy(l => l.Sku, StringComparer.Ordinal).Select(g => (g.Key, g.Sum(l => l.Quantity)));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId} {Sku}: reserved was {Before}, its reservations hold {Reserved} (a write was cut short); reconciled")]
-    private static partial void LogReconciled(ILogger logger, string distributorId, string sku, int before, int reserved);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Distributor {DistributorId} {Sku}: the ledger last said {Before} reserved, the orders of the journal hold {Reserved}; rebuilt")]
+    private static partial void LogRebuilt(ILogger logger, string distributorId, string sku, int before, int reserved);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: a newer activation took over from epoch {Epoch}; this one goes")]
+    private static partial void LogSuperseded(ILogger logger, string distributorId, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: saving its state failed; its reservations are in the journal, the rest is saved with the next write")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception, string distributorId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Distributor {DistributorId}: releasing the reservation of order {OrderId}, which does not hold it")]
     private static partial void LogReleasingUnheld(ILogger logger, string distributorId, string orderId);

@@ -12,7 +12,7 @@ public sealed class DistributorState
 {
     [Id(0)] public DistributorProfile? Profile { get; set; }
     [Id(1)] public Dictionary<string, StockState> Stock { get; set; } = new(StringComparer.Ordinal);
-    // [Id(2)] held the reservations; they now live on their own shelves (see ReservationBook).
+    // [Id(2)] held the reservations; they are rebuilt from the order journal now (see DistributorGrain).
     [Id(3)] public DateOnly LoadDate { get; set; }
     [Id(4)] public int LoadToday { get; set; }
     /// <summary>The sequence number of the last stock movement; movements are numbered without gaps.</summary>
@@ -48,6 +48,8 @@ public sealed record TransferHold(
 public sealed class StockState
 {
     [Id(0)] public int OnHand { get; set; }
+    /// <summary>Units reserved: what the open reservations (rebuilt from the order journal on activation) and the
+    /// transfer holds hold. Saved with the rest, but never read back as the truth.</summary>
     [Id(1)] public int Reserved { get; set; }
     [Id(2)] public int Threshold { get; set; }
     [Id(3)] public bool LowStockRaised { get; set; }

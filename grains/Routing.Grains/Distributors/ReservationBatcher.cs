@@ -6,10 +6,10 @@ namespace Routing.Grains.Distributors;
 
 /// <summary>The silo's reservations on their way to distributors, batched: while a call to a distributor is in flight,
 /// the reservations that arrive for it wait, and go together as the next call
-/// (<see cref="IDistributorGrain.ReserveManyAsync"/>), one turn and one durable write there. Nothing waits for a timer: an
+/// (<see cref="IDistributorGrain.ReserveManyAsync"/>), one turn there. Nothing waits for a timer: an
 /// idle distributor gets a reservation at once, and under load the batches grow by themselves to what arrives while a
 /// call is answered. (Two calls in flight measured no better on these 2 cores, and worse on PostgreSQL in three of
-/// three runs, so one it is; the distributor's own group commit still joins calls from several silos.) A call that
+/// three runs, so one it is.) A call that
 /// stalls (<see cref="StallAfter"/>) holds back only its own batch.</summary>
 public sealed class ReservationBatcher(IGrainFactory grains)
 {
@@ -33,7 +33,7 @@ public sealed class ReservationBatcher(IGrainFactory grains)
 
     private sealed record Pending(ReservationRequest Request, TaskCompletionSource<ReservationResult> Answer);
 
-    /// <summary>Reserves one order's lines at one distributor, answered once the distributor's write holding it is durable.</summary>
+    /// <summary>Reserves one order's lines at one distributor (durable once the order's journal record names the answer's epoch).</summary>
     public async Task<ReservationResult> ReserveAsync(string distributorId, ReservationRequest request)
     {
         var queue = _queues.GetOrAdd(distributorId, _ => new Queue());

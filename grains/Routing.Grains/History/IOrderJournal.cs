@@ -1,3 +1,4 @@
+using Orleans.Storage;
 using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Domain.Rules;
@@ -6,14 +7,34 @@ namespace Routing.Grains.History;
 
 /// <summary>An order's one record: the order grain's whole state (<see cref="State"/>, Orleans-serialized) and what the
 /// history lists of it (<see cref="Listed"/>: the order without its routing explanation). Both are written in one write,
-/// so the order's truth is kept in one place: there is no second copy to repair after a crash.</summary>
-public sealed record OrderRecord(OrderView Listed, int Revision, byte[] State)
+/// so the order's truth is kept in one place: there is no second copy to repair after a crash.
+/// <see cref="Fences"/>: the distributors whose reservations this write makes durable, each with the activation that
+/// made them (<see cref="ReservationFence"/>).</summary>
+public sealed record OrderRecord(OrderView Listed, int Revision, byte[] State, IReadOnlyList<ReservationFence>? Fences = null)
 {
     /// <summary>When the order expires unpaid, if it can (<see cref="PaymentRules.ExpiresAt"/>).</summary>
     public DateTimeOffset? PaymentExpiresAt => PaymentRules.ExpiresAt(Listed.Status, Listed.Payment);
 
     /// <summary>When it is decided for, if it waits for a decision (<see cref="OrderRules.DecisionDueAt"/>).</summary>
     public DateTimeOffset? DecisionDueAt => OrderRules.DecisionDueAt(Listed.Status, Listed.ExpiresAt);
+}
+
+/// <summary>A distributor's activation that reserved units for an order (its <paramref name="Epoch"/>, from
+/// <see cref="IOrderJournal.BeginEpochAsync"/>). The journal writes a record that makes reservations durable only while
+/// each named distributor is still at that epoch: a distributor that activated again since has rebuilt its reservations
+/// from the journal without this order, so the write must fail rather than leave units the distributor does not hold.</summary>
+public sealed record ReservationFence(string DistributorId, long Epoch);
+
+/// <summary>A journal write refused because a distributor it reserved at has activated again since (its reservations
+/// were rebuilt from the journal without this order): nothing was written, and the reservations are to be made again at
+/// the distributor's new activation. A write conflict, like any stale write: a retry starts afresh.</summary>
+[GenerateSerializer]
+public sealed class ReservationsMovedException(string orderId, IReadOnlyList<ReservationFence> stale)
+    : InconsistentStateException($"order {orderId}: distributor(s) {string.Join(", ", stale.Select(f => f.DistributorId))} activated again " +
+        "since reserving; its reservations were not written", storedEtag: "unknown", currentEtag: "none")
+{
+    /// <summary>The distributors that moved on.</summary>
+    [Id(0)] public string[] Stale { get; private set; } = [.. stale.Select(f => f.DistributorId)];
 }
 
 /// <summary>What a customer's limits are counted from: one of its orders in the journal.</summary>
@@ -33,8 +54,19 @@ public interface IOrderJournal
     Task<(int? Version, byte[]? State)> ReadAsync(string orderId);
 
     /// <summary>Writes the record if it is still at <paramref name="expectedVersion"/> (null: it must not exist yet).
-    /// Answers its new version once it is durable, or null when the check failed (another activation wrote it).</summary>
+    /// Answers its new version once it is durable, or null when the check failed (another activation wrote it).
+    /// A record with <see cref="OrderRecord.Fences"/> is written only while each named distributor is at its epoch;
+    /// otherwise the write fails alone with <see cref="ReservationsMovedException"/>.</summary>
     Task<int?> WriteAsync(OrderRecord record, int? expectedVersion);
+
+    /// <summary>Starts a new activation of a distributor: its next epoch, durable before it is answered. From then on no
+    /// write fenced with an older epoch of it lands, and every one that did is visible to
+    /// <see cref="OrdersHoldingStockAtAsync"/>.</summary>
+    Task<long> BeginEpochAsync(string distributorId);
+
+    /// <summary>Every order holding stock at a distributor (<see cref="OrderRules.HoldsStockAt"/>): what its reservations
+    /// are rebuilt from when it activates.</summary>
+    Task<IReadOnlyList<OrderView>> OrdersHoldingStockAtAsync(string distributorId);
 
     /// <summary>Every order of one customer the journal holds (for its limits, rebuilt when its grain activates).</summary>
     Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId);

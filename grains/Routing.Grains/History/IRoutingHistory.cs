@@ -33,6 +33,11 @@ public interface IRoutingHistory
     /// <summary>Per SKU, the last movement written at or before <paramref name="at"/>: its number and the on hand it left
     /// (what a stocktake counted at that time is compared with).</summary>
     Task<IReadOnlyDictionary<string, (long Seq, int OnHand)>> OnHandAtAsync(string distributorId, DateTimeOffset at);
+
+    /// <summary>Per SKU, the last movement numbered after <paramref name="afterSeq"/>: what a distributor's ledger holds
+    /// beyond its last saved state (its reservations' movements are appended without a state write), so an activation
+    /// goes on numbering after them and its rebuilt reservations continue from the reserved they left.</summary>
+    Task<IReadOnlyDictionary<string, LedgerMovement>> LedgerTailAsync(string distributorId, long afterSeq);
 }
 
 /// <summary>Filters of an order search; null means "any". Page numbers start at 1. <see cref="SalesManagerId"/> matches

@@ -23,6 +23,11 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
     /// <summary>The ERP feed, in order: the event at index i has the cursor (0, i + 1). Appended and read under its lock.</summary>
     private readonly List<ErpChange> _feed = [];
 
+    /// <summary>Each distributor's current epoch (<see cref="BeginEpochAsync"/>); fenced writes check it under its lock.</summary>
+    private readonly Dictionary<string, long> _epochs = new(StringComparer.Ordinal);
+    /// <summary>Per distributor, the orders that hold stock there (the journal's index, as the partial index in PostgreSQL).</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _holdingAt = new(StringComparer.Ordinal);
+
     /// <summary>An order's record as kept here: its state as bytes (a long sale's heap holds no object graph per order).</summary>
     private sealed record Stored(OrderView Listed, byte[] State, int Version);
 
@@ -31,23 +36,67 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
 
     public Task<int?> WriteAsync(OrderRecord record, int? expectedVersion)
     {
+        if (record.Fences is not { Count: > 0 } fences) return Task.FromResult(Write(record, expectedVersion));
+        // Checked and written under the epochs' lock: a distributor's new epoch comes either before (this write fails)
+        // or after (its rebuild sees this record).
+        lock (_epochs)
+        {
+            var stale = fences.Where(f => _epochs.GetValueOrDefault(f.DistributorId) != f.Epoch).ToList();
+            return stale.Count > 0
+                ? Task.FromException<int?>(new ReservationsMovedException(record.Listed.OrderId, stale))
+                : Task.FromResult(Write(record, expectedVersion));
+        }
+    }
+
+    public Task<long> BeginEpochAsync(string distributorId)
+    {
+        lock (_epochs)
+        {
+            var epoch = _epochs.GetValueOrDefault(distributorId) + 1;
+            _epochs[distributorId] = epoch;
+            return Task.FromResult(epoch);
+        }
+    }
+
+    public Task<IReadOnlyList<OrderView>> OrdersHoldingStockAtAsync(string distributorId) =>
+        Task.FromResult<IReadOnlyList<OrderView>>(_holdingAt.TryGetValue(distributorId, out var ids)
+            ? [.. ids.Keys.Select(id => _orders[id].Listed).Where(o => OrderRules.HoldsStock(o.Status))]
+            : []);
+
+    private int? Write(OrderRecord record, int? expectedVersion)
+    {
         var id = record.Listed.OrderId;
         if (expectedVersion is not { } expected)
         {
-            if (!_orders.TryAdd(id, new Stored(record.Listed, record.State, 1))) return Task.FromResult<int?>(null);
+            if (!_orders.TryAdd(id, new Stored(record.Listed, record.State, 1))) return null;
             Feed(ErpFeedRules.OrderChanges(null, record.Listed));
             _byCustomer.GetOrAdd(record.Listed.CustomerId, _ => new(StringComparer.Ordinal)).TryAdd(id, 0);
             CountUnits(null, record.Listed);
             IndexDeadlines(record);
-            return Task.FromResult<int?>(1);
+            IndexHoldings(record.Listed);
+            return 1;
         }
-        if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return Task.FromResult<int?>(null);
+        if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return null;
         var next = new Stored(record.Listed, record.State, expected + 1);
-        if (!_orders.TryUpdate(id, next, current)) return Task.FromResult<int?>(null);
+        if (!_orders.TryUpdate(id, next, current)) return null;
         Feed(ErpFeedRules.OrderChanges(current.Listed, record.Listed));
         CountUnits(current.Listed, record.Listed);
         IndexDeadlines(record);
-        return Task.FromResult<int?>(next.Version);
+        IndexHoldings(record.Listed);
+        return next.Version;
+    }
+
+    /// <summary>Keeps the order in the index of each distributor it allocates at while it holds stock (its status
+    /// filters again on reading, so a stale entry is harmless).</summary>
+    private void IndexHoldings(OrderView order)
+    {
+        var holds = OrderRules.HoldsStock(order.Status);
+        foreach (var distributorId in order.Allocations.Select(a => a.DistributorId).Distinct(StringComparer.Ordinal))
+        {
+            var ids = _holdingAt.GetOrAdd(distributorId, _ => new(StringComparer.Ordinal));
+            if (holds) ids.TryAdd(order.OrderId, 0);
+            else ids.TryRemove(order.OrderId, out _);
+        }
     }
 
     private void IndexDeadlines(OrderRecord record)
@@ -175,6 +224,12 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
             .Where(m => m.DistributorId == distributorId && m.At <= at)
             .GroupBy(m => m.Sku, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.MaxBy(m => m.Seq) is { } last ? (last.Seq, last.OnHandAfter) : default, StringComparer.Ordinal));
+
+    public Task<IReadOnlyDictionary<string, LedgerMovement>> LedgerTailAsync(string distributorId, long afterSeq) =>
+        Task.FromResult<IReadOnlyDictionary<string, LedgerMovement>>(_ledger.Values
+            .Where(m => m.DistributorId == distributorId && m.Seq > afterSeq)
+            .GroupBy(m => m.Sku, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.MaxBy(m => m.Seq)!, StringComparer.Ordinal));
 
     /// <summary>A page far past the end (page × size beyond an int) is empty, as in PostgreSQL, never page 1.</summary>
     private static List<T> PageOf<T>(List<T> rows, int page, int pageSize)

@@ -19,6 +19,9 @@ public sealed class OrderState
     [Id(1)] public string? Fingerprint { get; set; }
     /// <summary>Counts the order's saved changes (its journal record carries it).</summary>
     [Id(2)] public int Revision { get; set; }
+    /// <summary>The distributor activations whose reservations the next write makes durable (not stored: the journal
+    /// checks them on that write, <see cref="OrderRecord.Fences"/>).</summary>
+    [field: NonSerialized] public IReadOnlyList<ReservationFence> Fences { get; set; } = [];
 }
 
 /// <summary>One placed order: its re-routing, cancellation and fulfilment. Its customer's grain placed it and wrote its
@@ -102,6 +105,7 @@ public sealed class OrderGrain(
         };
         state.State.Order = allocated;
         state.State.Revision++;
+        state.State.Fences = held.FencesHeld();
         try
         {
             await state.SaveAsync(this);

@@ -12,6 +12,7 @@ using Routing.Domain.Rules;
 using Routing.Grains.Campaigns;
 using Routing.Grains.Distributors;
 using Routing.Grains.Events;
+using Routing.Grains.History;
 using Routing.Grains.Infrastructure;
 
 namespace Routing.Grains.Orders;
@@ -137,63 +138,96 @@ public sealed partial class OrderPlacement(
                 return new(PlaceOutcome.ProductNotFound, null, $"product '{unknown.Sku}' does not exist");
         }
 
-        var plan = await RouteAsync(orderId, customer, lines, policyId, participants, products, startedAt, held);
-        var status = OrderRules.StatusOf(plan.Outcome);
-        var now = clock.GetUtcNow();
-        IReadOnlyList<Hold> holds = [];
-        DateTimeOffset? expiresAt = null;
-        if (command.PreOrderHoldSeconds is { } holdSeconds)
+        for (var attempt = 1; ; attempt++)
         {
-            // A pre-order is reserved in full until it is confirmed, or not taken at all.
-            (status, expiresAt) = status == OrderStatus.Allocated ? (OrderStatus.PreOrder, now.AddSeconds(holdSeconds)) : (OrderStatus.Rejected, (DateTimeOffset?)null);
-        }
-        else if (status == OrderStatus.Allocated)
-        {
-            // Reserved as usual; an order that breaks a review rule waits for ops with its reservations.
-            var rules = await readModel.GetReviewRulesAsync();
-            var amount = unitPrice is null ? (decimal?)null : PaymentRules.Total(lines.Select(l => l.Quantity), unitPrice);
-            holds = ReviewRules.Holds(rules, quantity, amount, firstOrder: !held.Limits!.HasOrders, now);
-            if (holds.Count > 0) (status, expiresAt) = (OrderStatus.OnHold, ReviewRules.AutoRejectAt(rules, now));
-        }
-        var order = new OrderView(orderId, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
-            plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
-        {
-            Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
-            Cause = ExceptionRules.CauseOf(status, plan.Explanation.Decisions),
-            SalesManagerId = customer.SalesManagerId,
-            HomeDistributorId = customer.HomeDistributorId,
-            // An allocated order of a campaign with a payment window owes its total by the deadline (a held one once approved).
-            Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, lines.Select(l => l.Quantity), unitPrice, now) : null,
-            Holds = holds,
-            ExpiresAt = expiresAt,
-            PreOrder = command.PreOrderHoldSeconds is not null,
-        };
+            var plan = await RouteAsync(orderId, customer, lines, policyId, participants, products, startedAt, held);
+            var status = OrderRules.StatusOf(plan.Outcome);
+            var now = clock.GetUtcNow();
+            IReadOnlyList<Hold> holds = [];
+            DateTimeOffset? expiresAt = null;
+            if (command.PreOrderHoldSeconds is { } holdSeconds)
+            {
+                // A pre-order is reserved in full until it is confirmed, or not taken at all.
+                (status, expiresAt) = status == OrderStatus.Allocated ? (OrderStatus.PreOrder, now.AddSeconds(holdSeconds)) : (OrderStatus.Rejected, (DateTimeOffset?)null);
+            }
+            else if (status == OrderStatus.Allocated)
+            {
+                // Reserved as usual; an order that breaks a review rule waits for ops with its reservations.
+                var rules = await readModel.GetReviewRulesAsync();
+                var amount = unitPrice is null ? (decimal?)null : PaymentRules.Total(lines.Select(l => l.Quantity), unitPrice);
+                holds = ReviewRules.Holds(rules, quantity, amount, firstOrder: !held.Limits!.HasOrders, now);
+                if (holds.Count > 0) (status, expiresAt) = (OrderStatus.OnHold, ReviewRules.AutoRejectAt(rules, now));
+            }
+            var order = new OrderView(orderId, command.CustomerId, command.CampaignId, status, lines, plan.Allocations, unitPrice,
+                plan.Reason, plan.Substitutions, plan.Suggestions, plan.Explanation, now, now)
+            {
+                Shares = OrderShare.Of(plan.Allocations, OrderStatus.Allocated, now),
+                Cause = ExceptionRules.CauseOf(status, plan.Explanation.Decisions),
+                SalesManagerId = customer.SalesManagerId,
+                HomeDistributorId = customer.HomeDistributorId,
+                // An allocated order of a campaign with a payment window owes its total by the deadline (a held one once approved).
+                Payment = status == OrderStatus.Allocated ? PaymentRules.Open(paymentWindow, lines.Select(l => l.Quantity), unitPrice, now) : null,
+                Holds = holds,
+                ExpiresAt = expiresAt,
+                PreOrder = command.PreOrderHoldSeconds is not null,
+            };
 
-        // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.
-        if (status == OrderStatus.Rejected) await GiveBackAsync(held);
+            // A rejected order gives back what it took; the others keep their place in the campaign until cancelled.
+            if (status == OrderStatus.Rejected) await GiveBackAsync(held);
 
-        // The durability point: the order's journal record (its state and its history row in one write).
-        var state = new OrderState { Order = order, Fingerprint = command.Fingerprint(), Revision = 1 };
-        held.Writing = true;
-        if (await store.WriteAsync(state, expectedVersion: null) is null)
-        {
-            // Another placement of the same order got there first (only when two activations of this customer overlapped,
-            // as while a silo is being declared dead). Its record is the order: give back what this attempt took, except
-            // reservations, which the order id shares with that record; one it does not hold expires unverified.
-            held.Distributors.Clear();
-            await GiveBackAsync(held);
-            var (_, stored) = await store.ReadAsync(orderId);
-            return Answer(stored!, command);
+            // The durability point: the order's journal record (its state and its history row in one write), which also
+            // makes its reservations durable: it names the distributors' activations that hold them.
+            var state = new OrderState { Order = order, Fingerprint = command.Fingerprint(), Revision = 1, Fences = held.FencesHeld() };
+            held.Writing = true;
+            int? written;
+            try
+            {
+                written = await store.WriteAsync(state, expectedVersion: null);
+            }
+            catch (ReservationsMovedException moved) when (attempt < MaxMoves)
+            {
+                // A distributor activated again between reserving and this write, rebuilding its reservations from the
+                // journal without this order: nothing was written. Reserve again (at its new activation) and write again.
+                held.Writing = false;
+                LogReservationsMoved(logger, orderId, moved.Stale);
+                await ReserveAgainAsync(held, moved);
+                continue;
+            }
+            if (written is null)
+            {
+                // Another placement of the same order got there first (only when two activations of this customer overlapped,
+                // as while a silo is being declared dead). Its record is the order: give back what this attempt took, except
+                // reservations, which the order id shares with that record; one it does not hold expires unverified.
+                held.Distributors.Clear();
+                await GiveBackAsync(held);
+                var (_, stored) = await store.ReadAsync(orderId);
+                return Answer(stored!, command);
+            }
+            // From here on the order exists: a failure below must not give back what it holds. Its units are the journal's now.
+            held.Durable = true;
+            await SettleCampaignUnitsAsync(held, durable: true);
+            RoutingMetrics.OrdersPlaced.Add(1);
+            (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
+            RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
+
+            await AnnounceAsync(order, customer);
+            return new(PlaceOutcome.Created, order, null);
         }
-        // From here on the order exists: a failure below must not give back what it holds. Its units are the journal's now.
-        held.Durable = true;
-        await SettleCampaignUnitsAsync(held, durable: true);
-        RoutingMetrics.OrdersPlaced.Add(1);
-        (status == OrderStatus.Allocated ? RoutingMetrics.OrdersAllocated : RoutingMetrics.OrdersRejected).Add(1);
-        RoutingMetrics.AllocationLatency.Record(readModel.ElapsedMs(startedAt));
+    }
 
-        await AnnounceAsync(order, customer);
-        return new(PlaceOutcome.Created, order, null);
+    /// <summary>How often a placement reserves again after its journal write found a distributor moved on (each time a
+    /// distributor activated between its reserving and its write: after a crash or a move, not under load).</summary>
+    private const int MaxMoves = 3;
+
+    /// <summary>After <see cref="ReservationsMovedException"/>: gives back this attempt's claims (at an activation that
+    /// is gone, if it is still there) and tells the stale activations to go, so the next reservation reaches the new one.</summary>
+    private async Task ReserveAgainAsync(Holdings held, ReservationsMovedException moved)
+    {
+        var stale = moved.Stale.Select(d => (Distributor: d, Epoch: held.Fences.GetValueOrDefault(d))).ToList();
+        await ReleaseAttemptAsync(held, held.Distributors);
+        held.Distributors.Clear();
+        held.Fences.Clear();
+        await Task.WhenAll(stale.Select(s => grains.GetGrain<IDistributorGrain>(s.Distributor).ReservationsMovedAsync(s.Epoch)));
     }
 
     /// <summary>The answer to a request whose order is already in the journal: the same request replays it; another
@@ -245,7 +279,12 @@ public sealed partial class OrderPlacement(
             held.Distributors.UnionWith(perDistributor.Select(g => g.Key));
             var results = await Task.WhenAll(perDistributor.Select(g => reservations.ReserveAsync(g.Key,
                 new ReservationRequest(held.OrderId, [.. g.Select(a => new OrderLine(a.Sku, a.Quantity))], held.PlacedBy, held.AttemptId))));
-            if (results.All(r => r.Success)) return WithRetries(plan, retries);
+            if (results.All(r => r.Success))
+            {
+                held.Fences.Clear();
+                for (var i = 0; i < results.Length; i++) held.Fences[perDistributor[i].Key] = results[i].Epoch;
+                return WithRetries(plan, retries);
+            }
 
             // All or nothing: give back what this attempt did reserve, then route again knowing more.
             await ReleaseAttemptAsync(held, results.Where(r => r.Success).Select(r => r.Snapshot.Id));
@@ -302,6 +341,11 @@ public sealed partial class OrderPlacement(
         public bool CustomerLimit { get; set; }
         /// <summary>Distributors asked to reserve: releasing is idempotent, so all are released, reserved or not.</summary>
         public HashSet<string> Distributors { get; } = new(StringComparer.Ordinal);
+        /// <summary>The plan's reservations: each distributor with the epoch of the activation that holds them.</summary>
+        public Dictionary<string, long> Fences { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>What the order's journal record names of its reservations (<see cref="OrderRecord.Fences"/>).</summary>
+        public IReadOnlyList<ReservationFence> FencesHeld() => [.. Fences.Select(f => new ReservationFence(f.Key, f.Value))];
         /// <summary>The order's record is durable (or may be): it keeps what it holds, whatever fails afterwards.</summary>
         public bool Durable { get; set; }
         /// <summary>Its journal record was sent: a failure from here may have come after the commit.</summary>
@@ -406,6 +450,9 @@ public sealed partial class OrderPlacement(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: routing policy {PolicyId} does not exist; routing with the default")]
     private static partial void LogUnknownPolicy(ILogger logger, string orderId, string policyId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: distributor(s) {Distributors} activated again since reserving; reserving again")]
+    private static partial void LogReservationsMoved(ILogger logger, string orderId, IEnumerable<string> distributors);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: reservations kept failing; rejecting")]
     private static partial void LogReservationsKeptFailing(ILogger logger, string orderId);

@@ -16,11 +16,14 @@ public sealed class OrderStore(IOrderJournal journal, IGrainStorageSerializer se
     }
 
     /// <summary>Writes the order's record if it is still at <paramref name="expectedVersion"/> (null: it must not exist
-    /// yet); its new version once durable, or null when another writer got there first.</summary>
+    /// yet); its new version once durable, or null when another writer got there first.
+    /// The reservations named by <see cref="OrderState.Fences"/> are checked with it, once (a moved distributor fails it
+    /// with <see cref="ReservationsMovedException"/>).</summary>
     public Task<int?> WriteAsync(OrderState state, int? expectedVersion)
     {
         var order = state.Order ?? throw new InvalidOperationException("only a placed order is written to the journal");
-        var record = new OrderRecord(order with { Explanation = null }, state.Revision, serializer.Serialize(state).ToArray());
+        var record = new OrderRecord(order with { Explanation = null }, state.Revision, serializer.Serialize(state).ToArray(), state.Fences);
+        state.Fences = [];
         return journal.WriteAsync(record, expectedVersion);
     }
 }
