@@ -13,6 +13,18 @@ public sealed class OrderRulesTests
     }
 
     [Fact]
+    public void An_order_holds_stock_at_a_distributor_until_that_distributor_s_share_ships()
+    {
+        // What a distributor's reserved units are rebuilt from: per order, its status and that distributor's share.
+        foreach (var status in Enum.GetValues<OrderStatus>())
+            foreach (var share in Enum.GetValues<OrderStatus>())
+                Assert.Equal(OrderRules.HoldsStock(status) && share is not (OrderStatus.Shipped or OrderStatus.Completed), OrderRules.HoldsStockAt(status, share));
+        Assert.True(OrderRules.HoldsStockAt(OrderStatus.Confirmed, OrderStatus.Confirmed));
+        Assert.False(OrderRules.HoldsStockAt(OrderStatus.Confirmed, OrderStatus.Shipped)); // a split order: this share left
+        Assert.False(OrderRules.HoldsStockAt(OrderStatus.Cancelled, OrderStatus.Allocated));
+    }
+
+    [Fact]
     public void Only_an_order_that_could_not_be_allocated_is_routed_again()
     {
         Assert.Equal([OrderStatus.Exception, OrderStatus.AwaitingSubstitution, OrderStatus.Backordered],

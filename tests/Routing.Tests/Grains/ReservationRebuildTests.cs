@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using Routing.Contracts.Orders;
 using Routing.Domain;
 using Routing.Grains.History;
@@ -58,6 +60,11 @@ public sealed class ReservationRebuildTests(ClusterFixture cluster)
         var moved = await Assert.ThrowsAsync<ReservationsMovedException>(() =>
             cluster.History.WriteAsync(new OrderRecord(listed, 1, state!, [new ReservationFence(distributorId, probes[0].Epoch)]), version));
         Assert.Equal([distributorId], moved.Stale);
+        // It crosses grain calls as itself (the API answers it as a write conflict).
+        var serializer = cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
+        var copy = Assert.IsType<ReservationsMovedException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(moved)));
+        Assert.Equal(moved.Message, copy.Message);
+        Assert.Equal(moved.Stale, copy.Stale);
         Assert.Equal(version + 1, await cluster.History.WriteAsync(new OrderRecord(listed, 1, state!, [new ReservationFence(distributorId, current)]), version));
     }
 
