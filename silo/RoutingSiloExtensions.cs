@@ -128,7 +128,7 @@ public static class RoutingSiloExtensions
     /// event is appended by the write that makes it, as in PostgreSQL.</summary>
     private static IServiceCollection AddInMemoryHistory(this IServiceCollection services)
     {
-        services.TryAddSingleton<InMemoryRoutingHistory>();
+        services.TryAddSingleton(sp => new InMemoryRoutingHistory(StateSerializer(sp)));
         services.TryAddSingleton<IRoutingHistory>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
         services.TryAddSingleton<IOrderJournal>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());
         services.TryAddSingleton<IErpFeed>(sp => sp.GetRequiredService<InMemoryRoutingHistory>());

@@ -17,10 +17,11 @@ public enum ErpWatch
 /// <see cref="Watch"/>ed value than <see cref="Value"/>: the status (or payment status) changed into this one.</summary>
 public sealed record ErpOrderCandidate(ErpWatch Watch, string Value, ErpChange Change)
 {
-    public bool ChangedFrom(OrderView? before) => Watch switch
+    /// <param name="before">The replaced record's status and payment status; null for a new order.</param>
+    public bool ChangedFrom((OrderStatus Status, PaymentStatus? Payment)? before) => Watch switch
     {
         ErpWatch.Status => before?.Status.ToString() != Value,
-        ErpWatch.Payment => before?.Payment?.Status.ToString() != Value,
+        ErpWatch.Payment => before?.Payment?.ToString() != Value,
     };
 }
 
@@ -42,6 +43,10 @@ public static class ErpFeedRules
 
     /// <summary>The events a write of <paramref name="after"/> over <paramref name="before"/> (null: a new order) emits.</summary>
     public static IEnumerable<ErpChange> OrderChanges(OrderView? before, OrderView after) =>
+        OrderChanges(before is null ? null : (before.Status, before.Payment?.Status), after);
+
+    /// <summary>The same, knowing of the record before only what the feed watches (its status and payment status).</summary>
+    public static IEnumerable<ErpChange> OrderChanges((OrderStatus Status, PaymentStatus? Payment)? before, OrderView after) =>
         Candidates(after).Where(c => c.ChangedFrom(before)).Select(c => c.Change);
 
     /// <summary>The event a ledger movement emits, if any: reservations, releases and shipments are the orders' events.</summary>

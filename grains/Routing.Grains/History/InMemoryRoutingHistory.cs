@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
+using Orleans.Storage;
 using Routing.Contracts.Orders;
+using Routing.Domain;
 using Routing.Domain.Rules;
+using Routing.Grains.Orders;
 
 namespace Routing.Grains.History;
 
@@ -8,7 +11,11 @@ namespace Routing.Grains.History;
 /// storage): lost on restart, like everything else in that mode. Same semantics as PostgreSQL: an order's state and its
 /// listed row are one record, written with a version check; ledger movements are appended once each; the ERP feed's
 /// events are appended by the writes that make them (a cursor is an event's place in the list).</summary>
-public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IErpFeed
+/// <remarks>Kept compact, so that a long sale's heap holds a few objects per order rather than its object graph (which the
+/// collector traces on every full collection): an order is its state's bytes and the handful of fields the journal's
+/// indexes and searches look at, with the ids they share interned; its listed row is read back from the state (with
+/// <paramref name="serializer"/>, the order grains' storage serializer) only for the rows a search answers.</remarks>
+public sealed class InMemoryRoutingHistory(IGrainStorageSerializer serializer) : IRoutingHistory, IOrderJournal, IErpFeed
 {
     private readonly ConcurrentDictionary<string, Stored> _orders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, long), LedgerMovement> _ledger = new();
@@ -22,14 +29,40 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
     private readonly ConcurrentDictionary<string, DateTimeOffset> _decisionsDue = new(StringComparer.Ordinal);
     /// <summary>The ERP feed, in order: the event at index i has the cursor (0, i + 1). Appended and read under its lock.</summary>
     private readonly List<ErpChange> _feed = [];
+    /// <summary>One instance of each id the stored orders repeat (customers, campaigns, distributors, sales managers).</summary>
+    private readonly ConcurrentDictionary<string, string> _ids = new(StringComparer.Ordinal);
+
 
     /// <summary>Each distributor's current epoch (<see cref="BeginEpochAsync"/>); fenced writes check it under its lock.</summary>
     private readonly Dictionary<string, long> _epochs = new(StringComparer.Ordinal);
     /// <summary>Per distributor, the orders that hold stock there (the journal's index, as the partial index in PostgreSQL).</summary>
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _holdingAt = new(StringComparer.Ordinal);
 
-    /// <summary>An order's record as kept here: its state as bytes (a long sale's heap holds no object graph per order).</summary>
-    private sealed record Stored(OrderView Listed, byte[] State, int Version);
+    /// <summary>An order's record as kept here: its state's bytes, and what the indexes and searches look at.</summary>
+    private sealed class Stored(OrderView listed, byte[] state, int version, Func<string, string> intern)
+    {
+        public byte[] State { get; } = state;
+        public int Version { get; } = version;
+        public string OrderId { get; } = listed.OrderId;
+        public string CustomerId { get; } = intern(listed.CustomerId);
+        public string? CampaignId { get; } = listed.CampaignId is { } c ? intern(c) : null;
+        public string? SalesManagerId { get; } = listed.SalesManagerId is { } m ? intern(m) : null;
+        public string[] Distributors { get; } = [.. listed.Allocations.Select(a => intern(a.DistributorId)).Distinct()];
+        public OrderStatus Status { get; } = listed.Status;
+        public PaymentStatus? Payment { get; } = listed.Payment?.Status;
+        public int Units { get; } = listed.Lines.Sum(l => l.Quantity);
+        public bool PreOrder { get; } = listed.PreOrder;
+        public DateTimeOffset PlacedAt { get; } = listed.PlacedAt;
+
+        /// <summary>Its campaign's units it holds (the campaign's count and the customer's limit).</summary>
+        public int CampaignUnitsHeld => OrderRules.HoldsCampaignUnits(Status) ? Units : 0;
+    }
+
+    private string Intern(string id) => _ids.GetOrAdd(id, id);
+
+    /// <summary>An order's listed row, read back from its state: the order without its routing explanation.</summary>
+    private OrderView Listed(Stored stored) =>
+        serializer.Deserialize<OrderState>(new BinaryData(stored.State))!.Order! with { Explanation = null };
 
     public Task<(int? Version, byte[]? State)> ReadAsync(string orderId) =>
         Task.FromResult<(int?, byte[]?)>(_orders.TryGetValue(orderId, out var stored) ? (stored.Version, stored.State) : (null, null));
@@ -60,7 +93,7 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
 
     public Task<IReadOnlyList<OrderView>> OrdersHoldingStockAtAsync(string distributorId) =>
         Task.FromResult<IReadOnlyList<OrderView>>(_holdingAt.TryGetValue(distributorId, out var ids)
-            ? [.. ids.Keys.Select(id => _orders[id].Listed).Where(o => OrderRules.HoldsStock(o.Status))]
+            ? [.. ids.Keys.Select(id => _orders[id]).Where(o => OrderRules.HoldsStock(o.Status)).Select(Listed)]
             : []);
 
     private int? Write(OrderRecord record, int? expectedVersion)
@@ -68,30 +101,31 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
         var id = record.Listed.OrderId;
         if (expectedVersion is not { } expected)
         {
-            if (!_orders.TryAdd(id, new Stored(record.Listed, record.State, 1))) return null;
-            Feed(ErpFeedRules.OrderChanges(null, record.Listed));
-            _byCustomer.GetOrAdd(record.Listed.CustomerId, _ => new(StringComparer.Ordinal)).TryAdd(id, 0);
-            CountUnits(null, record.Listed);
+            var first = new Stored(record.Listed, record.State, 1, Intern);
+            if (!_orders.TryAdd(id, first)) return null;
+            Feed(ErpFeedRules.OrderChanges((OrderView?)null, record.Listed));
+            _byCustomer.GetOrAdd(first.CustomerId, _ => new(StringComparer.Ordinal)).TryAdd(id, 0);
+            CountUnits(null, first);
             IndexDeadlines(record);
-            IndexHoldings(record.Listed);
+            IndexHoldings(first);
             return 1;
         }
         if (!_orders.TryGetValue(id, out var current) || current.Version != expected) return null;
-        var next = new Stored(record.Listed, record.State, expected + 1);
+        var next = new Stored(record.Listed, record.State, expected + 1, Intern);
         if (!_orders.TryUpdate(id, next, current)) return null;
-        Feed(ErpFeedRules.OrderChanges(current.Listed, record.Listed));
-        CountUnits(current.Listed, record.Listed);
+        Feed(ErpFeedRules.OrderChanges((current.Status, current.Payment), record.Listed));
+        CountUnits(current, next);
         IndexDeadlines(record);
-        IndexHoldings(record.Listed);
+        IndexHoldings(next);
         return next.Version;
     }
 
     /// <summary>Keeps the order in the index of each distributor it allocates at while it holds stock (its status
     /// filters again on reading, so a stale entry is harmless).</summary>
-    private void IndexHoldings(OrderView order)
+    private void IndexHoldings(Stored order)
     {
         var holds = OrderRules.HoldsStock(order.Status);
-        foreach (var distributorId in order.Allocations.Select(a => a.DistributorId).Distinct(StringComparer.Ordinal))
+        foreach (var distributorId in order.Distributors)
         {
             var ids = _holdingAt.GetOrAdd(distributorId, _ => new(StringComparer.Ordinal));
             if (holds) ids.TryAdd(order.OrderId, 0);
@@ -112,9 +146,10 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
 
     public Task<(IReadOnlyList<OrderGroup> Groups, IReadOnlyList<DistributorFigures> Distributors)> OrderAnalyticsAsync(AnalyticsQuery query)
     {
-        var orders = _orders.Values.Select(o => o.Listed)
+        var orders = _orders.Values
             .Where(o => o.PlacedAt >= query.From && o.PlacedAt < query.To && (query.CampaignId is null || o.CampaignId == query.CampaignId)
-                && (query.DistributorId is null || o.Allocations.Any(a => a.DistributorId == query.DistributorId)))
+                && (query.DistributorId is null || o.Distributors.Contains(query.DistributorId)))
+            .Select(Listed)
             .ToList();
         IReadOnlyList<OrderGroup> groups = [.. orders.Select(o => OrderGroup.Of(o, query.DistributorId, query.UtcOffsetMinutes))
             .GroupBy(g => (g.Status, g.Cause, g.Hour, g.Filled, g.AtHome))
@@ -136,25 +171,23 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
     public Task<IReadOnlyList<string>> DecisionsDueAsync(DateTimeOffset asOf, int limit) =>
         Task.FromResult<IReadOnlyList<string>>([.. _decisionsDue.Where(e => e.Value <= asOf).OrderBy(e => e.Value).Take(limit).Select(e => e.Key)]);
 
-    private void CountUnits(OrderView? before, OrderView after)
+    private void CountUnits(Stored? before, Stored after)
     {
         if (after.CampaignId is not { } campaignId) return;
-        var delta = Held(after) - (before is null ? 0 : Held(before));
+        var delta = after.CampaignUnitsHeld - (before?.CampaignUnitsHeld ?? 0);
         if (delta != 0) _campaignUnits.AddOrUpdate(campaignId, delta, (_, units) => units + delta);
-
-        static int Held(OrderView order) => OrderRules.HoldsCampaignUnits(order.Status) ? order.Lines.Sum(l => l.Quantity) : 0;
     }
 
     public Task<int> CampaignUnitsAsync(string campaignId) => Task.FromResult(_campaignUnits.GetValueOrDefault(campaignId));
 
     public Task<IReadOnlyList<CustomerOrder>> CustomerOrdersAsync(string customerId) =>
         Task.FromResult<IReadOnlyList<CustomerOrder>>(
-            [.. Candidates(customerId).Select(o => new CustomerOrder(o.OrderId, o.CampaignId, o.Lines.Sum(l => l.Quantity), o.Status))]);
+            [.. Candidates(customerId).Select(o => new CustomerOrder(o.OrderId, o.CampaignId, o.Units, o.Status))]);
 
     /// <summary>One customer's orders through its index, or (no customer named) every order.</summary>
-    private IEnumerable<OrderView> Candidates(string? customerId) =>
-        customerId is null ? _orders.Values.Select(o => o.Listed)
-        : _byCustomer.TryGetValue(customerId, out var ids) ? ids.Keys.Select(id => _orders[id].Listed)
+    private IEnumerable<Stored> Candidates(string? customerId) =>
+        customerId is null ? _orders.Values
+        : _byCustomer.TryGetValue(customerId, out var ids) ? ids.Keys.Select(id => _orders[id])
         : [];
 
     public Task<bool> AppendLedgerAsync(IReadOnlyList<LedgerMovement> movements)
@@ -181,14 +214,14 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
     }
 
     public Task<IReadOnlyList<string>> CampaignOrderIdsAsync(string campaignId) =>
-        Task.FromResult<IReadOnlyList<string>>(_orders.Values.Where(o => o.Listed.CampaignId == campaignId).Select(o => o.Listed.OrderId).ToList());
+        Task.FromResult<IReadOnlyList<string>>(_orders.Values.Where(o => o.CampaignId == campaignId).Select(o => o.OrderId).ToList());
 
     public Task<HistoryPage<OrderView>> FindOrdersAsync(OrderSearch search)
     {
         var matches = Candidates(search.CustomerId).Where(o =>
                 (search.CampaignId is null || o.CampaignId == search.CampaignId)
                 && (search.CustomerId is null || o.CustomerId == search.CustomerId)
-                && (search.DistributorId is null || o.Allocations.Any(a => a.DistributorId == search.DistributorId))
+                && (search.DistributorId is null || o.Distributors.Contains(search.DistributorId))
                 && (search.SalesManagerId is null || o.SalesManagerId == search.SalesManagerId)
                 && (search.Status is null || o.Status == search.Status)
                 && (search.Statuses is null || search.Statuses.Contains(o.Status))
@@ -199,8 +232,9 @@ public sealed class InMemoryRoutingHistory : IRoutingHistory, IOrderJournal, IEr
         matches = search.OldestFirst
             ? [.. matches.OrderBy(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)]
             : [.. matches.OrderByDescending(o => o.PlacedAt).ThenBy(o => o.OrderId, StringComparer.Ordinal)];
+        // Only the page's rows are read back.
         return Task.FromResult(new HistoryPage<OrderView>(
-            PageOf(matches, search.Page, search.PageSize), matches.Count, search.Page, search.PageSize));
+            [.. PageOf(matches, search.Page, search.PageSize).Select(Listed)], matches.Count, search.Page, search.PageSize));
     }
 
     public Task<HistoryPage<LedgerMovement>> LedgerAsync(string distributorId, int page, int pageSize)

@@ -24,7 +24,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IRoutingCluster
     IGrainFactory IRoutingCluster.Grains => Client;
 
     /// <summary>The history and order journal of every silo (in memory, shared, as one database would be).</summary>
-    public InMemoryRoutingHistory History { get; } = new();
+    public InMemoryRoutingHistory History { get; } = new(Postgres.GrainStorageTests.Serializer);
 
     /// <summary>What the order grains of each silo route with (silo-local, briefly cached).</summary>
     public IEnumerable<RoutingReadModel> ReadModels =>
