@@ -32,7 +32,6 @@ public sealed class InMemoryRoutingHistory(IGrainStorageSerializer serializer) :
     /// <summary>One instance of each id the stored orders repeat (customers, campaigns, distributors, sales managers).</summary>
     private readonly ConcurrentDictionary<string, string> _ids = new(StringComparer.Ordinal);
 
-
     /// <summary>Each distributor's current epoch (<see cref="BeginEpochAsync"/>); fenced writes check it under its lock.</summary>
     private readonly Dictionary<string, long> _epochs = new(StringComparer.Ordinal);
     /// <summary>Per distributor, the orders that hold stock there (the journal's index, as the partial index in PostgreSQL).</summary>
