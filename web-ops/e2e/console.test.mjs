@@ -14,13 +14,8 @@
 // Screenshots go to web-ops/e2e/artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { restClient, until } from './support.mjs';
+import { artifacts, launchBrowser, requireApi, requireChromium, restClient, until } from './support.mjs';
 
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const campaignId = process.env.CAMPAIGN_ID || 'gb-spring-urea';
 const LIVE_MS = 2000; // the console must show live changes within this
 
@@ -88,10 +83,7 @@ async function signInWithToken(token, expectedHub) {
 // ---------- setup ----------
 
 before(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is missing at ${chromiumPath}. Fix: as root, run \`apt-get update && apt-get install -y chromium\` ` +
-      '(or set CHROMIUM_PATH). Do not download a browser (no `npx playwright install`).');
-  }
+  requireChromium();
   const missing = [];
   if (!env.url) missing.push('ROUTING_URL (e.g. http://127.0.0.1:5199)');
   if (!env.ops) missing.push('OPS_TOKEN');
@@ -113,14 +105,9 @@ before(async () => {
   }
   assert.ok(env.otherId && env.otherId !== env.distributorId, 'OTHER_DISTRIBUTOR_ID must name another distributor');
 
-  const health = await fetch(`${env.url}/health`).catch((e) => ({ ok: false, status: e.message }));
-  assert.ok(health.ok, `${env.url}/health is not ready (${health.status}): is the API running?`);
+  await requireApi(env.url);
 
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -12,14 +12,9 @@
 // system Chromium (/usr/bin/chromium, or CHROMIUM_PATH) through playwright-core. Screenshots go to e2e/artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { restClient, until } from './support.mjs';
+import { artifacts, launchBrowser, requireApi, requireChromium, restClient, until } from './support.mjs';
 
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 const env = {
   url: (process.env.ROUTING_URL || '').replace(/\/+$/, ''),
@@ -100,22 +95,15 @@ async function phoneShot(name) {
 // ---------- setup ----------
 
 before(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is missing at ${chromiumPath}. Fix: as root, run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
-  }
+  requireChromium();
   const missing = [];
   if (!env.url) missing.push('ROUTING_URL');
   if (!env.ops) missing.push('OPS_TOKEN');
   if (env.customers.length < 11) missing.push('CUSTOMER_TOKENS (11 or more, as run.sh gives: c-0001…c-0012)');
   if (missing.length) throw new Error(`Missing environment: ${missing.join(', ')} (see web-ops/README.md, "Browser test"; e2e/run.sh sets them).`);
-  const health = await fetch(`${env.url}/health`).catch((e) => ({ ok: false, status: e.message }));
-  assert.ok(health.ok, `${env.url}/health is not ready (${health.status}): is the API running?`);
+  await requireApi(env.url);
 
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -16,14 +16,9 @@
 // system Chromium (/usr/bin/chromium, or CHROMIUM_PATH) through playwright-core. Screenshots go to e2e/artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { restClient, until } from './support.mjs';
+import { artifacts, launchBrowser, requireApi, requireChromium, restClient, until } from './support.mjs';
 
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 const env = {
   url: (process.env.ROUTING_URL || '').replace(/\/+$/, ''),
@@ -179,15 +174,12 @@ async function analyticsAgree(page, token, want, label) {
 // ---------- setup ----------
 
 before(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is missing at ${chromiumPath}. Fix: as root, run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
-  }
+  requireChromium();
   const missing = [];
   if (!env.url) missing.push('ROUTING_URL');
   if (!env.ops) missing.push('OPS_TOKEN');
   if (missing.length) throw new Error(`Missing environment: ${missing.join(', ')} (see web-ops/README.md, "Browser test"; e2e/run.sh sets them).`);
-  const health = await fetch(`${env.url}/health`).catch((e) => ({ ok: false, status: e.message }));
-  assert.ok(health.ok, `${env.url}/health is not ready (${health.status}): is the API running?`);
+  await requireApi(env.url);
 
   // The world of this run: one product, three distributors (the home one short of stock, one near with plenty, one
   // farther with a little), customers at home there and one where nobody delivers, and a campaign open now.
@@ -211,11 +203,7 @@ before(async () => {
     cap: 100_000, perCustomerLimit: 10_000, minUnits: 0, name: `Insight e2e ${tag}`,
   });
 
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   // China time, as the console's users see it (the analytics' hours and days are the browser's).
   const context = () => browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true, timezoneId: 'Asia/Shanghai', locale: 'zh-CN' });
   ops = await (await context()).newPage();

@@ -1,6 +1,36 @@
 // What the browser tests share (not a test file: node --test runs *.test.mjs only): the one wait, and REST calls from
 // the node side.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+/** Debian's Chromium (never a downloaded browser), and where screenshots and downloads of failed tests go. */
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+/** Fails loudly, with the fix, when Debian's Chromium is not installed. */
+export function requireChromium() {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium is missing at ${chromiumPath}. Fix: as root, run \`apt-get update && apt-get install -y chromium\` ` +
+      '(or set CHROMIUM_PATH). Do not download a browser (no `npx playwright install`).');
+  }
+}
+
+/** Fails unless the API at `url` answers its health check. */
+export async function requireApi(url) {
+  const health = await fetch(`${url}/health`).catch((e) => ({ ok: false, status: e.message }));
+  assert.ok(health.ok, `${url}/health is not ready (${health.status}): is the API running?`);
+}
+
+/** Headless Chromium with the flags this machine needs (the artifacts folder made ready). */
+export function launchBrowser() {
+  mkdirSync(artifacts, { recursive: true });
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
 
 /** Polls `check` (truthy, or not throwing) until it holds or `timeout` ms pass; then fails with `message` (a string, or
  *  a function asked then) and the last reason. The node side's page.waitForFunction, for what the page cannot see. */
