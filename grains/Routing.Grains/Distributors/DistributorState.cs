@@ -49,7 +49,8 @@ public sealed class StockState
 {
     [Id(0)] public int OnHand { get; set; }
     /// <summary>Units reserved: what the open reservations (rebuilt from the order journal on activation) and the
-    /// transfer holds hold. Saved with the rest, but never read back as the truth.</summary>
+    /// transfer holds hold. Saved with the rest; read back only as where the ledger stood at that save (a rebuild bridges
+    /// to what the journal's orders hold with a movement).</summary>
     [Id(1)] public int Reserved { get; set; }
     [Id(2)] public int Threshold { get; set; }
     [Id(3)] public bool LowStockRaised { get; set; }

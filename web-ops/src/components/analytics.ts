@@ -12,9 +12,9 @@ import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
 } from 'chart.js';
 import { analyticsQuery, api } from '../api';
-import { causeLabel, dateInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, saveText, setText } from '../dom';
+import { causeLabel, dateInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, setText } from '../dom';
 import type { AnalyticsQuery, DistributorFigures, OrderAnalytics } from '../types';
-import { problemText, StatusLine } from './stockParts';
+import { exportCsv, StatusLine } from './stockParts';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -459,17 +459,8 @@ export class AnalyticsPanel {
   private async download(): Promise<void> {
     const query = this.current?.query;
     if (!query) return;
-    this.csv.disabled = true;
-    try {
-      const text = await api.orderAnalyticsCsv(query);
-      const name = `order-analytics-${query.from.slice(0, 10)}-${query.to.slice(0, 10)}${query.campaignId ? `-${query.campaignId}` : ''}${query.distributorId ? `-${query.distributorId}` : ''}.csv`;
-      saveText(name, text);
-      this.status.show('ok', `CSV saved 已导出: ${name}`);
-    } catch (e) {
-      this.status.show('error', `CSV not saved 导出失败: ${problemText(e)}`);
-    } finally {
-      this.csv.disabled = false;
-    }
+    const name = `order-analytics-${query.from.slice(0, 10)}-${query.to.slice(0, 10)}${query.campaignId ? `-${query.campaignId}` : ''}${query.distributorId ? `-${query.distributorId}` : ''}.csv`;
+    await exportCsv(this.csv, this.status, name, () => api.orderAnalyticsCsv(query));
   }
 }
 

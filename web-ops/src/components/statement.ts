@@ -3,9 +3,9 @@
 // with reserved and released beside. The CSV download asks the API for ?format=csv with the session's token (a plain
 // link could not send it) and saves the answer from a Blob.
 import { api } from '../api';
-import { dateInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, saveText, setText } from '../dom';
+import { dateInputValue, fmtDateTime, fmtInt, fromInputValue, h, isoWithOffset, setText } from '../dom';
 import type { LedgerSummaryRow } from '../types';
-import { problemText, StatusLine } from './stockParts';
+import { exportCsv, StatusLine } from './stockParts';
 
 type Column = Exclude<keyof LedgerSummaryRow, 'sku' | 'ins' | 'outs'>;
 
@@ -125,16 +125,7 @@ export class StockStatement {
     if (!id) return;
     const range = this.range();
     if (typeof range === 'string') { this.status.show('error', range); return; }
-    this.csv.disabled = true;
-    try {
-      const text = await api.ledgerSummaryCsv(id, range.from, range.to);
-      const name = `stock-statement-${id}-${this.from.value}-${this.to.value}.csv`;
-      saveText(name, text);
-      this.status.show('ok', `CSV saved 已导出: ${name}`);
-    } catch (e) {
-      this.status.show('error', `CSV not saved 导出失败: ${problemText(e)}`);
-    } finally {
-      this.csv.disabled = false;
-    }
+    await exportCsv(this.csv, this.status, `stock-statement-${id}-${this.from.value}-${this.to.value}.csv`,
+      () => api.ledgerSummaryCsv(id, range.from, range.to));
   }
 }

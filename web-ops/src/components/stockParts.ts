@@ -2,12 +2,25 @@
 // shows the server's problem (its detail and its code), number inputs, a row action with its error beside it, and
 // suggestions of distributors and SKUs for the forms.
 import { api, ApiError, errorText, fieldErrors } from '../api';
-import { h, setText } from '../dom';
+import { h, saveText, setText } from '../dom';
 
 /** The server's words for a refusal and its code: "409 d-02 has fewer than 50 KCL-50 available (insufficientStock)". */
 export function problemText(e: unknown): string {
   const code = e instanceof ApiError ? e.code : undefined;
   return `${errorText(e)}${code ? ` (${code})` : ''}`;
+}
+
+/** Loads a CSV from the server and saves it as `name`, with `button` disabled meanwhile and the outcome on `status`. */
+export async function exportCsv(button: HTMLButtonElement, status: StatusLine, name: string, load: () => Promise<string>): Promise<void> {
+  button.disabled = true;
+  try {
+    saveText(name, await load());
+    status.show('ok', `CSV saved 已导出: ${name}`);
+  } catch (e) {
+    status.show('error', `CSV not saved 导出失败: ${problemText(e)}`);
+  } finally {
+    button.disabled = false;
+  }
 }
 
 /** A form's status line: what happened, or the problem, with its code in `data-code`. */
